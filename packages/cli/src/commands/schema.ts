@@ -1,0 +1,26 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AgentforgeError, renderReferenceDocs, toJsonSchema } from '@agentforge/schema';
+import type { Command } from '../context.js';
+
+export const command: Command = {
+  usage: 'schema [--format json-schema|markdown] [--out <file>]',
+  description: 'Print the JSON Schema (for editors and CI) or the Markdown reference of the environment document.',
+  options: {
+    format: { type: 'string', description: 'json-schema (default) or markdown', valueName: 'format' },
+    out: { type: 'string', description: 'Write to this file instead of stdout', valueName: 'file' },
+  },
+  async run({ values, cwd, stdout, stderr }) {
+    const format = (values.format as string | undefined) ?? 'json-schema';
+    if (format !== 'json-schema' && format !== 'markdown') {
+      throw new AgentforgeError('INVALID_ARGUMENT', `agentforge schema: unknown --format "${format}" (json-schema or markdown)`);
+    }
+    const text = format === 'markdown' ? renderReferenceDocs() : `${JSON.stringify(toJsonSchema(), null, 2)}\n`;
+    if (typeof values.out === 'string') {
+      const file = resolve(cwd, values.out);
+      await writeFile(file, text);
+      stderr.write(`wrote ${file}\n`);
+    } else stdout.write(text);
+    return 0;
+  },
+};

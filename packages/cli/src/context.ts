@@ -1,0 +1,53 @@
+import type { Colors } from '@agentforge/schema';
+
+/** A writable text stream (process.stdout, or a buffer in tests). */
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Everything a command needs from the process, so tests can run commands in-process. */
+export interface CliIO {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Output;
+  stderr: Output;
+  /** Standard input, for commands that read `-`. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+/** Parsed options of a command, as node:util parseArgs gives them. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** What a command's `run` receives. */
+export interface CommandContext extends CliIO {
+  positionals: string[];
+  values: OptionValues;
+  /** `--dir`, when given. */
+  dir: string | undefined;
+  debug: boolean;
+  /** Colours for stdout (off for NO_COLOR or a non-TTY). */
+  colors: Colors;
+  /** Colours for stderr. */
+  errorColors: Colors;
+}
+
+/** One option of a command, in node:util parseArgs form plus help text. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  description: string;
+  /** Shown as `--name <valueName>`. */
+  valueName?: string;
+}
+
+/** A command module: its usage, options and what it does. `run` returns the exit code. */
+export interface Command {
+  usage: string;
+  description: string;
+  options: Record<string, OptionSpec>;
+  /** Positional arguments allowed, as [min, max]. @default [0, 0] */
+  positionals?: [number, number];
+  run(context: CommandContext): Promise<number>;
+}

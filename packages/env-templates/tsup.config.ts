@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { baseOptions } from '../../tsup.base.ts';
+
+export default defineConfig({ ...baseOptions });

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { Locator } from './load.js';
+import { formatPointer } from './paths.js';
+import type { Finding, Severity } from './vocabulary.js';
+
+/** The result of {@link checkSchema}: the parsed data, or findings located in the source. */
+export type SchemaCheck<T> = { success: true; data: T; findings: [] } | { success: false; data: undefined; findings: Finding[] };
+
+/** Options of {@link checkSchema}. */
+export interface CheckSchemaOptions {
+  /** Where the data was read from, to locate findings. */
+  locator?: Locator | undefined;
+  /** Severity of schema findings. @default 'high' */
+  severity?: Severity;
+}
+
+/**
+ * Parses `data` with a zod schema and turns every issue into a finding with rule id
+ * `schema/<issue code>`, its JSON pointer, and the file, line and column of the offending key
+ * (the key itself for unknown keys, the nearest written parent for missing ones).
+ */
+export function checkSchema<S extends z.ZodType>(schema: S, data: unknown, options: CheckSchemaOptions = {}): SchemaCheck<z.output<S>> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { success: true, data: parsed.data, findings: [] };
+  const findings: Finding[] = [];
+  for (const issue of parsed.error.issues) {
+    const base = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    for (const key of keys) {
+      const segments = key === undefined ? base : [...base, key];
+      const path = formatPointer(segments);
+      const where = segments.length ? segments.join('.') : 'the document';
+      const location = options.locator?.nearest(path);
+      findings.push({
+        ruleId: `schema/${issue.code.replace(/_/g, '-')}`,
+        severity: options.severity ?? 'high',
+        path,
+        message: key === undefined ? `${where}: ${describeIssue(issue, data)}` : `unknown key "${key}" at ${base.join('.') || 'the top level'}${suggest(schema, base, String(key))}`,
+        recommendation:
+          key === undefined ? 'Correct the value to match the schema (see docs/configuration.md).' : 'Remove the key or correct its spelling.',
+        ...(location ? { location } : {}),
+      });
+    }
+  }
+  return { success: false, data: undefined, findings };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  if (issue.code === 'invalid_type') {
+    let value: unknown = data;
+    for (const segment of issue.path) value = value != null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[segment as string] : undefined;
+    if (value === undefined) return `required ${issue.expected} is missing`;
+  }
+  return issue.message;
+}
+
+/** ` (did you mean "replicas"?)` when a known key of that object is one or two edits away. */
+function suggest(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
+  let node = schema as unknown as { _zod?: { def: Record<string, unknown> } };
+  const unwrapShape = (n: typeof node): Record<string, unknown> | undefined => {
+    let def = n._zod?.def;
+    while (def && (def.innerType || def.in)) def = ((def.innerType ?? def.in) as typeof node)._zod?.def;
+    return def?.shape as Record<string, unknown> | undefined;
+  };
+  for (const segment of path) {
+    const shape = unwrapShape(node);
+    const next = shape?.[String(segment)] as typeof node | undefined;
+    if (!next) return '';
+    node = next;
+  }
+  const candidates = Object.keys(unwrapShape(node) ?? {});
+  const best = candidates.map((c) => [c, distance(c.toLowerCase(), key.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
+  return best && best[1] <= 2 ? ` (did you mean "${best[0]}"?)` : '';
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,82 @@
+import { toJsonSchema } from './json-schema.js';
+
+type JsonSchema = {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: JsonSchema | boolean;
+  propertyNames?: JsonSchema;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+};
+
+/**
+ * The reference documentation of every option of the environment document, as Markdown:
+ * path, type, whether required, default, allowed values and description, all read from the
+ * schema so the page cannot drift from it.
+ */
+export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJsonSchema()): string {
+  const rows: string[] = [];
+  const visit = (node: JsonSchema, path: string, required: boolean) => {
+    if (path) rows.push(`| \`${path}\` | ${typeOf(node)} | ${required ? 'yes' : ''} | ${defaultOf(node)} | ${allowed(node)} | ${escape(node.description ?? '')} |`);
+    const object = node.properties ? node : node.anyOf?.find((option) => option.properties);
+    if (object?.properties) {
+      for (const [key, child] of Object.entries(object.properties)) {
+        visit(child, path ? `${path}.${key}` : key, object.required?.includes(key) ?? false);
+      }
+    } else if (node.type === 'object' && typeof node.additionalProperties === 'object') {
+      visit(node.additionalProperties, `${path}.<name>`, false);
+    } else if (node.type === 'array' && node.items?.properties) {
+      visit(node.items, `${path}[]`, false);
+    }
+  };
+  visit(jsonSchema as JsonSchema, '', true);
+  return [
+    '# Configuration reference',
+    '',
+    '<!-- Generated from the zod schema of @agentforge/schema by `pnpm docs`; do not edit by hand. -->',
+    '',
+    `${escape(String(jsonSchema.description ?? ''))} Unknown keys are errors. Secrets are never values: write \`{ secretRef: <name> }\`.`,
+    '',
+    '| Option | Type | Required | Default | Allowed | Description |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function typeOf(node: JsonSchema): string {
+  if (node.anyOf) return [...new Set(node.anyOf.map(typeOf))].join(' \\| ');
+  if (node.type === 'object' && node.properties && 'secretRef' in node.properties) return 'secret reference';
+  if (node.type === 'object' && typeof node.additionalProperties === 'object') return `map of ${typeOf(node.additionalProperties)}`;
+  if (node.type === 'array') return `list of ${node.items ? typeOf(node.items) : 'any'}`;
+  if (Array.isArray(node.type)) return node.type.join(' \\| ');
+  return node.type ?? (node.enum ? 'enum' : 'any');
+}
+
+function defaultOf(node: JsonSchema): string {
+  if (node.default === undefined) return '';
+  const text = JSON.stringify(node.default);
+  return text.length > 40 ? '(see below)' : `\`${text}\``;
+}
+
+function allowed(node: JsonSchema): string {
+  if (node.enum) return node.enum.map((v) => `\`${String(v)}\``).join(', ');
+  const parts: string[] = [];
+  if (node.minimum !== undefined) parts.push(`≥ ${node.minimum}`);
+  if (node.maximum !== undefined) parts.push(`≤ ${node.maximum}`);
+  if (node.pattern) parts.push(`pattern \`${escape(node.pattern)}\``);
+  for (const option of node.anyOf ?? []) if (option.pattern) parts.push(`pattern \`${escape(option.pattern)}\``);
+  return parts.join(', ');
+}
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

@@ -1,0 +1,93 @@
+export { type Colors, createColors, shouldColor } from './ansi.js';
+export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
+export { renderReferenceDocs } from './docs.js';
+export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
+export {
+  type EnvMappingOptions,
+  type EnvironmentVariablesResult,
+  envVarName,
+  fromEnvironmentVariables,
+  safeFromEnvironmentVariables,
+  toEnvironmentVariables,
+  toEnvSegment,
+} from './env-vars.js';
+export {
+  DnsLabelSchema,
+  type EnvironmentDocument,
+  type EnvironmentDocumentInput,
+  EnvironmentDocumentSchema,
+  LLM_PROVIDERS,
+  SERVICE_NAMES,
+  type SecretRef,
+  SecretRefSchema,
+  type Service,
+  type ServiceName,
+  ServiceSchema,
+  TIERS,
+  type Tier,
+  TierSchema,
+} from './environment.js';
+export {
+  AgentforgeError,
+  type AgentforgeErrorOptions,
+  ERROR_CODES,
+  type ErrorCode,
+  isAgentforgeError,
+  type SafeResult,
+  toSafe,
+} from './errors.js';
+export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
+export {
+  type DocumentFormat,
+  detectFormat,
+  type LoadedDocument,
+  type LoadOptions,
+  type Locator,
+  loadDocument,
+  loadDocuments,
+  loadFile,
+  loadFileDocuments,
+  safeLoadDocument,
+} from './load.js';
+export {
+  compileGlob,
+  findMatches,
+  formatPointer,
+  getAtPointer,
+  matchPath,
+  type PathMatcher,
+  parsePath,
+  parsePointer,
+  pathToPointer,
+  pointerToPath,
+  toSegments,
+} from './paths.js';
+export { DURATION_PATTERN, isQuantity, parseDuration, parseQuantity, QUANTITY_PATTERN } from './quantities.js';
+export {
+  fingerprint,
+  isRedacted,
+  isSecretKey,
+  looksLikeSecret,
+  redact,
+  redactedMarker,
+  redactString,
+  secretValueKind,
+  setFingerprintKey,
+} from './secrets.js';
+export {
+  CHANGE_KINDS,
+  type Change,
+  type ChangeKind,
+  ChangeKindSchema,
+  ChangeSchema,
+  compareSeverity,
+  type Finding,
+  FindingSchema,
+  isAtLeast,
+  SEVERITIES,
+  type Severity,
+  SeveritySchema,
+  shiftSeverity,
+  type SourceLocation,
+  SourceLocationSchema,
+} from './vocabulary.js';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Severities from most to least severe. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** How bad a finding or a change is: `critical` > `high` > `medium` > `low` > `info`. */
+export const SeveritySchema = z.enum(SEVERITIES).describe('How bad a finding or change is.');
+export type Severity = z.infer<typeof SeveritySchema>;
+
+const rank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+/** Orders severities, most severe first (usable as an `Array.prototype.sort` comparator). */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return rank[b] - rank[a];
+}
+
+/** True when `severity` is at least as severe as `threshold`. */
+export function isAtLeast(severity: Severity, threshold: Severity): boolean {
+  return rank[severity] >= rank[threshold];
+}
+
+/** Moves a severity `steps` places (positive = more severe), clamped to the scale. */
+export function shiftSeverity(severity: Severity, steps: number): Severity {
+  const index = Math.min(SEVERITIES.length - 1, Math.max(0, SEVERITIES.indexOf(severity) - steps));
+  return SEVERITIES[index]!;
+}
+
+/** A place in a source file; `line` and `column` are 1-based. */
+export const SourceLocationSchema = z.strictObject({
+  file: z.string(),
+  line: z.number().int().min(1),
+  column: z.number().int().min(1),
+  /** Index of the YAML document in a multi-document stream, 0-based. */
+  document: z.number().int().min(0).optional(),
+});
+export type SourceLocation = z.infer<typeof SourceLocationSchema>;
+
+/** One problem a validator found. `path` is a JSON pointer into the document. */
+export const FindingSchema = z.strictObject({
+  ruleId: z.string().min(1),
+  severity: SeveritySchema,
+  path: z.string(),
+  message: z.string(),
+  recommendation: z.string(),
+  location: SourceLocationSchema.optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+/** The kinds of difference between two configurations. */
+export const CHANGE_KINDS = ['added', 'removed', 'modified', 'reordered'] as const;
+export const ChangeKindSchema = z.enum(CHANGE_KINDS);
+export type ChangeKind = z.infer<typeof ChangeKindSchema>;
+
+/** One difference between two configurations. `path` is a JSON pointer (list items may be addressed by key). */
+export const ChangeSchema = z.strictObject({
+  path: z.string(),
+  kind: ChangeKindSchema,
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type Change = z.infer<typeof ChangeSchema>;

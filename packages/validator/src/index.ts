@@ -1,0 +1,2 @@
+// Filled in by this package's own issue; see ../../shared/DESIGN.md.
+export {};
