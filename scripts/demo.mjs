@@ -11,7 +11,11 @@ const bin = fileURLToPath(new URL('../packages/cli/bin/agentforge.js', import.me
 /** Runs one CLI command, echoing it; `expect` lists the exit codes this step may end with. */
 function step(title, args, { expect = [0], cwd = root } = {}) {
   console.log(`\n\u25b6 ${title}\n$ agentforge ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'inherit', env: { ...process.env } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env },
+  });
   if (!expect.includes(result.status)) {
     console.error(`\u2716 exited ${result.status}, expected ${expect.join(' or ')}`);
     process.exit(1);
@@ -27,10 +31,13 @@ const count = (node) => {
     options++;
     count(child);
   }
-  if (node.additionalProperties && typeof node.additionalProperties === 'object') count(node.additionalProperties);
+  if (node.additionalProperties && typeof node.additionalProperties === 'object')
+    count(node.additionalProperties);
 };
 count(jsonSchema);
-console.log(`${jsonSchema.title}: ${options} options in ${Object.keys(jsonSchema.properties).length} sections (${jsonSchema.required.join(', ')} required)`);
+console.log(
+  `${jsonSchema.title}: ${options} options in ${Object.keys(jsonSchema.properties).length} sections (${jsonSchema.required.join(', ')} required)`,
+);
 
 console.log('\n\u25b6 Check the three example environments against the schema');
 const { EnvironmentDocumentSchema, checkSchema, loadFile } = await import('@agentforge/schema');
@@ -39,7 +46,9 @@ for (const name of ['development', 'staging', 'production']) {
   const file = join(root, 'examples/platform/environments', `${name}.yaml`);
   const loaded = await loadFile(file, { file: relative(root, file) });
   const result = checkSchema(EnvironmentDocumentSchema, loaded.data, { locator: loaded.locator });
-  console.log(`${result.success ? '\u2714' : '\u2716'} ${loaded.file}${result.success ? '' : `: ${result.findings.length} problem(s)`}`);
+  console.log(
+    `${result.success ? '\u2714' : '\u2716'} ${loaded.file}${result.success ? '' : `: ${result.findings.length} problem(s)`}`,
+  );
   for (const f of result.findings) console.log(`  ${f.location?.line}:${f.location?.column} ${f.message}`);
   if (!result.success) failed++;
 }

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import('../dist/index.js').then(({ main }) => main());
+import('../dist/bin.js').then(({ main }) => main());

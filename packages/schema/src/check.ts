@@ -4,7 +4,9 @@ import { formatPointer } from './paths.js';
 import type { Finding, Severity } from './vocabulary.js';
 
 /** The result of {@link checkSchema}: the parsed data, or findings located in the source. */
-export type SchemaCheck<T> = { success: true; data: T; findings: [] } | { success: false; data: undefined; findings: Finding[] };
+export type SchemaCheck<T> =
+  | { success: true; data: T; findings: [] }
+  | { success: false; data: undefined; findings: Finding[] };
 
 /** Options of {@link checkSchema}. */
 export interface CheckSchemaOptions {
@@ -19,7 +21,11 @@ export interface CheckSchemaOptions {
  * `schema/<issue code>`, its JSON pointer, and the file, line and column of the offending key
  * (the key itself for unknown keys, the nearest written parent for missing ones).
  */
-export function checkSchema<S extends z.ZodType>(schema: S, data: unknown, options: CheckSchemaOptions = {}): SchemaCheck<z.output<S>> {
+export function checkSchema<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  options: CheckSchemaOptions = {},
+): SchemaCheck<z.output<S>> {
   const parsed = schema.safeParse(data);
   if (parsed.success) return { success: true, data: parsed.data, findings: [] };
   const findings: Finding[] = [];
@@ -35,9 +41,14 @@ export function checkSchema<S extends z.ZodType>(schema: S, data: unknown, optio
         ruleId: `schema/${issue.code.replace(/_/g, '-')}`,
         severity: options.severity ?? 'high',
         path,
-        message: key === undefined ? `${where}: ${describeIssue(issue, data)}` : `unknown key "${key}" at ${base.join('.') || 'the top level'}${suggest(schema, base, String(key))}`,
+        message:
+          key === undefined
+            ? `${where}: ${describeIssue(issue, data)}`
+            : `unknown key "${key}" at ${base.join('.') || 'the top level'}${suggest(schema, base, String(key))}`,
         recommendation:
-          key === undefined ? 'Correct the value to match the schema (see docs/configuration.md).' : 'Remove the key or correct its spelling.',
+          key === undefined
+            ? 'Correct the value to match the schema (see docs/configuration.md).'
+            : 'Remove the key or correct its spelling.',
         ...(location ? { location } : {}),
       });
     }
@@ -46,9 +57,15 @@ export function checkSchema<S extends z.ZodType>(schema: S, data: unknown, optio
 }
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  if (issue.code === 'invalid_key')
+    return `invalid key: ${issue.issues.map((inner) => inner.message).join('; ')}`;
   if (issue.code === 'invalid_type') {
     let value: unknown = data;
-    for (const segment of issue.path) value = value != null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[segment as string] : undefined;
+    for (const segment of issue.path)
+      value =
+        value != null && typeof value === 'object'
+          ? (value as Record<PropertyKey, unknown>)[segment as string]
+          : undefined;
     if (value === undefined) return `required ${issue.expected} is missing`;
   }
   return issue.message;
@@ -69,7 +86,9 @@ function suggest(schema: z.ZodType, path: readonly PropertyKey[], key: string): 
     node = next;
   }
   const candidates = Object.keys(unwrapShape(node) ?? {});
-  const best = candidates.map((c) => [c, distance(c.toLowerCase(), key.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
+  const best = candidates
+    .map((c) => [c, distance(c.toLowerCase(), key.toLowerCase())] as const)
+    .sort((a, b) => a[1] - b[1])[0];
   return best && best[1] <= 2 ? ` (did you mean "${best[0]}"?)` : '';
 }
 

@@ -25,7 +25,10 @@ type JsonSchema = {
 export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJsonSchema()): string {
   const rows: string[] = [];
   const visit = (node: JsonSchema, path: string, required: boolean) => {
-    if (path) rows.push(`| \`${path}\` | ${typeOf(node)} | ${required ? 'yes' : ''} | ${defaultOf(node)} | ${allowed(node)} | ${escape(node.description ?? '')} |`);
+    if (path)
+      rows.push(
+        `| \`${path}\` | ${typeOf(node)} | ${required ? 'yes' : ''} | ${defaultOf(node)} | ${allowed(node)} | ${escapeCell(node.description ?? '')} |`,
+      );
     const object = node.properties ? node : node.anyOf?.find((option) => option.properties);
     if (object?.properties) {
       for (const [key, child] of Object.entries(object.properties)) {
@@ -43,7 +46,7 @@ export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJson
     '',
     '<!-- Generated from the zod schema of @agentforge/schema by `pnpm docs`; do not edit by hand. -->',
     '',
-    `${escape(String(jsonSchema.description ?? ''))} Unknown keys are errors. Secrets are never values: write \`{ secretRef: <name> }\`.`,
+    `${escapeCell(String(jsonSchema.description ?? ''))} Unknown keys are errors. Secrets are never values: write \`{ secretRef: <name> }\`.`,
     '',
     '| Option | Type | Required | Default | Allowed | Description |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -55,7 +58,8 @@ export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJson
 function typeOf(node: JsonSchema): string {
   if (node.anyOf) return [...new Set(node.anyOf.map(typeOf))].join(' \\| ');
   if (node.type === 'object' && node.properties && 'secretRef' in node.properties) return 'secret reference';
-  if (node.type === 'object' && typeof node.additionalProperties === 'object') return `map of ${typeOf(node.additionalProperties)}`;
+  if (node.type === 'object' && typeof node.additionalProperties === 'object')
+    return `map of ${typeOf(node.additionalProperties)}`;
   if (node.type === 'array') return `list of ${node.items ? typeOf(node.items) : 'any'}`;
   if (Array.isArray(node.type)) return node.type.join(' \\| ');
   return node.type ?? (node.enum ? 'enum' : 'any');
@@ -72,11 +76,12 @@ function allowed(node: JsonSchema): string {
   const parts: string[] = [];
   if (node.minimum !== undefined) parts.push(`≥ ${node.minimum}`);
   if (node.maximum !== undefined) parts.push(`≤ ${node.maximum}`);
-  if (node.pattern) parts.push(`pattern \`${escape(node.pattern)}\``);
-  for (const option of node.anyOf ?? []) if (option.pattern) parts.push(`pattern \`${escape(option.pattern)}\``);
+  if (node.pattern) parts.push(`pattern \`${escapeCell(node.pattern)}\``);
+  for (const option of node.anyOf ?? [])
+    if (option.pattern) parts.push(`pattern \`${escapeCell(option.pattern)}\``);
   return parts.join(', ');
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

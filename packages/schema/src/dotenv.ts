@@ -45,7 +45,10 @@ export function computeLineStarts(text: string): number[] {
 }
 
 /** 1-based line and column of an offset, by binary search over line starts. */
-export function offsetToLineColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+export function offsetToLineColumn(
+  lineStarts: readonly number[],
+  offset: number,
+): { line: number; column: number } {
   let low = 0;
   let high = lineStarts.length - 1;
   while (low < high) {

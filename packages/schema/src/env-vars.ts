@@ -35,7 +35,10 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
     const def = defOf(current);
-    if (def.innerType && ['optional', 'default', 'nullable', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)) {
+    if (
+      def.innerType &&
+      ['optional', 'default', 'nullable', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)
+    ) {
       current = def.innerType;
     } else if (def.type === 'pipe' && def.in) current = def.in;
     else return current;
@@ -44,6 +47,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /** The variable segment of a key: `readOnlyRootFilesystem` → `READ_ONLY_ROOT_FILESYSTEM`, `route-engine` → `ROUTE_ENGINE`. */
 export function toEnvSegment(key: string): string {
+  // Keys already in upper case (extra env variables) keep their spelling.
+  if (!/[a-z]/.test(key)) return key.replace(/-/g, '_');
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
@@ -53,20 +58,28 @@ export function toEnvSegment(key: string): string {
 
 /** The variable that sets `segments`: `['services', 'swarm', 'replicas']` → `AGENTFORGE_SERVICES__SWARM__REPLICAS`. */
 export function envVarName(segments: readonly (string | number)[], options: EnvMappingOptions = {}): string {
-  return [options.prefix ?? 'AGENTFORGE', ...segments.map((s) => toEnvSegment(String(s)))].join('__').replace('__', '_');
+  return [options.prefix ?? 'AGENTFORGE', ...segments.map((s) => toEnvSegment(String(s)))]
+    .join('__')
+    .replace('__', '_');
 }
 
 /**
  * Flattens a document into `AGENTFORGE_SECTION__SUB__KEY` variables, sorted by name. Lists
- * become JSON; secret references stay references (`…__SECRET_REF=name`).
+ * and empty maps become JSON; secret references stay references (`…__SECRET_REF=name`).
  * @example toEnvironmentVariables(doc).AGENTFORGE_SERVICES__SWARM__REPLICAS // '3'
  */
-export function toEnvironmentVariables(document: unknown, options: EnvMappingOptions = {}): Record<string, string> {
+export function toEnvironmentVariables(
+  document: unknown,
+  options: EnvMappingOptions = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (value: unknown, segments: string[]) => {
     if (value === undefined) return;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value)) walk(child, [...segments, key]);
+      const entries = Object.entries(value);
+      // An empty map is still a value (`env: {}`); it is written as JSON so it reads back.
+      if (entries.length === 0 && segments.length > 0) out[envVarName(segments, options)] = '{}';
+      for (const [key, child] of entries) walk(child, [...segments, key]);
       return;
     }
     out[envVarName(segments, options)] = Array.isArray(value) ? JSON.stringify(value) : String(value);
@@ -126,12 +139,18 @@ function resolvePath(root: z.ZodType, segments: string[], name: string): { keys:
     }
     if (def.type === 'object' && def.shape) {
       const key = Object.keys(def.shape).find((k) => toEnvSegment(k) === segment);
-      if (key === undefined) invalid(name, `does not name a setting (no "${segment.toLowerCase()}" under ${keys.join('.') || 'the document'})`);
+      if (key === undefined)
+        invalid(
+          name,
+          `does not name a setting (no "${segment.toLowerCase()}" under ${keys.join('.') || 'the document'})`,
+        );
       keys.push(key);
       schema = def.shape[key]!;
     } else if (def.type === 'record' && def.keyType && def.valueType) {
       const keyType = def.keyType;
-      const key = [segment, segment.toLowerCase().replace(/_/g, '-'), segment.toLowerCase()].find((k) => keyType.safeParse(k).success);
+      const key = [segment, segment.toLowerCase().replace(/_/g, '-'), segment.toLowerCase()].find(
+        (k) => keyType.safeParse(k).success,
+      );
       if (key === undefined) invalid(name, `"${segment}" is not a valid key under ${keys.join('.')}`);
       keys.push(key);
       schema = def.valueType;
@@ -146,7 +165,7 @@ const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
 function coerce(schema: z.ZodType, raw: string, name: string): unknown {
-  const value = coerceTo(unwrap(schema), raw.trim(), name);
+  const value = coerceTo(unwrap(schema), raw, name);
   const checked = schema.safeParse(value);
   if (!checked.success) invalid(name, checked.error.issues.map((issue) => issue.message).join('; '));
   // The raw (input-side) value is kept: the document is parsed once more as a whole.
@@ -158,18 +177,18 @@ function coerceTo(schema: z.ZodType, raw: string, name: string): unknown {
   switch (def.type) {
     case 'number':
     case 'int': {
-      const n = raw === '' ? Number.NaN : Number(raw);
+      const n = raw.trim() === '' ? Number.NaN : Number(raw);
       if (!Number.isFinite(n)) invalid(name, `expected a number, got "${raw}"`);
       return n;
     }
     case 'boolean': {
-      const lower = raw.toLowerCase();
+      const lower = raw.trim().toLowerCase();
       if (TRUE.has(lower)) return true;
       if (FALSE.has(lower)) return false;
       return invalid(name, `expected true or false, got "${raw}"`);
     }
     case 'array': {
-      if (raw.startsWith('[')) {
+      if (raw.trimStart().startsWith('[')) {
         try {
           return JSON.parse(raw);
         } catch {

@@ -7,11 +7,27 @@ export const TierSchema = z.enum(TIERS).describe('The tier whose rules and defau
 export type Tier = z.infer<typeof TierSchema>;
 
 /** The seven AgentForge services, in the order they are documented and generated. */
-export const SERVICE_NAMES = ['swarm', 'orchestrator', 'memory', 'gateway', 'route-engine', 'tools', 'monitoring'] as const;
+export const SERVICE_NAMES = [
+  'swarm',
+  'orchestrator',
+  'memory',
+  'gateway',
+  'route-engine',
+  'tools',
+  'monitoring',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** LLM providers; `mock` answers locally and is for development only. */
-export const LLM_PROVIDERS = ['openai', 'anthropic', 'azure-openai', 'bedrock', 'vertex', 'ollama', 'mock'] as const;
+export const LLM_PROVIDERS = [
+  'openai',
+  'anthropic',
+  'azure-openai',
+  'bedrock',
+  'vertex',
+  'ollama',
+  'mock',
+] as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -19,12 +35,17 @@ const ENV_NAME = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 const FEATURE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** A DNS-1123 label: lower-case letters, digits and `-`, at most 63 characters. */
-export const DnsLabelSchema = z.string().regex(DNS_LABEL, 'must be a DNS-1123 label (a-z, 0-9, "-", at most 63)');
+export const DnsLabelSchema = z
+  .string()
+  .regex(DNS_LABEL, 'must be a DNS-1123 label (a-z, 0-9, "-", at most 63)');
 
 /** A reference to a secret held outside the document; the value itself never appears in configuration. */
 export const SecretRefSchema = z
   .strictObject({
-    secretRef: z.string().regex(DNS_SUBDOMAIN, 'must name a Kubernetes Secret (DNS-1123 subdomain)').describe('Name of the Secret that holds the value.'),
+    secretRef: z
+      .string()
+      .regex(DNS_SUBDOMAIN, 'must name a Kubernetes Secret (DNS-1123 subdomain)')
+      .describe('Name of the Secret that holds the value.'),
     key: z.string().min(1).optional().describe('Key inside the Secret; defaults to the field name.'),
   })
   .describe('A secret reference: `{ secretRef: name }`. Values are never written in the document.');
@@ -32,14 +53,20 @@ export type SecretRef = z.infer<typeof SecretRefSchema>;
 
 // Quantities are canonically strings (`cpu: 2` reads as "2"), so every consumer sees one type.
 const quantity = z
-  .union([z.string().regex(QUANTITY_PATTERN, 'must be a Kubernetes quantity such as 250m, 0.5, 512Mi or 2Gi'), z.number().nonnegative()])
+  .union([
+    z.string().regex(QUANTITY_PATTERN, 'must be a Kubernetes quantity such as 250m, 0.5, 512Mi or 2Gi'),
+    z.number().nonnegative(),
+  ])
   .transform((value) => String(value));
 const duration = z.string().regex(DURATION_PATTERN, 'must be a duration such as 250ms, 30s, 5m, 1h or 7d');
 const port = z.number().int().min(1).max(65535);
 const url = (schemes: readonly string[]) =>
   z
     .string()
-    .regex(new RegExp(`^(${schemes.join('|')})://\\S+$`), `must be a URL with scheme ${schemes.map((s) => `${s}://`).join(' or ')}`)
+    .regex(
+      new RegExp(`^(${schemes.join('|')})://\\S+$`),
+      `must be a URL with scheme ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    )
     .refine(
       (value) => {
         try {
@@ -60,11 +87,23 @@ const ResourceAmountsSchema = z
 
 const ProbeSchema = z
   .strictObject({
-    path: z.string().startsWith('/', 'must start with "/"').describe('HTTP path the probe requests.'),
-    initialDelaySeconds: z.number().int().min(0).max(3600).default(0).describe('Seconds before the first probe.'),
+    path: z.string().regex(/^\//, 'must start with "/"').describe('HTTP path the probe requests.'),
+    initialDelaySeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(0)
+      .describe('Seconds before the first probe.'),
     periodSeconds: z.number().int().min(1).max(3600).default(10).describe('Seconds between probes.'),
     timeoutSeconds: z.number().int().min(1).max(600).default(1).describe('Seconds before a probe times out.'),
-    failureThreshold: z.number().int().min(1).max(1000).default(3).describe('Consecutive failures before the probe fails.'),
+    failureThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(3)
+      .describe('Consecutive failures before the probe fails.'),
   })
   .describe('An HTTP probe.');
 
@@ -86,7 +125,13 @@ export const ServiceSchema = z
         enabled: z.boolean().default(false).describe('Whether a HorizontalPodAutoscaler scales the service.'),
         minReplicas: z.number().int().min(1).max(1000).default(1).describe('Fewest replicas.'),
         maxReplicas: z.number().int().min(1).max(1000).default(1).describe('Most replicas.'),
-        targetCPUUtilization: z.number().int().min(1).max(100).default(80).describe('Average CPU utilisation (percent) to scale at.'),
+        targetCPUUtilization: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(80)
+          .describe('Average CPU utilisation (percent) to scale at.'),
       })
       .optional()
       .describe('Horizontal autoscaling.'),
@@ -99,17 +144,21 @@ export const ServiceSchema = z
       .optional()
       .describe('Health probes.'),
     env: z
-      .record(z.string().regex(ENV_NAME, 'must be an environment variable name such as LOG_LEVEL (A-Z, 0-9, single _)'), z.union([z.string(), SecretRefSchema]))
+      .record(
+        z
+          .string()
+          .regex(ENV_NAME, 'must be an environment variable name such as LOG_LEVEL (A-Z, 0-9, single _)'),
+        z.union([z.string(), SecretRefSchema]),
+      )
       .optional()
       .describe('Extra environment variables; secrets as `{ secretRef }`.'),
   })
   .describe('One AgentForge service.');
 export type Service = z.infer<typeof ServiceSchema>;
 
-const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, ServiceSchema.describe(`The ${name} service.`)])) as Record<
-  ServiceName,
-  typeof ServiceSchema
->;
+const services = Object.fromEntries(
+  SERVICE_NAMES.map((name) => [name, ServiceSchema.describe(`The ${name} service.`)]),
+) as Record<ServiceName, typeof ServiceSchema>;
 
 export const EnvironmentDocumentSchema = z
   .strictObject({
@@ -126,17 +175,31 @@ export const EnvironmentDocumentSchema = z
       .describe('Where the platform runs.'),
     logging: z
       .strictObject({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info').describe('Minimum level logged.'),
+        level: z
+          .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
+          .default('info')
+          .describe('Minimum level logged.'),
         format: z.enum(['json', 'pretty']).default('json').describe('Log line format.'),
       })
       .describe('Logging of every service.'),
-    debug: z.boolean().default(false).describe('Debug mode: verbose errors and diagnostics endpoints. Never in production.'),
+    debug: z
+      .boolean()
+      .default(false)
+      .describe('Debug mode: verbose errors and diagnostics endpoints. Never in production.'),
     llm: z
       .strictObject({
         provider: z.enum(LLM_PROVIDERS).describe('LLM provider; `mock` answers locally without a model.'),
         model: z.string().min(1).describe('Model name, e.g. `gpt-4o` or `claude-sonnet-4`.'),
-        endpoint: url(['http', 'https']).optional().describe('Provider endpoint, when not the provider default.'),
-        timeoutMs: z.number().int().min(1).max(600_000).default(30_000).describe('Request timeout in milliseconds.'),
+        endpoint: url(['http', 'https'])
+          .optional()
+          .describe('Provider endpoint, when not the provider default.'),
+        timeoutMs: z
+          .number()
+          .int()
+          .min(1)
+          .max(600_000)
+          .default(30_000)
+          .describe('Request timeout in milliseconds.'),
         retries: z.number().int().min(0).max(10).default(2).describe('Retries after a failed request.'),
         apiKey: SecretRefSchema.optional().describe('API key, as a secret reference.'),
       })
@@ -203,7 +266,9 @@ export const EnvironmentDocumentSchema = z
             rules: z
               .array(
                 z.strictObject({
-                  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an alert name such as HighErrorRate'),
+                  name: z
+                    .string()
+                    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an alert name such as HighErrorRate'),
                   expr: z.string().min(1).describe('PromQL expression.'),
                   for: duration.default('5m').describe('How long the condition holds before firing.'),
                   severity: z.enum(['critical', 'warning', 'info']).default('warning'),
@@ -219,8 +284,14 @@ export const EnvironmentDocumentSchema = z
     security: z
       .strictObject({
         runAsNonRoot: z.boolean().default(true).describe('Containers must not run as root.'),
-        readOnlyRootFilesystem: z.boolean().default(true).describe('Containers get a read-only root filesystem.'),
-        networkPolicies: z.boolean().default(true).describe('Default-deny NetworkPolicies with explicit allows.'),
+        readOnlyRootFilesystem: z
+          .boolean()
+          .default(true)
+          .describe('Containers get a read-only root filesystem.'),
+        networkPolicies: z
+          .boolean()
+          .default(true)
+          .describe('Default-deny NetworkPolicies with explicit allows.'),
         tls: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Whether the gateway terminates TLS.'),
@@ -236,7 +307,9 @@ export const EnvironmentDocumentSchema = z
         backend: z
           .enum(['kubernetes', 'external-secrets'])
           .default('kubernetes')
-          .describe('Where secret references resolve: plain Kubernetes Secrets or External Secrets Operator.'),
+          .describe(
+            'Where secret references resolve: plain Kubernetes Secrets or External Secrets Operator.',
+          ),
         store: z.string().min(1).optional().describe('The ClusterSecretStore for `external-secrets`.'),
       })
       .default({ backend: 'kubernetes' })

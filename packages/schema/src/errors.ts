@@ -64,7 +64,9 @@ export class AgentforgeError extends Error {
 export function isAgentforgeError(value: unknown): value is AgentforgeError {
   return (
     value instanceof AgentforgeError ||
-    (value instanceof Error && value.name === 'AgentforgeError' && typeof (value as { code?: unknown }).code === 'string')
+    (value instanceof Error &&
+      value.name === 'AgentforgeError' &&
+      typeof (value as { code?: unknown }).code === 'string')
   );
 }
 

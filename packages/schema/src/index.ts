@@ -3,8 +3,8 @@ export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
-  type EnvMappingOptions,
   type EnvironmentVariablesResult,
+  type EnvMappingOptions,
   envVarName,
   fromEnvironmentVariables,
   safeFromEnvironmentVariables,
@@ -62,7 +62,13 @@ export {
   pointerToPath,
   toSegments,
 } from './paths.js';
-export { DURATION_PATTERN, isQuantity, parseDuration, parseQuantity, QUANTITY_PATTERN } from './quantities.js';
+export {
+  DURATION_PATTERN,
+  isQuantity,
+  parseDuration,
+  parseQuantity,
+  QUANTITY_PATTERN,
+} from './quantities.js';
 export {
   fingerprint,
   isRedacted,
@@ -87,7 +93,7 @@ export {
   SEVERITIES,
   type Severity,
   SeveritySchema,
-  shiftSeverity,
   type SourceLocation,
   SourceLocationSchema,
+  shiftSeverity,
 } from './vocabulary.js';

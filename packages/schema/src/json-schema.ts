@@ -10,6 +10,10 @@ export const JSON_SCHEMA_ID = 'https://unpkg.com/@agentforge/schema/schema.json'
  * Helm chart's `values.schema.json` use it.
  */
 export function toJsonSchema(schema: z.ZodType = EnvironmentDocumentSchema): Record<string, unknown> {
-  const generated = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return { ...generated, $id: JSON_SCHEMA_ID, title: 'AgentForge environment document' };
 }

@@ -59,13 +59,19 @@ export function detectFormat(file: string): DocumentFormat {
  * or too deeply nested text — is refused with an {@link AgentforgeError} naming file, line and column.
  * @example const { data, locator } = loadDocument(text, { file: 'environments/prod.yaml' });
  */
-export function loadDocument<T = unknown>(input: string | Uint8Array, options: LoadOptions = {}): LoadedDocument<T> {
+export function loadDocument<T = unknown>(
+  input: string | Uint8Array,
+  options: LoadOptions = {},
+): LoadedDocument<T> {
   const docs = loadAll(input, options, false);
   return docs[0] as LoadedDocument<T>;
 }
 
 /** {@link loadDocument} that returns `{ success, data | error }` instead of throwing. */
-export function safeLoadDocument<T = unknown>(input: string | Uint8Array, options: LoadOptions = {}): SafeResult<LoadedDocument<T>> {
+export function safeLoadDocument<T = unknown>(
+  input: string | Uint8Array,
+  options: LoadOptions = {},
+): SafeResult<LoadedDocument<T>> {
   return toSafe(() => loadDocument<T>(input, options));
 }
 
@@ -78,7 +84,10 @@ export function loadDocuments(input: string | Uint8Array, options: LoadOptions =
 }
 
 /** Reads and parses a file; a missing or oversized file is refused before it is read whole. */
-export async function loadFile<T = unknown>(path: string, options: LoadOptions = {}): Promise<LoadedDocument<T>> {
+export async function loadFile<T = unknown>(
+  path: string,
+  options: LoadOptions = {},
+): Promise<LoadedDocument<T>> {
   return loadDocument<T>(await readBounded(path, options), { file: path, ...options });
 }
 
@@ -98,8 +107,11 @@ async function readBounded(path: string, options: LoadOptions): Promise<Buffer> 
   } catch (error) {
     if (error instanceof AgentforgeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AgentforgeError('FILE_NOT_FOUND', `${file}: no such file`, { cause: error });
-    throw new AgentforgeError('FILE_UNREADABLE', `${file}: cannot be read (${code ?? String(error)})`, { cause: error });
+    if (code === 'ENOENT')
+      throw new AgentforgeError('FILE_NOT_FOUND', `${file}: no such file`, { cause: error });
+    throw new AgentforgeError('FILE_UNREADABLE', `${file}: cannot be read (${code ?? String(error)})`, {
+      cause: error,
+    });
   }
 }
 
@@ -137,7 +149,9 @@ class SourceText {
   }
   at(offset: number, document?: number): SourceLocation {
     const { line, column } = offsetToLineColumn(this.lineStarts, offset);
-    return document === undefined ? { file: this.file, line, column } : { file: this.file, line, column, document };
+    return document === undefined
+      ? { file: this.file, line, column }
+      : { file: this.file, line, column, document };
   }
   lineText(line: number): string {
     const starts = this.lineStarts;
@@ -155,7 +169,8 @@ function fail(code: ErrorCode, message: string, location: SourceLocation): never
 function decode(input: string | Uint8Array, file: string, maxBytes: number): string {
   let text: string;
   if (typeof input === 'string') {
-    if (input.length > maxBytes || Buffer.byteLength(input) > maxBytes) throw tooLarge(file, Buffer.byteLength(input), maxBytes);
+    if (input.length > maxBytes || Buffer.byteLength(input) > maxBytes)
+      throw tooLarge(file, Buffer.byteLength(input), maxBytes);
     text = input;
   } else {
     if (input.byteLength > maxBytes) throw tooLarge(file, input.byteLength, maxBytes);
@@ -164,24 +179,40 @@ function decode(input: string | Uint8Array, file: string, maxBytes: number): str
     } catch {
       const offset = firstInvalidUtf8(input);
       const prefix = new TextDecoder().decode(input.subarray(0, offset));
-      fail('INVALID_ENCODING', `invalid UTF-8 byte 0x${input[offset]?.toString(16).padStart(2, '0')}; save the file as UTF-8`, new SourceText(file, prefix).at(prefix.length));
+      fail(
+        'INVALID_ENCODING',
+        `invalid UTF-8 byte 0x${input[offset]?.toString(16).padStart(2, '0')}; save the file as UTF-8`,
+        new SourceText(file, prefix).at(prefix.length),
+      );
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const nul = text.indexOf('\u0000');
-  if (nul !== -1) fail('BINARY_INPUT', 'NUL byte: this looks like a binary file, not configuration text', new SourceText(file, text).at(nul));
+  if (nul !== -1)
+    fail(
+      'BINARY_INPUT',
+      'NUL byte: this looks like a binary file, not configuration text',
+      new SourceText(file, text).at(nul),
+    );
   return text;
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
-    const size = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    const size =
+      b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
     if (size === 0 || i + size > bytes.length) return i;
     for (let k = 1; k < size; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
     // Overlong three- and four-byte forms, surrogates and code points past U+10FFFF.
     const b1 = bytes[i + 1]!;
-    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 >= 0x90)) return i;
+    if (
+      (b === 0xe0 && b1 < 0xa0) ||
+      (b === 0xed && b1 >= 0xa0) ||
+      (b === 0xf0 && b1 < 0x90) ||
+      (b === 0xf4 && b1 >= 0x90)
+    )
+      return i;
     i += size;
   }
   return bytes.length;
@@ -192,7 +223,11 @@ function loadDotenv(source: SourceText): LoadedDocument {
   const positions = new Map<string, SourceLocation>();
   for (const entry of parseDotenv(source.text)) {
     if (FORBIDDEN_KEYS.has(entry.key)) {
-      fail('FORBIDDEN_KEY', `key "${entry.key}" is not allowed`, { file: source.file, line: entry.line, column: entry.column });
+      fail('FORBIDDEN_KEY', `key "${entry.key}" is not allowed`, {
+        file: source.file,
+        line: entry.line,
+        column: entry.column,
+      });
     }
     data[entry.key] = entry.value;
     positions.set(entry.key, { file: source.file, line: entry.line, column: entry.column });
@@ -227,10 +262,18 @@ interface Frame {
   node?: PositionNode;
 }
 
-function loadYaml(source: SourceText, format: DocumentFormat, options: LoadOptions, multi: boolean): LoadedDocument[] {
+function loadYaml(
+  source: SourceText,
+  format: DocumentFormat,
+  options: LoadOptions,
+  multi: boolean,
+): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
   let aliased = false;
-  const listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => {
+  const listener = (
+    event: 'open' | 'close',
+    state: { position: number; kind: string | null; result: unknown },
+  ) => {
     if (event !== 'close') return;
     const { kind, result } = state;
     if (kind === 'mapping') {
@@ -238,7 +281,11 @@ function loadYaml(source: SourceText, format: DocumentFormat, options: LoadOptio
         if (!Object.hasOwn(result as object, key)) continue;
         // The mapping closes after its keys, so the last spelling of the key before here is the key.
         const at = Math.max(0, source.text.lastIndexOf(key, state.position));
-        fail('FORBIDDEN_KEY', `key "${key}" is not allowed: it could pollute object prototypes`, source.at(at));
+        fail(
+          'FORBIDDEN_KEY',
+          `key "${key}" is not allowed: it could pollute object prototypes`,
+          source.at(at),
+        );
       }
     } else if (kind === null && result !== null && typeof result === 'object') {
       aliased = true;
@@ -264,9 +311,14 @@ function loadYaml(source: SourceText, format: DocumentFormat, options: LoadOptio
   });
 }
 
-function fromYamlException(error: yaml.YAMLException, source: SourceText, format: DocumentFormat): AgentforgeError {
+function fromYamlException(
+  error: yaml.YAMLException,
+  source: SourceText,
+  format: DocumentFormat,
+): AgentforgeError {
   const mark = error.mark as { line?: number; column?: number; position?: number } | undefined;
-  const location = mark?.position !== undefined ? source.at(Math.min(mark.position, source.text.length)) : source.at(0);
+  const location =
+    mark?.position !== undefined ? source.at(Math.min(mark.position, source.text.length)) : source.at(0);
   const reason = error.reason ?? error.message;
   let code: ErrorCode = 'PARSE_ERROR';
   let message = `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${reason}`;
@@ -306,7 +358,11 @@ function checkAliasExpansion(data: unknown, limit: number, locator: Locator): vo
       added += size(value);
       if (added > limit) {
         const pointer = formatPointer(path);
-        fail('ALIAS_EXPANSION', `aliases would expand to more than ${limit} nodes (an alias bomb?) at ${pointer}`, locator.nearest(pointer));
+        fail(
+          'ALIAS_EXPANSION',
+          `aliases would expand to more than ${limit} nodes (an alias bomb?) at ${pointer}`,
+          locator.nearest(pointer),
+        );
       }
       return;
     }
@@ -320,13 +376,20 @@ function checkAliasExpansion(data: unknown, limit: number, locator: Locator): vo
  * Position trees are built only when a location is first asked for, by parsing the text a
  * second time with a listener: documents without findings never pay for locating.
  */
-function lazyTrees(source: SourceText, options: yaml.LoadOptions, multi: boolean): () => Array<PositionNode | undefined> {
+function lazyTrees(
+  source: SourceText,
+  options: yaml.LoadOptions,
+  multi: boolean,
+): () => Array<PositionNode | undefined> {
   let trees: Array<PositionNode | undefined> | undefined;
   return () => {
     if (trees) return trees;
     const roots: Frame[] = [];
     const stack: Frame[] = [];
-    const listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => {
+    const listener = (
+      event: 'open' | 'close',
+      state: { position: number; kind: string | null; result: unknown },
+    ) => {
       if (event === 'open') {
         stack.push({ start: state.position, children: [], result: undefined, kind: null });
         return;
@@ -377,7 +440,11 @@ function skipBlank(text: string, offset: number): number {
   return Math.min(i, Math.max(0, text.length - 1));
 }
 
-function yamlLocator(source: SourceText, tree: () => PositionNode | undefined, document: number | undefined): Locator {
+function yamlLocator(
+  source: SourceText,
+  tree: () => PositionNode | undefined,
+  document: number | undefined,
+): Locator {
   const find = (pointer: string): PositionNode | undefined => {
     let node = tree();
     for (const segment of parsePointer(pointer)) {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 
-const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential|auth[-_]?key|access[-_]?key|client[-_]?secret|signing[-_]?key|bearer|dsn)$/i;
+const SECRET_KEY =
+  /(pass(words?|wd|phrase)?|secrets?|tokens?|api[-_]?keys?|private[-_]?key|credentials?|auth[-_]?key|access[-_]?key|client[-_]?secret|signing[-_]?key|bearer|dsn)$/i;
 /** Keys that name a secret reference, not a secret. */
 const REFERENCE_KEY = /^(secretRef|secretName|existingSecret|secretKeyRef|secretStoreRef|key)$/;
 
@@ -44,7 +45,10 @@ export function setFingerprintKey(key: string): void {
 /** A short, stable fingerprint of a secret: equal values give equal fingerprints, and it reveals nothing else. */
 export function fingerprint(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return createHmac('sha256', fingerprintKey).update(text ?? '').digest('hex').slice(0, 12);
+  return createHmac('sha256', fingerprintKey)
+    .update(text ?? '')
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** The placeholder a secret is replaced by. */

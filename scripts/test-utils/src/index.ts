@@ -19,7 +19,11 @@ export function testdir(files: Record<string, string | Uint8Array> = {}): string
 }
 
 /** A writable stream that keeps what is written, for capturing CLI output. */
-export function memoryStream(isTTY = false): { write(text: string): boolean; isTTY: boolean; text(): string } {
+export function memoryStream(isTTY = false): {
+  write(text: string): boolean;
+  isTTY: boolean;
+  text(): string;
+} {
   let buffer = '';
   return {
     isTTY,

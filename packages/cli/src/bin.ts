@@ -1,0 +1,2 @@
+// The binary's entry: only the CLI core, so `--help` loads no library.
+export { main } from './cli.js';

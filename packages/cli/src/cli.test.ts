@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { memoryStream, testdir } from '@agentforge/test-utils';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli.js';
+import { findWorkspace } from './workspace.js';
+
+const bin = fileURLToPath(new URL('../bin/agentforge.js', import.meta.url));
+const hook = new URL('../test/record-imports.mjs', import.meta.url).href;
+
+async function run(argv: string[], cwd = process.cwd(), env: Record<string, string> = {}) {
+  const stdout = memoryStream();
+  const stderr = memoryStream();
+  const code = await runCli(argv, { cwd, env, stdout, stderr });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('agentforge', () => {
+  it('prints help listing every command, exit 0', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: agentforge <command>/);
+    expect(stdout).toContain('schema');
+    expect(stdout).toContain('Exit codes: 0 success, 1 findings');
+  });
+
+  it('prints help and exits 2 without a command', async () => {
+    expect((await run([])).code).toBe(2);
+  });
+
+  it('prints its version', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(await run(['--version'])).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
+  });
+
+  it('refuses an unknown command in one line, exit 2', async () => {
+    const { code, stderr } = await run(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('unknown command "frobnicate" (see agentforge --help)\n');
+  });
+
+  it('refuses an unknown option in one line, exit 2, with a stack only under --debug', async () => {
+    const plain = await run(['schema', '--frob']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
+    expect(plain.stderr).toMatch(/agentforge schema: Unknown option '--frob'/);
+    const debug = await run(['schema', '--frob', '--debug']);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('shows a command help with its options', async () => {
+    const { code, stdout } = await run(['schema', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: agentforge schema [--format json-schema|markdown] [--out <file>]');
+    expect(stdout).toContain('--dir <path>');
+  });
+
+  it('writes the JSON Schema or the Markdown reference', async () => {
+    const dir = testdir();
+    const { code } = await run(['schema', '--out', 'schema.json'], dir);
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8')).title).toBe(
+      'AgentForge environment document',
+    );
+    const md = await run(['schema', '--format', 'markdown']);
+    expect(md.stdout).toMatch(/^# Configuration reference/);
+    expect((await run(['schema', '--format', 'yaml'])).code).toBe(2);
+  });
+
+  it('answers --help without loading zod or chokidar', () => {
+    const dir = testdir();
+    const log = join(dir, 'imports.log');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hook)})`,
+        bin,
+        '--help',
+      ],
+      {
+        env: { ...process.env, AGENTFORGE_IMPORT_LOG: log },
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(0);
+    const schema = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hook)})`,
+        bin,
+        'schema',
+      ],
+      {
+        env: { ...process.env, AGENTFORGE_IMPORT_LOG: `${log}.schema` },
+        encoding: 'utf8',
+      },
+    );
+    expect(schema.status).toBe(0);
+    // The hook works (schema loads zod), and --help loaded neither.
+    expect(readFileSync(`${log}.schema`, 'utf8')).toMatch(/^zod$/m);
+    const helpImports = (() => {
+      try {
+        return readFileSync(log, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    expect(helpImports).not.toMatch(/^(zod|chokidar)/m);
+  });
+});
+
+describe('workspace discovery', () => {
+  it('walks up to the folder holding environments/', async () => {
+    const root = testdir({ 'environments/prod.yaml': 'name: prod\n', 'deep/er/x.txt': '' });
+    const workspace = await findWorkspace(join(root, 'deep/er'));
+    expect(workspace.root).toBe(root);
+    expect(await workspace.listEnvironments()).toEqual(['prod']);
+  });
+
+  it('prefers agentforge.yaml settings for the environments folder', async () => {
+    const root = testdir({
+      'agentforge.yaml': 'environments: envs\n',
+      'envs/a.yaml': 'x: 1\n',
+      'envs/b.yml': 'x: 2\n',
+    });
+    const workspace = await findWorkspace(root);
+    expect(await workspace.listEnvironments()).toEqual(['a', 'b']);
+    expect((await workspace.loadEnvironment('b')).data).toEqual({ x: 2 });
+  });
+
+  it('names the known environments when one is unknown', async () => {
+    const root = testdir({ 'environments/staging.yaml': 'x: 1\n', 'environments/production.yaml': 'x: 1\n' });
+    const workspace = await findWorkspace(root);
+    await expect(workspace.loadEnvironment('prod')).rejects.toMatchObject({
+      code: 'UNKNOWN_ENVIRONMENT',
+      message: expect.stringContaining('known: production, staging'),
+    });
+  });
+
+  it('refuses a missing --dir and a malformed agentforge.yaml with its location', async () => {
+    const root = testdir({ 'agentforge.yaml': 'environments: [\n' });
+    await expect(findWorkspace(root, 'nope')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    await expect(findWorkspace(root)).rejects.toMatchObject({ code: 'PARSE_ERROR', location: { line: 2 } });
+  });
+});

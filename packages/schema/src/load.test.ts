@@ -1,0 +1,324 @@
+import { testdir } from '@agentforge/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AgentforgeError, type ErrorCode, isAgentforgeError } from './errors.js';
+import { detectFormat, loadDocument, loadDocuments, loadFile, safeLoadDocument } from './load.js';
+
+const bomb = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...Array.from({ length: 8 }, (_, i) => {
+    const prev = String.fromCharCode(97 + i);
+    const name = String.fromCharCode(98 + i);
+    return `${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`;
+  }),
+].join('\n');
+
+interface HostileCase {
+  name: string;
+  input: () => string | Uint8Array;
+  format?: 'yaml' | 'json' | 'dotenv';
+  code: ErrorCode;
+  line: number;
+  column?: number;
+  message: RegExp;
+}
+
+const hostile: HostileCase[] = [
+  {
+    name: 'billion laughs alias bomb',
+    input: () => bomb,
+    code: 'ALIAS_EXPANSION',
+    line: 6,
+    message: /alias bomb/,
+  },
+  {
+    name: '10,000-deep flow nesting',
+    input: () => '['.repeat(10_000) + ']'.repeat(10_000),
+    code: 'TOO_DEEP',
+    line: 1,
+    message: /nesting deeper/,
+  },
+  {
+    name: '1,000-deep block nesting',
+    input: () => Array.from({ length: 1_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
+    code: 'TOO_DEEP',
+    line: 256,
+    message: /nesting deeper/,
+  },
+  {
+    name: '__proto__ key',
+    input: () => 'safe: 1\n__proto__:\n  polluted: true\n',
+    code: 'FORBIDDEN_KEY',
+    line: 2,
+    column: 1,
+    message: /__proto__/,
+  },
+  {
+    name: 'constructor key nested',
+    input: () => 'a:\n  b:\n    constructor: {prototype: {x: 1}}\n',
+    code: 'FORBIDDEN_KEY',
+    line: 3,
+    message: /prototype|constructor/,
+  },
+  {
+    name: '__proto__ key in JSON',
+    input: () => '{"a": 1, "__proto__": {"x": 1}}',
+    format: 'json',
+    code: 'FORBIDDEN_KEY',
+    line: 1,
+    message: /__proto__/,
+  },
+  {
+    name: '__proto__ in dotenv',
+    input: () => 'A=1\n__proto__=x\n',
+    format: 'dotenv',
+    code: 'FORBIDDEN_KEY',
+    line: 2,
+    column: 1,
+    message: /__proto__/,
+  },
+  {
+    name: 'duplicate keys',
+    input: () => 'name: a\ntier: staging\nname: b\n',
+    code: 'DUPLICATE_KEY',
+    line: 3,
+    message: /duplicate key/,
+  },
+  {
+    name: 'duplicate keys in JSON',
+    input: () => '{\n  "a": 1,\n  "a": 2\n}',
+    format: 'json',
+    code: 'DUPLICATE_KEY',
+    line: 3,
+    message: /duplicate key/,
+  },
+  {
+    name: 'NUL byte',
+    input: () => 'name: a\ntier: \u0000\n',
+    code: 'BINARY_INPUT',
+    line: 2,
+    column: 7,
+    message: /NUL byte/,
+  },
+  {
+    name: 'binary bytes',
+    input: () => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
+    code: 'INVALID_ENCODING',
+    line: 1,
+    column: 1,
+    message: /UTF-8/,
+  },
+  {
+    name: 'invalid UTF-8 on line 2',
+    input: () => Uint8Array.from([...Buffer.from('a: 1\nb: x'), 0xc3, 0x28, 0x0a]),
+    code: 'INVALID_ENCODING',
+    line: 2,
+    column: 5,
+    message: /0xc3/,
+  },
+  {
+    name: 'overlong UTF-8',
+    input: () => Uint8Array.from([0x61, 0x3a, 0x20, 0xe0, 0x80, 0xaf]),
+    code: 'INVALID_ENCODING',
+    line: 1,
+    column: 4,
+    message: /UTF-8/,
+  },
+  {
+    name: 'a 50 MiB file',
+    input: () => `a: "${'x'.repeat(50 * 1024 * 1024)}"`,
+    code: 'INPUT_TOO_LARGE',
+    line: 1,
+    message: /over the 10\.0 MiB limit/,
+  },
+  { name: 'tab indentation', input: () => 'a:\n\tb: 1\n', code: 'PARSE_ERROR', line: 2, message: /tab/i },
+  {
+    name: 'unclosed flow sequence',
+    input: () => 'a: [1, 2\nb: 3\n',
+    code: 'PARSE_ERROR',
+    line: 2,
+    message: /invalid YAML/,
+  },
+  {
+    name: 'malformed JSON',
+    input: () => '{"a": 1,,}',
+    format: 'json',
+    code: 'PARSE_ERROR',
+    line: 1,
+    message: /invalid JSON/,
+  },
+];
+
+describe('loadDocument on hostile input', () => {
+  it.each(hostile)(
+    'refuses $name with $code at line $line',
+    ({ input, format, code, line, column, message }) => {
+      const result = safeLoadDocument(input(), { file: 'evil.yaml', ...(format ? { format } : {}) });
+      expect(result.success).toBe(false);
+      if (result.success) return;
+      expect(result.error).toBeInstanceOf(AgentforgeError);
+      expect(result.error.code).toBe(code);
+      expect(result.error.message).toMatch(message);
+      expect(result.error.location?.file).toBe('evil.yaml');
+      expect(result.error.location?.line).toBe(line);
+      if (column !== undefined) expect(result.error.location?.column).toBe(column);
+      expect(result.error.format()).toMatch(/^evil\.yaml:\d+:\d+: /);
+    },
+  );
+
+  it('never pollutes Object.prototype', () => {
+    safeLoadDocument('__proto__: {polluted: true}');
+    safeLoadDocument('{"__proto__": {"polluted": true}}', { format: 'json' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts a legitimate file that reuses one anchor 100 times', () => {
+    const text = [
+      'defaults: &d {cpu: 100m, memory: 128Mi, probes: {path: /healthz, period: 10}}',
+      ...Array.from({ length: 100 }, (_, i) => `s${i}: *d`),
+    ].join('\n');
+    const { data } = loadDocument<Record<string, { cpu: string }>>(text);
+    expect(Object.keys(data)).toHaveLength(101);
+    expect(data.s99?.cpu).toBe('100m');
+  });
+
+  it('accepts a BOM and CRLF line endings, with correct locations', () => {
+    const { data, locator } = loadDocument('\ufeffa: 1\r\nb:\r\n  c: 2\r\n', { file: 'crlf.yaml' });
+    expect(data).toEqual({ a: 1, b: { c: 2 } });
+    expect(locator.locate('/b/c')).toEqual({ file: 'crlf.yaml', line: 3, column: 3 });
+    expect(locator.lineText(3)).toBe('  c: 2');
+  });
+
+  it('raises the size limit when asked', () => {
+    const text = `a: "${'x'.repeat(2000)}"`;
+    expect(safeLoadDocument(text, { maxBytes: 1000 }).success).toBe(false);
+    expect(safeLoadDocument(text, { maxBytes: 4000 }).success).toBe(true);
+  });
+
+  it('never throws anything but an AgentforgeError on arbitrary text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom('yaml' as const, 'json' as const, 'dotenv' as const),
+        (text, format) => {
+          try {
+            loadDocument(text, { format });
+          } catch (error) {
+            if (!isAgentforgeError(error)) throw error;
+            expect(error.location?.line).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws anything but an AgentforgeError on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const result = safeLoadDocument(bytes);
+        if (!result.success) expect(result.error.location).toBeDefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('locator', () => {
+  const text = [
+    '# comment',
+    'name: prod',
+    'services:',
+    '  swarm:',
+    '    replicas: 3',
+    '    env: {LOG_LEVEL: info, "A B": x}',
+    '  list:',
+    '    - name: first',
+    '    - {name: second, port: 80}',
+    '    -   third',
+    'empty:',
+    'anchor: &x {q: 1}',
+    'alias: *x',
+  ].join('\n');
+  const { locator } = loadDocument(text, { file: 'doc.yaml' });
+
+  it.each([
+    ['', 2, 1],
+    ['/name', 2, 1],
+    ['/services/swarm', 4, 3],
+    ['/services/swarm/replicas', 5, 5],
+    ['/services/swarm/env/LOG_LEVEL', 6, 11],
+    ['/services/swarm/env/A B', 6, 28],
+    ['/services/list/0', 8, 7],
+    ['/services/list/1/port', 9, 22],
+    ['/services/list/2', 10, 9],
+    ['/empty', 11, 1],
+    ['/alias', 13, 1],
+  ])('locates %j at %i:%i', (pointer, line, column) => {
+    expect(locator.locate(pointer)).toEqual({ file: 'doc.yaml', line, column });
+  });
+
+  it('falls back to the nearest written parent', () => {
+    expect(locator.locate('/services/swarm/resources/limits')).toBeUndefined();
+    expect(locator.nearest('/services/swarm/resources/limits')).toEqual({
+      file: 'doc.yaml',
+      line: 4,
+      column: 3,
+    });
+    expect(locator.nearest('/nothing')).toEqual({ file: 'doc.yaml', line: 2, column: 1 });
+  });
+
+  it('locates JSON by key', () => {
+    const json = loadDocument('{\n  "a": {\n    "b": [1, {"c": true}]\n  }\n}', { file: 'x.json' });
+    expect(json.format).toBe('json');
+    expect(json.locator.locate('/a/b/1/c')).toEqual({ file: 'x.json', line: 3, column: 15 });
+  });
+
+  it('locates dotenv keys, following the dotenv rules', () => {
+    const env = loadDocument('# c\nexport A=1\nB="multi\nline" # note\n  C = \'x y\'\n', {
+      file: '.env.prod',
+    });
+    expect(env.format).toBe('dotenv');
+    expect(env.data).toEqual({ A: '1', B: 'multi\nline', C: 'x y' });
+    expect(env.locator.locate('/C')).toEqual({ file: '.env.prod', line: 5, column: 3 });
+  });
+
+  it('locates each document of a stream, with its index', () => {
+    const docs = loadDocuments('kind: A\n---\nkind: B\nspec:\n  x: 1\n', { file: 'm.yaml' });
+    expect(docs.map((d) => d.data)).toEqual([{ kind: 'A' }, { kind: 'B', spec: { x: 1 } }]);
+    expect(docs[1]?.locator.locate('/spec/x')).toEqual({ file: 'm.yaml', line: 5, column: 3, document: 1 });
+  });
+});
+
+describe('loadFile', () => {
+  it('names a missing file', async () => {
+    const dir = testdir();
+    await expect(loadFile(`${dir}/nope.yaml`)).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: expect.stringContaining('nope.yaml'),
+    });
+  });
+
+  it('refuses an oversized file before reading it', async () => {
+    const dir = testdir({ 'big.yaml': `a: "${'x'.repeat(2048)}"` });
+    await expect(loadFile(`${dir}/big.yaml`, { maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'INPUT_TOO_LARGE',
+    });
+  });
+
+  it('refuses a folder', async () => {
+    const dir = testdir({ 'sub/x.yaml': 'a: 1' });
+    await expect(loadFile(`${dir}/sub`)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+  });
+
+  it.each([
+    ['prod.json', 'json'],
+    ['.env', 'dotenv'],
+    ['.env.staging', 'dotenv'],
+    ['prod.env', 'dotenv'],
+    ['prod.yaml', 'yaml'],
+    ['prod.yml', 'yaml'],
+  ])('detects %s as %s', (file, format) => {
+    expect(detectFormat(file)).toBe(format);
+  });
+});
