@@ -246,20 +246,12 @@ function loadDotenv(source: SourceText): LoadedDocument {
 
 // ---- YAML and JSON ----------------------------------------------------------------------------
 
-/** Where a node was written: `key` for a mapping value's key, `start` for the node itself. */
-interface PositionNode {
-  start: number;
-  key?: number;
-  entries?: Map<string, PositionNode>;
-  items?: PositionNode[];
-}
-
+/** A parsed node as the position listener saw it: where it opened, what it produced, its children. */
 interface Frame {
   start: number;
   children: Frame[];
   result: unknown;
   kind: string | null;
-  node?: PositionNode;
 }
 
 function loadYaml(
@@ -373,18 +365,15 @@ function checkAliasExpansion(data: unknown, limit: number, locator: Locator): vo
 }
 
 /**
- * Position trees are built only when a location is first asked for, by parsing the text a
- * second time with a listener: documents without findings never pay for locating.
+ * Node positions are recorded only when a location is first asked for, by parsing the text a
+ * second time with a listener: documents without findings never pay for locating, and a
+ * lookup walks the recorded nodes along its pointer without indexing the rest.
  */
-function lazyTrees(
-  source: SourceText,
-  options: yaml.LoadOptions,
-  multi: boolean,
-): () => Array<PositionNode | undefined> {
-  let trees: Array<PositionNode | undefined> | undefined;
+function lazyTrees(source: SourceText, options: yaml.LoadOptions, multi: boolean): () => Frame[] {
+  let roots: Frame[] | undefined;
   return () => {
-    if (trees) return trees;
-    const roots: Frame[] = [];
+    if (roots) return roots;
+    const found: Frame[] = [];
     const stack: Frame[] = [];
     const listener = (
       event: 'open' | 'close',
@@ -399,35 +388,33 @@ function lazyTrees(
       frame.result = state.result;
       // js-yaml opens a wrapper node while probing for implicit keys; it holds one child with the same result.
       const only = frame.children.length === 1 ? frame.children[0]! : undefined;
-      const node = only && only.result === frame.result ? only : frame;
-      (stack.at(-1)?.children ?? roots).push(node);
+      (stack.at(-1)?.children ?? found).push(only && only.result === frame.result ? only : frame);
     };
     const quiet = { ...options, listener };
     if (multi) yaml.loadAll(source.text, () => undefined, quiet);
     else yaml.load(source.text, quiet);
-    trees = roots.map((root) => toPositionNode(root, source.text));
-    return trees;
+    roots = found;
+    return roots;
   };
 }
 
-function toPositionNode(frame: Frame, text: string): PositionNode {
-  const node: PositionNode = { start: skipBlank(text, frame.start) };
+/** The child of `frame` at `segment`, with where its key was written for a mapping entry. */
+function childFrame(frame: Frame, segment: string): { frame: Frame; key?: number } | undefined {
   const { children, result } = frame;
   if (frame.kind === 'mapping' && children.length % 2 === 0) {
-    node.entries = new Map();
     for (let i = 0; i < children.length; i += 2) {
-      const keyFrame = children[i]!;
-      const value = toPositionNode(children[i + 1]!, text);
-      value.key = skipBlank(text, keyFrame.start);
-      node.entries.set(String(keyFrame.result), value);
+      if (String(children[i]!.result) === segment)
+        return { frame: children[i + 1]!, key: children[i]!.start };
     }
   } else if (frame.kind === 'sequence' && Array.isArray(result) && children.length === result.length) {
-    // An empty item (`- `) opens no node, so positions are kept only when every item has one.
-    node.items = children.map((child) => toPositionNode(child, text));
+    // An empty item (`- `) opens no node, so items are addressed only when every one has one.
+    const item = children[Number(segment)];
+    if (item) return { frame: item };
   }
-  return node;
+  return undefined;
 }
 
+/** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */
 function skipBlank(text: string, offset: number): number {
   let i = offset;
   while (i < text.length) {
@@ -442,22 +429,26 @@ function skipBlank(text: string, offset: number): number {
 
 function yamlLocator(
   source: SourceText,
-  tree: () => PositionNode | undefined,
+  tree: () => Frame | undefined,
   document: number | undefined,
 ): Locator {
-  const find = (pointer: string): PositionNode | undefined => {
-    let node = tree();
+  const find = (pointer: string): number | undefined => {
+    let frame = tree();
+    if (!frame) return undefined;
+    let at = frame.start;
     for (const segment of parsePointer(pointer)) {
-      if (!node) return undefined;
-      node = node.entries ? node.entries.get(segment) : node.items?.[Number(segment)];
+      const next = childFrame(frame, segment);
+      if (!next) return undefined;
+      frame = next.frame;
+      at = next.key ?? frame.start;
     }
-    return node;
+    return at;
   };
   const locator: Locator = {
     file: source.file,
     locate(pointer) {
-      const node = find(pointer);
-      return node ? source.at(node.key ?? node.start, document) : undefined;
+      const at = find(pointer);
+      return at === undefined ? undefined : source.at(skipBlank(source.text, at), document);
     },
     nearest(pointer) {
       const segments = parsePointer(pointer);
