@@ -1,2 +1,9 @@
-// Filled in by this package's own issue; see ../../shared/DESIGN.md.
-export {};
+export {
+  type HelmSubchart,
+  type HelmValuesFile,
+  type HelmValuesOptions,
+  HELM_SUBCHARTS,
+  HelmValuesSchema,
+  generateHelmValues,
+  toHelmValuesSchema,
+} from './helm.js';
