@@ -29,11 +29,20 @@ const subchart = (what: string) =>
  */
 const chartSettings = {
   global: z.looseObject({}).optional().describe('Values shared with a parent chart and the subcharts.'),
-  enabled: z.boolean().optional().describe('Condition a parent chart uses to install this chart as a subchart.'),
+  enabled: z
+    .boolean()
+    .optional()
+    .describe('Condition a parent chart uses to install this chart as a subchart.'),
   nameOverride: z.string().optional().describe('Replaces the chart name in resource names.'),
-  fullnameOverride: z.string().optional().describe('Replaces the `<release>-<chart>` prefix of resource names.'),
+  fullnameOverride: z
+    .string()
+    .optional()
+    .describe('Replaces the `<release>-<chart>` prefix of resource names.'),
   commonLabels: labels.optional().describe('Labels added to every object.'),
-  imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional().describe('Pull policy of the service images.'),
+  imagePullPolicy: z
+    .enum(['Always', 'IfNotPresent', 'Never'])
+    .optional()
+    .describe('Pull policy of the service images.'),
   imagePullSecrets: z
     .array(z.strictObject({ name: z.string().min(1) }))
     .optional()
@@ -48,22 +57,37 @@ const chartSettings = {
     .describe('ServiceAccounts of the services.'),
   podDisruptionBudget: z
     .strictObject({
-      enabled: z.boolean().optional().describe('Whether services with more than one replica get a PodDisruptionBudget.'),
-      maxUnavailable: z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)]).optional().describe('Pods that may be down at once.'),
+      enabled: z
+        .boolean()
+        .optional()
+        .describe('Whether services with more than one replica get a PodDisruptionBudget.'),
+      maxUnavailable: z
+        .union([z.number().int().min(0), z.string().regex(/^\d+%$/)])
+        .optional()
+        .describe('Pods that may be down at once.'),
     })
     .optional()
     .describe('PodDisruptionBudgets.'),
   networkPolicy: z
     .strictObject({
-      gatewayIngressFrom: z.array(z.looseObject({})).optional().describe('NetworkPolicy peers allowed to reach the gateway; empty allows everyone.'),
-      metricsIngressFrom: z.array(z.looseObject({})).optional().describe('NetworkPolicy peers allowed to scrape the services (Prometheus).'),
+      gatewayIngressFrom: z
+        .array(z.looseObject({}))
+        .optional()
+        .describe('NetworkPolicy peers allowed to reach the gateway; empty allows everyone.'),
+      metricsIngressFrom: z
+        .array(z.looseObject({}))
+        .optional()
+        .describe('NetworkPolicy peers allowed to scrape the services (Prometheus).'),
       extraEgress: z.array(z.looseObject({})).optional().describe('Extra egress rules for every service.'),
     })
     .optional()
     .describe('NetworkPolicies, rendered when `security.networkPolicies` is on.'),
   externalSecrets: z
     .strictObject({
-      storeKind: z.enum(['ClusterSecretStore', 'SecretStore']).optional().describe('Kind of `secrets.store`.'),
+      storeKind: z
+        .enum(['ClusterSecretStore', 'SecretStore'])
+        .optional()
+        .describe('Kind of `secrets.store`.'),
       refreshInterval: z.string().optional().describe('How often ExternalSecrets refresh.'),
       remoteKeyPrefix: z.string().optional().describe('Prefix of the remote key of each secret reference.'),
     })
@@ -72,11 +96,17 @@ const chartSettings = {
   metrics: z
     .strictObject({
       path: z.string().startsWith('/').optional().describe('Path the services serve metrics on.'),
-      serviceMonitorLabels: labels.optional().describe('Extra labels the Prometheus operator selects ServiceMonitors by.'),
-      prometheusRuleLabels: labels.optional().describe('Extra labels the Prometheus operator selects PrometheusRules by.'),
+      serviceMonitorLabels: labels
+        .optional()
+        .describe('Extra labels the Prometheus operator selects ServiceMonitors by.'),
+      prometheusRuleLabels: labels
+        .optional()
+        .describe('Extra labels the Prometheus operator selects PrometheusRules by.'),
     })
     .optional()
-    .describe('ServiceMonitor and PrometheusRule, rendered when monitoring is on and the monitoring.coreos.com/v1 API exists.'),
+    .describe(
+      'ServiceMonitor and PrometheusRule, rendered when monitoring is on and the monitoring.coreos.com/v1 API exists.',
+    ),
   backup: z
     .strictObject({
       enabled: z.boolean().optional().describe('Whether a CronJob dumps PostgreSQL with pg_dump.'),
@@ -87,7 +117,10 @@ const chartSettings = {
       resources: z.looseObject({}).optional().describe('Resources of the backup container.'),
       persistence: z
         .strictObject({
-          existingClaim: z.string().optional().describe('Use this PersistentVolumeClaim instead of creating one.'),
+          existingClaim: z
+            .string()
+            .optional()
+            .describe('Use this PersistentVolumeClaim instead of creating one.'),
           size: z.string().optional().describe('Size of the created claim.'),
           storageClass: z.string().optional().describe('StorageClass of the created claim.'),
         })
@@ -96,7 +129,9 @@ const chartSettings = {
     .optional()
     .describe('PostgreSQL backups to a PersistentVolumeClaim.'),
   tests: z
-    .strictObject({ image: z.string().min(1).optional().describe('Image of the `helm test` pod (needs `nc`).') })
+    .strictObject({
+      image: z.string().min(1).optional().describe('Image of the `helm test` pod (needs `nc`).'),
+    })
     .optional()
     .describe('The `helm test` pod.'),
   redis: subchart('Redis (Bitnami)'),
@@ -124,7 +159,8 @@ export function toHelmValuesSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Values of the AgentForge Helm chart',
-    description: 'An AgentForge environment document plus the chart settings; generated from the zod schema, do not edit.',
+    description:
+      'An AgentForge environment document plus the chart settings; generated from the zod schema, do not edit.',
     ...schema,
   };
 }
@@ -155,13 +191,23 @@ export interface HelmValuesFile {
  * const file = generateHelmValues(loadedProductionDocument);
  * writeFileSync(file.path, file.content, { mode: file.mode });
  */
-export function generateHelmValues(document: EnvironmentDocument, options: HelmValuesOptions = {}): HelmValuesFile {
+export function generateHelmValues(
+  document: EnvironmentDocument,
+  options: HelmValuesOptions = {},
+): HelmValuesFile {
   const parsed = EnvironmentDocumentSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AgentforgeError('SCHEMA_VIOLATION', `environment document is invalid at ${formatPointer(issue.path.map(String)) || '/'}: ${issue.message}`, {
-      details: parsed.error.issues.map((i) => ({ path: formatPointer(i.path.map(String)), message: i.message })),
-    });
+    throw new AgentforgeError(
+      'SCHEMA_VIOLATION',
+      `environment document is invalid at ${formatPointer(issue.path.map(String)) || '/'}: ${issue.message}`,
+      {
+        details: parsed.error.issues.map((i) => ({
+          path: formatPointer(i.path.map(String)),
+          message: i.message,
+        })),
+      },
+    );
   }
   const doc = parsed.data;
   refuseLiteralSecrets(doc, []);
@@ -178,16 +224,26 @@ export function generateHelmValues(document: EnvironmentDocument, options: HelmV
 
 function chartValues(doc: EnvironmentDocument, options: HelmValuesOptions): Record<string, unknown> {
   const on = (name: HelmSubchart, fallback: boolean) => options.subcharts?.[name] ?? fallback;
-  const grafana: Record<string, unknown> = { enabled: on('grafana', doc.monitoring.enabled && doc.monitoring.grafana.enabled) };
+  const grafana: Record<string, unknown> = {
+    enabled: on('grafana', doc.monitoring.enabled && doc.monitoring.grafana.enabled),
+  };
   const admin = doc.monitoring.grafana.adminPassword;
   // The grafana chart reads the admin user and password from one existing Secret.
   if (admin) grafana.admin = { existingSecret: admin.secretRef, passwordKey: keyOf(admin, 'adminPassword') };
   const postgresql: Record<string, unknown> = { enabled: on('postgresql', false) };
   const password = doc.dependencies.postgres.password;
-  if (password) postgresql.auth = { existingSecret: password.secretRef, secretKeys: { userPasswordKey: keyOf(password, 'password') } };
+  if (password)
+    postgresql.auth = {
+      existingSecret: password.secretRef,
+      secretKeys: { userPasswordKey: keyOf(password, 'password') },
+    };
   const redis: Record<string, unknown> = { enabled: on('redis', false) };
   const redisPassword = doc.dependencies.redis.password;
-  if (redisPassword) redis.auth = { existingSecret: redisPassword.secretRef, existingSecretPasswordKey: keyOf(redisPassword, 'password') };
+  if (redisPassword)
+    redis.auth = {
+      existingSecret: redisPassword.secretRef,
+      existingSecretPasswordKey: keyOf(redisPassword, 'password'),
+    };
   return {
     backup: { enabled: options.backup ?? doc.tier === 'production' },
     redis,
@@ -204,7 +260,8 @@ const keyOf = (ref: SecretRef, field: string) => ref.key ?? field;
 function refuseLiteralSecrets(value: unknown, path: string[]): void {
   if (typeof value === 'string') {
     const key = path.at(-1) ?? '';
-    const kind = secretValueKind(value) ?? (isSecretKey(key) ? `a value under the secret-like key "${key}"` : undefined);
+    const kind =
+      secretValueKind(value) ?? (isSecretKey(key) ? `a value under the secret-like key "${key}"` : undefined);
     if (kind) {
       throw new AgentforgeError(
         'SCHEMA_VIOLATION',

@@ -1,9 +1,9 @@
 export {
+  generateHelmValues,
+  HELM_SUBCHARTS,
   type HelmSubchart,
   type HelmValuesFile,
   type HelmValuesOptions,
-  HELM_SUBCHARTS,
   HelmValuesSchema,
-  generateHelmValues,
   toHelmValuesSchema,
 } from './helm.js';
