@@ -132,6 +132,12 @@ describe('generateHelmValues', () => {
     },
   );
 
+  it('accepts numbers and booleans under secret-like keys', () => {
+    const doc = production();
+    doc.services.swarm.env = { MAX_TOKEN: '4096', USE_TOKEN: 'true' };
+    expect(generateHelmValues(doc).content).toContain('MAX_TOKEN: "4096"');
+  });
+
   it('refuses an invalid document with SCHEMA_VIOLATION naming the path', () => {
     const doc = production();
     doc.services.swarm.replicas = -1;

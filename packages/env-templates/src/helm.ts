@@ -260,8 +260,11 @@ const keyOf = (ref: SecretRef, field: string) => ref.key ?? field;
 function refuseLiteralSecrets(value: unknown, path: string[]): void {
   if (typeof value === 'string') {
     const key = path.at(-1) ?? '';
+    // A number or boolean under a secret-like key (`MAX_TOKEN: "4096"`) is a setting, not a secret.
+    const plainSetting = /^(\d+(\.\d+)?|true|false)$/.test(value);
     const kind =
-      secretValueKind(value) ?? (isSecretKey(key) ? `a value under the secret-like key "${key}"` : undefined);
+      secretValueKind(value) ??
+      (isSecretKey(key) && !plainSetting ? `a value under the secret-like key "${key}"` : undefined);
     if (kind) {
       throw new AgentforgeError(
         'SCHEMA_VIOLATION',
