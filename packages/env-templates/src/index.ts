@@ -1,2 +1,9 @@
-// Filled in by this package's own issue; see ../../shared/DESIGN.md.
-export {};
+export {
+  generateHelmValues,
+  HELM_SUBCHARTS,
+  type HelmSubchart,
+  type HelmValuesFile,
+  type HelmValuesOptions,
+  HelmValuesSchema,
+  toHelmValuesSchema,
+} from './helm.js';

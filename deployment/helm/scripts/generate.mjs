@@ -1,0 +1,37 @@
+// Writes the chart files generated from the built packages: values.schema.json (from the zod
+// schema) and ci/<environment>-values.yaml (from examples/platform/environments). `--check`
+// writes nothing and exits 1 when a file is out of date. Run `pnpm run build` first.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateHelmValues, toHelmValuesSchema } from '../../../packages/env-templates/dist/index.js';
+import { EnvironmentDocumentSchema, loadFile } from '../../../packages/schema/dist/index.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const chart = join(root, 'deployment/helm/agentforge');
+const environments = join(root, 'examples/platform/environments');
+
+const outputs = [[join(chart, 'values.schema.json'), `${JSON.stringify(toHelmValuesSchema(), null, 2)}\n`]];
+for (const file of readdirSync(environments).filter((f) => f.endsWith('.yaml')).sort()) {
+  const document = EnvironmentDocumentSchema.parse((await loadFile(join(environments, file))).data);
+  const generated = generateHelmValues(document);
+  outputs.push([join(chart, 'ci', `${basename(file, '.yaml')}-values.yaml`), generated.content]);
+}
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const [file, content] of outputs) {
+  let current = '';
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {}
+  if (current === content) continue;
+  if (check) {
+    console.error(`${file} is out of date: run \`node deployment/helm/scripts/generate.mjs\``);
+    stale++;
+  } else {
+    writeFileSync(file, content);
+    console.log(`wrote ${file}`);
+  }
+}
+process.exit(stale ? 1 : 0);
