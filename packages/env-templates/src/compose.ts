@@ -1,5 +1,5 @@
 import { type EnvironmentDocument, SERVICE_NAMES, type ServiceName } from '@agentforge/schema';
-import { type PreparedDocument, secretsFor } from './_document.js';
+import type { PreparedDocument } from './_document.js';
 import { bytes, millicores } from './_quantities.js';
 import { header, toYaml } from './_yaml.js';
 import type { GeneratedFile } from './files.js';
@@ -74,7 +74,7 @@ function appService(prepared: PreparedDocument, name: ServiceName): ComposeServi
   for (const [key, value] of Object.entries(service.env ?? {}))
     if (typeof value === 'string') environment[key] = value;
   // Secret values come from the env file at `docker compose --env-file` time, never from here.
-  for (const secret of secretsFor(prepared.secrets, name))
+  for (const secret of prepared.secrets)
     if (secret.scope === name) environment[secret.variable] = `\${${secret.variable}:-}`;
   const sorted = Object.fromEntries(Object.entries(environment).sort(([a], [b]) => (a < b ? -1 : 1)));
   const probe = service.probes?.liveness?.path ?? '/healthz';

@@ -12,7 +12,7 @@ export {
   generatorTypes,
   isGeneratorType,
 } from './generators.js';
-export { type K8sFiles, k8sGenerator, kustomizeFiles } from './k8s.js';
+export { type KustomizeOptions, k8sGenerator, kustomizeFiles } from './k8s.js';
 export { K8S_ROOT, kustomizeBaseFiles } from './k8s-base.js';
 export { assertEnvironmentName } from './names.js';
 export {

@@ -409,13 +409,13 @@ function overlayFiles(prepared: PreparedDocument): { path: string; content: stri
 }
 
 /** Options of the k8s generator beyond {@link GenerateOptions}. */
-export interface K8sFiles {
+export interface KustomizeOptions {
   /** Only the overlay, not the environment-neutral base and components. @default false */
   overlayOnly?: boolean;
 }
 
 /** The overlay `deployment/k8s/overlays/<name>/` plus the base and components it builds on. */
-export function kustomizeFiles(prepared: PreparedDocument, options: K8sFiles = {}): GeneratedFile[] {
+export function kustomizeFiles(prepared: PreparedDocument, options: KustomizeOptions = {}): GeneratedFile[] {
   const dir = `${K8S_ROOT}/overlays/${prepared.document.name}`;
   const overlay = overlayFiles(prepared).map((file) => ({
     path: `${dir}/${file.path}`,

@@ -44,8 +44,12 @@ export const command: Command = {
     const document = await loadCheckedEnvironment(workspace, name);
     const files = generate(type, document, { logger: stderrLogger(stderr, debug) });
     const root = typeof values.out === 'string' ? resolve(cwd, values.out) : workspace.root;
-    for (const written of await writeGeneratedFiles(root, files))
-      stdout.write(`wrote ${relative(cwd, written) || written}\n`);
+    const written = await writeGeneratedFiles(root, files);
+    const shown = relative(cwd, root);
+    stdout.write(
+      `wrote ${written.length} file(s) under ${shown === '' ? '.' : shown.startsWith('..') ? root : shown}:\n`,
+    );
+    for (const file of written) stdout.write(`  ${relative(root, file)}\n`);
     return 0;
   },
 };
