@@ -3,6 +3,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_NAMES, exampleDocument } from '../test/examples.js';
+import type { Untyped } from '../test/kubernetes.js';
 import { generate } from './generators.js';
 import { createEnvironment, TEMPLATE_NAMES } from './templates.js';
 
@@ -46,7 +47,7 @@ const documents = [
 function composeOf(document: unknown) {
   const files = generate('docker-compose', document);
   const compose = files.find((f) => f.path.startsWith('docker-compose.'))!;
-  return { files, compose: yaml.load(compose.content) as any };
+  return { files, compose: yaml.load(compose.content) as Untyped };
 }
 
 describe('docker-compose generator', () => {
@@ -60,13 +61,13 @@ describe('docker-compose generator', () => {
   it.each(documents)(
     '$name: services wait for healthy dependencies, images are pinned, volumes are named',
     ({ document }) => {
-      const input = document() as any;
+      const input = document() as Untyped;
       const { compose } = composeOf(input);
-      for (const [name, service] of Object.entries<any>(compose.services)) {
+      for (const [name, service] of Object.entries<Untyped>(compose.services)) {
         expect(service.image, name).toMatch(/:[\w.-]+(@sha256:[0-9a-f]{64})?$/);
         expect(service.image, name).not.toMatch(/:latest$/);
         expect(service.healthcheck?.test, name).toBeDefined();
-        for (const dependency of Object.values<any>(service.depends_on ?? {}))
+        for (const dependency of Object.values<Untyped>(service.depends_on ?? {}))
           expect(dependency.condition).toBe('service_healthy');
       }
       for (const app of ['swarm', 'gateway']) {

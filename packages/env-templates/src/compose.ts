@@ -240,7 +240,6 @@ function composeDocument(prepared: PreparedDocument): {
 export const composeGenerator: Generator = {
   description:
     'docker-compose.<name>.yaml with the enabled services, Redis, NATS, PostgreSQL and (profile "monitoring") Prometheus and Grafana',
-  defaultLocation: (name) => `docker-compose.${name}.yaml`,
   generate(prepared) {
     const { name } = prepared.document;
     const { compose, monitoring } = composeDocument(prepared);

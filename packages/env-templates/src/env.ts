@@ -87,7 +87,6 @@ function uniqueVariables(secrets: readonly SecretBinding[]): SecretBinding[] {
 export const envGenerator: Generator = {
   description:
     '.env.<name> with the AGENTFORGE_* settings, connection URLs and secret placeholders, plus .env.<name>.example',
-  defaultLocation: (name) => `.env.${name}`,
   generate(prepared) {
     const { name } = prepared.document;
     return [

@@ -19,8 +19,6 @@ export interface GenerateOptions {
 export interface Generator {
   /** One line for help texts. */
   description: string;
-  /** Where the files land by default, relative to the workspace, for help texts. */
-  defaultLocation(name: string): string;
   generate(prepared: PreparedDocument, options: GenerateOptions): GeneratedFile[];
 }
 

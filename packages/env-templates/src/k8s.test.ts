@@ -9,6 +9,7 @@ import {
   type KubeObject,
   kustomize,
   restrictedViolations,
+  type Untyped,
   validateObject,
 } from '../test/kubernetes.js';
 import { writeGeneratedFiles } from './files.js';
@@ -99,7 +100,7 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
       const deployments = objects.filter((o) => o.kind === 'Deployment');
       expect(deployments).toHaveLength(7);
       for (const deployment of deployments) {
-        const pod = (deployment.spec as any).template.spec;
+        const pod = (deployment.spec as Untyped).template.spec;
         expect(restrictedViolations(pod), deployment.metadata.name).toEqual([]);
         for (const container of pod.containers) {
           expect(
@@ -116,7 +117,7 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
   it.each(cases)(
     '$name: namespace, labels, config and secrets follow the document',
     async ({ document, env }) => {
-      const doc = document() as any;
+      const doc = document() as Untyped;
       const objects = await build(doc, env);
       for (const object of objects) {
         if (object.kind !== 'Namespace')
@@ -125,13 +126,13 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
           );
         expect(object.metadata.labels?.['agentforge.io/environment']).toBe(env);
       }
-      const deployments = objects.filter((o) => o.kind === 'Deployment') as any[];
+      const deployments = objects.filter((o) => o.kind === 'Deployment') as Untyped[];
       // labels with includeSelectors: false leave the selectors alone.
       for (const d of deployments)
         expect(d.spec.selector.matchLabels['agentforge.io/environment']).toBeUndefined();
       const config = objects.find(
         (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('agentforge-config-'),
-      ) as any;
+      ) as Untyped;
       expect(config.metadata.name).toMatch(/^agentforge-config-[a-z0-9]{10}$/);
       expect(config.data.AGENTFORGE_NAME).toBe(env);
       expect(config.data.TZ).toBe('UTC');
@@ -143,7 +144,7 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
         expect(container.ports[0].containerPort).toBe(service.port);
         const hpa = objects.find(
           (o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === d.metadata.name,
-        ) as any;
+        ) as Untyped;
         if (service.autoscaling?.enabled) {
           expect(hpa.spec.minReplicas).toBe(service.autoscaling.minReplicas);
           expect(hpa.spec.maxReplicas).toBe(service.autoscaling.maxReplicas);
@@ -160,7 +161,7 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
         expect(secrets).toEqual([]);
       } else {
         for (const secret of secrets)
-          for (const value of Object.values((secret as any).data))
+          for (const value of Object.values((secret as Untyped).data))
             expect(Buffer.from(String(value), 'base64').toString()).toBe('change-me');
       }
       const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
@@ -187,7 +188,9 @@ describe('k8s generator', () => {
     expect(kustomization).toContain('value: 9443');
     if (kubectl) {
       const objects = await build(document, 'ports');
-      const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'gateway') as any;
+      const gateway = objects.find(
+        (o) => o.kind === 'Deployment' && o.metadata.name === 'gateway',
+      ) as Untyped;
       expect(gateway.spec.template.spec.containers[0].ports[0].containerPort).toBe(9443);
     }
   });
@@ -195,7 +198,7 @@ describe('k8s generator', () => {
   it('sizes the ResourceQuota from the services: more replicas, a bigger quota', () => {
     const quota = (document: unknown) =>
       generate('k8s', document).find((f) => f.path.endsWith('patches/namespace-policy.yaml'))!.content;
-    const small = yaml.loadAll(quota(createEnvironment('q', { template: 'development' }))) as any[];
+    const small = yaml.loadAll(quota(createEnvironment('q', { template: 'development' }))) as Untyped[];
     const big = yaml.loadAll(
       quota(
         createEnvironment('q', {
@@ -203,7 +206,7 @@ describe('k8s generator', () => {
           overrides: { services: { swarm: { replicas: 40 } } },
         }),
       ),
-    ) as any[];
+    ) as Untyped[];
     expect(Number(big[0].spec.hard.pods)).toBeGreaterThan(Number(small[0].spec.hard.pods) + 40);
   });
 });
@@ -216,7 +219,7 @@ describe('the checks themselves', () => {
     ],
     volumes: [{ name: 'tmp', emptyDir: {} }],
   };
-  const broken: { name: string; pod: Record<string, any>; problem: RegExp }[] = [
+  const broken: { name: string; pod: Record<string, Untyped>; problem: RegExp }[] = [
     {
       name: 'privilege escalation',
       pod: {

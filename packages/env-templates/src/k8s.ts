@@ -429,6 +429,5 @@ export function kustomizeFiles(prepared: PreparedDocument, options: KustomizeOpt
 export const k8sGenerator: Generator = {
   description:
     'deployment/k8s/overlays/<name>/: a Kustomize overlay on ../../base (base and components included)',
-  defaultLocation: (name) => `${K8S_ROOT}/overlays/${name}/`,
   generate: (prepared) => kustomizeFiles(prepared),
 };

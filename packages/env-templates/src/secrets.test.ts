@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exampleDocument } from '../test/examples.js';
+import type { Untyped } from '../test/kubernetes.js';
 import type { Logger } from './files.js';
 import { GENERATORS, type GeneratorType, generate } from './generators.js';
 
@@ -11,8 +12,8 @@ const CANARIES = [
   'ghp_CanaryCanaryCanaryCanaryCanary012345',
 ];
 
-function canaryDocument(): any {
-  const doc = structuredClone(exampleDocument('production')) as any;
+function canaryDocument(): Untyped {
+  const doc = structuredClone(exampleDocument('production')) as Untyped;
   doc.dependencies.redis.url = `rediss://default:${CANARIES[0]}@redis.agentforge-prod.svc.cluster.local:6380`;
   doc.services.swarm.env.OPENAI_API_KEY = CANARIES[1];
   doc.services.tools.env = { SERVICE_TOKEN: CANARIES[2], GITHUB_HELPER: CANARIES[3] };
@@ -27,7 +28,7 @@ function capture(): { logger: Logger; lines: string[] } {
 
 describe('secrets', () => {
   it.each(Object.keys(GENERATORS) as GeneratorType[])(
-    '%s: no secret canary appears in any generated file or log line',
+    '%s: no secret canary appears in Untyped generated file or log line',
     (type) => {
       const { logger, lines } = capture();
       const files = generate(type, canaryDocument(), { logger });

@@ -3,6 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+/** Parsed YAML or JSON whose shape the test asserts itself. */
+// biome-ignore lint/suspicious/noExplicitAny: rendered documents are untyped; the assertions check their shape
+export type Untyped = any;
+
 /** A Kubernetes object as rendered by `kubectl kustomize`. */
 export interface KubeObject {
   apiVersion: string;
@@ -50,7 +54,7 @@ const ALLOWED_VOLUMES = new Set([
  * Violations of the restricted Pod Security Standard (Kubernetes docs, "Pod Security
  * Standards", restricted profile) in a pod template, as messages; empty when it complies.
  */
-export function restrictedViolations(podSpec: Record<string, any>): string[] {
+export function restrictedViolations(podSpec: Record<string, Untyped>): string[] {
   const problems: string[] = [];
   const pod = podSpec.securityContext ?? {};
   if (podSpec.hostNetwork || podSpec.hostPID || podSpec.hostIPC) problems.push('host namespaces');

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import type { Logger } from '@agentforge/env-templates';
 import {
   AgentforgeError,
@@ -48,4 +49,10 @@ export function stderrLogger(stderr: Output, debug: boolean): Logger {
     info: debug ? line('info') : () => {},
     debug: debug ? line('debug') : () => {},
   };
+}
+
+/** `path` relative to `cwd` when it lies below it, else absolute: what a user can paste back. */
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }

@@ -10,7 +10,7 @@ import {
 } from '@agentforge/env-templates';
 import { AgentforgeError, type EnvironmentDocumentInput, type Tier } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { envWorkspace } from './_env.js';
+import { displayPath, envWorkspace } from './_env.js';
 
 /** `--set a.b.c=value` pairs as a nested override object; values are JSON where they parse, else strings. */
 function parseSets(sets: readonly string[]): DeepPartial<EnvironmentDocumentInput> {
@@ -83,7 +83,7 @@ export const command: Command = {
     await writeGeneratedFiles(workspace.root, [
       { path, content: renderEnvironmentFile(document), mode: 0o644 },
     ]);
-    stdout.write(`created ${relative(cwd, file) || file} from the ${template} template\n`);
+    stdout.write(`created ${displayPath(cwd, file)} from the ${template} template\n`);
     return 0;
   },
 };

@@ -9,7 +9,7 @@ import {
 } from '@agentforge/env-templates';
 import { AgentforgeError } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { envWorkspace, loadCheckedEnvironment, stderrLogger } from './_env.js';
+import { displayPath, envWorkspace, loadCheckedEnvironment, stderrLogger } from './_env.js';
 
 export const command: Command = {
   usage: `env generate <name> --type <${generatorTypes().join('|')}> [--out <dir>]`,
@@ -45,10 +45,7 @@ export const command: Command = {
     const files = generate(type, document, { logger: stderrLogger(stderr, debug) });
     const root = typeof values.out === 'string' ? resolve(cwd, values.out) : workspace.root;
     const written = await writeGeneratedFiles(root, files);
-    const shown = relative(cwd, root);
-    stdout.write(
-      `wrote ${written.length} file(s) under ${shown === '' ? '.' : shown.startsWith('..') ? root : shown}:\n`,
-    );
+    stdout.write(`wrote ${written.length} file(s) under ${displayPath(cwd, root)}:\n`);
     for (const file of written) stdout.write(`  ${relative(root, file)}\n`);
     return 0;
   },
