@@ -44,6 +44,9 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /** The variable segment of a key: `readOnlyRootFilesystem` → `READ_ONLY_ROOT_FILESYSTEM`, `route-engine` → `ROUTE_ENGINE`. */
 export function toEnvSegment(key: string): string {
+  // A key with no lower-case letters is already in variable form (`S3BUCKET`, `A_0A`); splitting
+  // it at digit/letter boundaries would name a different key on the way back.
+  if (!/[a-z]/.test(key)) return key.replace(/-/g, '_').toUpperCase();
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
@@ -146,7 +149,14 @@ const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
 function coerce(schema: z.ZodType, raw: string, name: string): unknown {
-  const value = coerceTo(unwrap(schema), raw.trim(), name);
+  // The exact text first, so a quoted dotenv value such as ' x ' reads back as written; then
+  // trimmed, so ' 3' or 'info ' still read as before.
+  const exact = coerceTo(unwrap(schema), raw, name);
+  if (raw === raw.trim() || schema.safeParse(exact).success) return checkedValue(schema, exact, name);
+  return checkedValue(schema, coerceTo(unwrap(schema), raw.trim(), name), name);
+}
+
+function checkedValue(schema: z.ZodType, value: unknown, name: string): unknown {
   const checked = schema.safeParse(value);
   if (!checked.success) invalid(name, checked.error.issues.map((issue) => issue.message).join('; '));
   // The raw (input-side) value is kept: the document is parsed once more as a whole.
@@ -158,7 +168,7 @@ function coerceTo(schema: z.ZodType, raw: string, name: string): unknown {
   switch (def.type) {
     case 'number':
     case 'int': {
-      const n = raw === '' ? Number.NaN : Number(raw);
+      const n = raw.trim() === '' ? Number.NaN : Number(raw);
       if (!Number.isFinite(n)) invalid(name, `expected a number, got "${raw}"`);
       return n;
     }
