@@ -63,20 +63,30 @@ describe('env generator', () => {
 
   it('round-trips arbitrary service variables, feature flags and settings (property)', () => {
     const envName = fc.stringMatching(/^[A-Z][A-Z0-9]{0,6}(_[A-Z0-9]{1,4}){0,2}$/);
-    const value = fc.string({ unit: fc.constantFrom('a', 'Z', '9', ' ', '#', '"', "'", '`', '\\', '$', '=', '{', 'é', '/', ':') });
+    const value = fc.string({
+      unit: fc.constantFrom('a', 'Z', '9', ' ', '#', '"', "'", '`', '\\', '$', '=', '{', 'é', '/', ':'),
+    });
     fc.assert(
       fc.property(
         fc.dictionary(envName, value, { maxKeys: 4 }),
-        fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4}){0,2}$/), fc.boolean(), { maxKeys: 4 }),
+        fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4}){0,2}$/), fc.boolean(), {
+          maxKeys: 4,
+        }),
         fc.integer({ min: 0, max: 1000 }),
         fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'fatal'),
         (env, features, replicas, level) => {
-          const plain = Object.fromEntries(Object.entries(env).filter(([k, v]) => !isSecretKey(k) && !looksLikeSecret(v)));
+          const plain = Object.fromEntries(
+            Object.entries(env).filter(([k, v]) => !isSecretKey(k) && !looksLikeSecret(v)),
+          );
           // An empty map has no variables to carry; it reads back as absent, which means the same.
           const serviceEnv = Object.keys(plain).length > 0 ? plain : undefined;
           const input = createEnvironment('prop', {
             template: 'staging',
-            overrides: { logging: { level }, features, services: { tools: { replicas, env: serviceEnv } } } as never,
+            overrides: {
+              logging: { level },
+              features,
+              services: { tools: { replicas, env: serviceEnv } },
+            } as never,
           });
           let files: ReturnType<typeof generate>;
           try {

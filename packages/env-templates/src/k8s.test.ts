@@ -195,6 +195,26 @@ describe('k8s generator', () => {
     }
   });
 
+  it('scales a disabled service to zero and drops its HPA', async () => {
+    const document = createEnvironment('off', {
+      template: 'production',
+      overrides: { services: { gateway: { enabled: false } } },
+    });
+    const patch = generate('k8s', document).find((f) =>
+      f.path.endsWith('overlays/off/patches/gateway.yaml'),
+    )!.content;
+    expect(patch).toContain('replicas: 0');
+    if (kubectl) {
+      const objects = await build(document, 'off');
+      expect(
+        objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'gateway'),
+      ).toBeUndefined();
+      expect(
+        objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'swarm'),
+      ).toBeDefined();
+    }
+  });
+
   it('sizes the ResourceQuota from the services: more replicas, a bigger quota', () => {
     const quota = (document: unknown) =>
       generate('k8s', document).find((f) => f.path.endsWith('patches/namespace-policy.yaml'))!.content;

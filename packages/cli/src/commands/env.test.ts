@@ -61,6 +61,14 @@ describe('agentforge env create', () => {
     },
   );
 
+  it('refuses to write when agentforge.yaml points environments/ outside the workspace', async () => {
+    const parent = testdir({ 'ws/agentforge.yaml': 'environments: ../outside\n' });
+    const result = await run(['env', 'create', 'dev', '--template', 'development'], join(parent, 'ws'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/refusing to write/);
+    expect(tree(parent)).toEqual(['ws/agentforge.yaml']);
+  });
+
   it('refuses an unknown template and bad overrides with exit 2', async () => {
     const root = testdir({ 'agentforge.yaml': '' });
     expect((await run(['env', 'create', 'x', '--template', 'prod'], root)).stderr).toMatch(
