@@ -215,6 +215,29 @@ describe('k8s generator', () => {
     }
   });
 
+  it('completes missing resources with the tier defaults, never below a stated request', () => {
+    const document = createEnvironment('res', {
+      template: 'staging',
+      overrides: { services: { memory: { resources: { requests: { cpu: '2', memory: '3Gi' } } } } },
+    });
+    const input = structuredClone(document) as Untyped;
+    delete input.services.tools.resources;
+    delete input.services.memory.resources.limits;
+    const files = generate('k8s', input);
+    const patch = (service: string) =>
+      yaml.load(
+        files.find((f) => f.path.endsWith(`overlays/res/patches/${service}.yaml`))!.content,
+      ) as Untyped;
+    expect(patch('tools').spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    });
+    expect(patch('memory').spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '2', memory: '3Gi' },
+      limits: { cpu: '2', memory: '3Gi' },
+    });
+  });
+
   it('sizes the ResourceQuota from the services: more replicas, a bigger quota', () => {
     const quota = (document: unknown) =>
       generate('k8s', document).find((f) => f.path.endsWith('patches/namespace-policy.yaml'))!.content;

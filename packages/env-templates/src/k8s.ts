@@ -24,12 +24,25 @@ import { DEFAULT_PORTS } from './templates.js';
 type Probe = NonNullable<NonNullable<EnvironmentDocument['services'][ServiceName]['probes']>['liveness']>;
 type Amounts = { cpu?: string | undefined; memory?: string | undefined };
 
-/** Per-container defaults by tier, for the LimitRange and for services that state no resources. */
+/** Per-container defaults by tier: the LimitRange's defaults, and what a service that states no resources gets. */
 const TIER_DEFAULTS = {
   development: { request: { cpu: '50m', memory: '64Mi' }, limit: { cpu: '500m', memory: '512Mi' } },
   staging: { request: { cpu: '100m', memory: '128Mi' }, limit: { cpu: '500m', memory: '512Mi' } },
   production: { request: { cpu: '250m', memory: '256Mi' }, limit: { cpu: '1', memory: '1Gi' } },
 } as const;
+
+/** The requests and limits a service's container gets: the document's, completed by the tier defaults. */
+function resourcesOf(document: EnvironmentDocument, service: ServiceName) {
+  const defaults = TIER_DEFAULTS[document.tier];
+  const stated = document.services[service].resources;
+  const requests: { cpu: string; memory: string } = { ...defaults.request, ...amounts(stated?.requests) };
+  const limits: { cpu: string; memory: string } = { ...defaults.limit, ...amounts(stated?.limits) };
+  // A default limit never undercuts a stated request (Kubernetes refuses requests above limits).
+  if (!stated?.limits?.cpu && millicores(requests.cpu) > millicores(limits.cpu)) limits.cpu = requests.cpu;
+  if (!stated?.limits?.memory && bytes(requests.memory) > bytes(limits.memory))
+    limits.memory = requests.memory;
+  return { requests, limits };
+}
 
 const autoscaled = (document: EnvironmentDocument, service: ServiceName) =>
   document.services[service].enabled && document.services[service].autoscaling?.enabled === true;
@@ -71,19 +84,11 @@ function deploymentPatch(prepared: PreparedDocument, service: ServiceName): unkn
       .map(secretEnv),
   ];
   const probes = spec.probes ?? {};
-  const resources = { requests: amounts(spec.resources?.requests), limits: amounts(spec.resources?.limits) };
   const container = {
     name: service,
     image: spec.image,
     env,
-    ...(resources.requests || resources.limits
-      ? {
-          resources: {
-            ...(resources.requests ? { requests: resources.requests } : {}),
-            ...(resources.limits ? { limits: resources.limits } : {}),
-          },
-        }
-      : {}),
+    resources: resourcesOf(document, service),
     ...(probes.startup ? { startupProbe: k8sProbe(probes.startup) } : {}),
     ...(probes.liveness ? { livenessProbe: k8sProbe(probes.liveness) } : {}),
     ...(probes.readiness ? { readinessProbe: k8sProbe(probes.readiness) } : {}),
@@ -173,8 +178,7 @@ function namespacePolicyPatches(document: EnvironmentDocument): unknown[] {
       ? Math.max(spec.autoscaling.minReplicas, spec.autoscaling.maxReplicas)
       : spec.replicas;
     const pods = most + Math.ceil(most * 0.25);
-    const request = { ...defaults.request, ...amounts(spec.resources?.requests) };
-    const limit = { ...defaults.limit, ...amounts(spec.resources?.limits) };
+    const { requests: request, limits: limit } = resourcesOf(document, service);
     totals.pods += pods;
     totals.requestsCpu += pods * millicores(request.cpu);
     totals.requestsMemory += pods * bytes(request.memory);
