@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fromEnvironmentVariables } from '@agentforge/schema';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +78,18 @@ describe('docker-compose generator', () => {
       expect(Object.keys(compose.volumes)).toEqual(
         expect.arrayContaining(['redis-data', 'nats-data', 'postgres-data']),
       );
+    },
+  );
+
+  it.each(documents)(
+    '$name: every AGENTFORGE_* variable a service gets names a real setting',
+    ({ document }) => {
+      const { compose } = composeOf(document());
+      for (const name of ['swarm', 'monitoring']) {
+        const environment = compose.services[name].environment as Record<string, string>;
+        expect(() => fromEnvironmentVariables(environment), name).not.toThrow();
+        expect(environment.SERVICE_NAME).toBe(name);
+      }
     },
   );
 

@@ -68,7 +68,7 @@ function appService(prepared: PreparedDocument, name: ServiceName): ComposeServi
   const envFile = `.env.${document.name}`;
   const environment: Record<string, string> = {
     ...localConnections(document),
-    AGENTFORGE_SERVICE: name,
+    SERVICE_NAME: name,
     PORT: String(service.port),
   };
   for (const [key, value] of Object.entries(service.env ?? {}))

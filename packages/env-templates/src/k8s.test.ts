@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fromEnvironmentVariables } from '@agentforge/schema';
 import { testdir } from '@agentforge/test-utils';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +137,8 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
       expect(config.metadata.name).toMatch(/^agentforge-config-[a-z0-9]{10}$/);
       expect(config.data.AGENTFORGE_NAME).toBe(env);
       expect(config.data.TZ).toBe('UTC');
+      // The services read their settings back with the schema's mapping: every AGENTFORGE_* variable must name one.
+      expect(() => fromEnvironmentVariables(config.data)).not.toThrow();
       for (const d of deployments) {
         const container = d.spec.template.spec.containers[0];
         expect(container.envFrom[0].configMapRef.name).toBe(config.metadata.name);
