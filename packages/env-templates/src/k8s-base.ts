@@ -8,12 +8,12 @@ export const K8S_ROOT = 'deployment/k8s';
 /** The name of the ConfigMap every service reads its settings from. */
 export const CONFIG_MAP = 'agentforge-config';
 /** Label that every AgentForge object carries. */
-export const PART_OF = { 'app.kubernetes.io/part-of': 'agentforge' } as const;
+const PART_OF = { 'app.kubernetes.io/part-of': 'agentforge' } as const;
 /** The non-root user and group every container runs as. */
-export const RUN_AS = 10001;
+const RUN_AS = 10001;
 
 /** Labels selecting the pods of one service. */
-export const selectorLabels = (service: ServiceName) => ({ 'app.kubernetes.io/name': service, ...PART_OF });
+const selectorLabels = (service: ServiceName) => ({ 'app.kubernetes.io/name': service, ...PART_OF });
 const labels = (service: ServiceName) => ({
   ...selectorLabels(service),
   'app.kubernetes.io/component': service,
