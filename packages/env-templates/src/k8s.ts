@@ -412,7 +412,7 @@ function overlayFiles(prepared: PreparedDocument): { path: string; content: stri
   return files;
 }
 
-/** Options of the k8s generator beyond {@link GenerateOptions}. */
+/** Options of {@link kustomizeFiles}. */
 export interface KustomizeOptions {
   /** Only the overlay, not the environment-neutral base and components. @default false */
   overlayOnly?: boolean;
