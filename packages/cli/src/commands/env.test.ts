@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDotenv } from '@agentforge/schema';
 import { memoryStream, testdir } from '@agentforge/test-utils';
-import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 
@@ -110,7 +110,10 @@ describe('agentforge env generate', () => {
       expect(result.code, result.stderr).toBe(0);
     }
     expect(statSync(join(root, '.env.prod')).mode & 0o777).toBe(0o600);
-    expect(dotenv.parse(readFileSync(join(root, '.env.prod'))).AGENTFORGE_NAME).toBe('prod');
+    expect(
+      parseDotenv(readFileSync(join(root, '.env.prod'), 'utf8')).find((e) => e.key === 'AGENTFORGE_NAME')
+        ?.value,
+    ).toBe('prod');
     expect(existsSync(join(root, 'docker-compose.prod.yaml'))).toBe(true);
     expect(existsSync(join(root, 'deployment/k8s/overlays/prod/kustomization.yaml'))).toBe(true);
     expect(existsSync(join(root, 'deployment/k8s/base/kustomization.yaml'))).toBe(true);
