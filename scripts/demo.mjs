@@ -1,6 +1,6 @@
 // The README's main job: runs the agentforge CLI on the bundled example workspaces, as a user would.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,50 @@ for (const name of ['development', 'staging', 'production']) {
   if (!result.success) failed++;
 }
 if (failed) process.exit(1);
+
+// Generated files go to a copy of the example workspace in a temporary folder, never into examples/.
+const workspace = join(mkdtempSync(join(tmpdir(), 'agentforge-demo-')), 'platform');
+cpSync(join(root, 'examples/platform'), workspace, { recursive: true });
+step('List the environments of the example workspace', ['env', 'list', '--dir', workspace]);
+for (const type of ['env', 'docker-compose', 'k8s']) {
+  step(`Generate ${type} files for production (into a temporary copy of the workspace)`, [
+    'env',
+    'generate',
+    'production',
+    '--type',
+    type,
+    '--dir',
+    workspace,
+  ]);
+}
+const envFile = join(workspace, '.env.production');
+const variables = readFileSync(envFile, 'utf8')
+  .split('\n')
+  .filter((line) => /^[A-Z]/.test(line));
+console.log(
+  `.env.production: ${variables.length} variables, mode ${(statSync(envFile).mode & 0o777).toString(8)}; secrets left empty: ${variables
+    .filter((l) => l.endsWith('='))
+    .map((l) => l.slice(0, -1))
+    .join(', ')}`,
+);
+const overlay = join(workspace, 'deployment/k8s/overlays/production');
+console.log(
+  `deployment/k8s/overlays/production: ${readdirSync(overlay, { recursive: true }).length} entries`,
+);
+const kubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+if (kubectl) {
+  console.log(`\n\u25b6 Build the production overlay\n$ kubectl kustomize ${overlay}`);
+  const built = spawnSync(kubectl, ['kustomize', overlay], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (built.status !== 0) {
+    console.error(built.stderr);
+    process.exit(1);
+  }
+  const kinds = {};
+  for (const match of built.stdout.matchAll(/^kind: (\w+)$/gm)) kinds[match[1]] = (kinds[match[1]] ?? 0) + 1;
+  console.log(
+    Object.entries(kinds)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', '),
+  );
+} else console.log('kubectl not found: skipped building the overlay');
 console.log('\n\u2714 demo finished');

@@ -5,6 +5,18 @@ import type { Command } from './context.js';
  * when their command runs, so `agentforge --help` loads neither zod nor chokidar.
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  'env create': {
+    summary: 'Create environments/<name>.yaml from a template',
+    load: () => import('./commands/env-create.js'),
+  },
+  'env list': {
+    summary: 'List the environments of the workspace',
+    load: () => import('./commands/env-list.js'),
+  },
+  'env generate': {
+    summary: 'Generate .env, docker-compose, Kustomize or Helm values files for an environment',
+    load: () => import('./commands/env-generate.js'),
+  },
   schema: {
     summary: 'Print the JSON Schema or reference of the environment document',
     load: () => import('./commands/schema.js'),

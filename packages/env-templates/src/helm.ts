@@ -10,6 +10,8 @@ import {
 } from '@agentforge/schema';
 import { dump } from 'js-yaml';
 import { z } from 'zod';
+import type { GeneratedFile } from './files.js';
+import type { Generator } from './generators.js';
 
 /** The subcharts the AgentForge chart can install, each behind `<name>.enabled`. */
 export const HELM_SUBCHARTS = ['redis', 'postgresql', 'nats', 'kube-prometheus-stack', 'grafana'] as const;
@@ -176,13 +178,6 @@ export interface HelmValuesOptions {
   backup?: boolean;
 }
 
-/** A generated file: where it goes, its text, and its permission bits. */
-export interface HelmValuesFile {
-  path: string;
-  content: string;
-  mode: number;
-}
-
 /**
  * Turns an environment document into the chart's `deployment/helm/values-<name>.yaml`. Pure:
  * it reads nothing and writes nothing. Secrets appear only as secret names; a literal string
@@ -194,7 +189,7 @@ export interface HelmValuesFile {
 export function generateHelmValues(
   document: EnvironmentDocument,
   options: HelmValuesOptions = {},
-): HelmValuesFile {
+): GeneratedFile {
   const parsed = EnvironmentDocumentSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -275,3 +270,9 @@ function refuseLiteralSecrets(value: unknown, path: string[]): void {
     for (const [key, child] of Object.entries(value)) refuseLiteralSecrets(child, [...path, key]);
   }
 }
+
+/** The `helm` generator type: the chart's values file of the environment. */
+export const helmGenerator: Generator = {
+  description: 'Helm values for deployment/helm/agentforge (deployment/helm/values-<name>.yaml)',
+  generate: (prepared) => [generateHelmValues(prepared.document)],
+};

@@ -1,9 +1,36 @@
+export type { PreparedDocument, SecretBinding } from './_document.js';
+export { connectionVariables, prepareDocument } from './_document.js';
+export { COMPOSE_IMAGES, composeGenerator } from './compose.js';
+export { envGenerator, formatDotenvLine, secretPlaceholder } from './env.js';
+export { type GeneratedFile, type Logger, resolveInside, writeGeneratedFiles } from './files.js';
+export {
+  GENERATORS,
+  type GenerateOptions,
+  type Generator,
+  type GeneratorType,
+  generate,
+  generatorTypes,
+  isGeneratorType,
+} from './generators.js';
 export {
   generateHelmValues,
   HELM_SUBCHARTS,
   type HelmSubchart,
-  type HelmValuesFile,
   type HelmValuesOptions,
   HelmValuesSchema,
+  helmGenerator,
   toHelmValuesSchema,
 } from './helm.js';
+export { type KustomizeOptions, k8sGenerator, kustomizeFiles } from './k8s.js';
+export { K8S_ROOT, kustomizeBaseFiles } from './k8s-base.js';
+export { assertEnvironmentName } from './names.js';
+export {
+  type CreateEnvironmentOptions,
+  createEnvironment,
+  DEFAULT_PORTS,
+  type DeepPartial,
+  renderEnvironmentFile,
+  TEMPLATE_NAMES,
+  TEMPLATE_RELEASE,
+  templateDocument,
+} from './templates.js';

@@ -165,7 +165,14 @@ const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
 function coerce(schema: z.ZodType, raw: string, name: string): unknown {
-  const value = coerceTo(unwrap(schema), raw, name);
+  // The exact text first, so a quoted dotenv value such as ' x ' reads back as written; then
+  // trimmed, so ' 3' or 'info ' still read as before.
+  const exact = coerceTo(unwrap(schema), raw, name);
+  if (raw === raw.trim() || schema.safeParse(exact).success) return checkedValue(schema, exact, name);
+  return checkedValue(schema, coerceTo(unwrap(schema), raw.trim(), name), name);
+}
+
+function checkedValue(schema: z.ZodType, value: unknown, name: string): unknown {
   const checked = schema.safeParse(value);
   if (!checked.success) invalid(name, checked.error.issues.map((issue) => issue.message).join('; '));
   // The raw (input-side) value is kept: the document is parsed once more as a whole.

@@ -1,0 +1,52 @@
+import { relative, resolve } from 'node:path';
+import {
+  assertEnvironmentName,
+  GENERATORS,
+  generate,
+  generatorTypes,
+  isGeneratorType,
+  writeGeneratedFiles,
+} from '@agentforge/env-templates';
+import { AgentforgeError } from '@agentforge/schema';
+import type { Command } from '../context.js';
+import { displayPath, envWorkspace, loadCheckedEnvironment, stderrLogger } from './_env.js';
+
+export const command: Command = {
+  usage: `env generate <name> --type <${generatorTypes().join('|')}> [--out <dir>]`,
+  description: [
+    'Generate deployment files from environments/<name>.yaml. Secrets appear only as placeholders or references.',
+    ...generatorTypes().map((type) => `  ${type}: ${GENERATORS[type].description}`),
+  ].join('\n'),
+  positionals: [1, 1],
+  options: {
+    type: {
+      type: 'string',
+      description: `What to generate: ${generatorTypes().join(', ')}`,
+      valueName: 'type',
+    },
+    out: {
+      type: 'string',
+      description: 'Folder the files are written under (default: the workspace)',
+      valueName: 'dir',
+    },
+  },
+  async run({ positionals, values, cwd, dir, stdout, stderr, debug }) {
+    const name = positionals[0]!;
+    assertEnvironmentName(name);
+    const type = values.type;
+    if (typeof type !== 'string' || !isGeneratorType(type)) {
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        `agentforge env generate: --type must be one of ${generatorTypes().join(', ')}`,
+      );
+    }
+    const workspace = await envWorkspace(cwd, dir);
+    const document = await loadCheckedEnvironment(workspace, name);
+    const files = generate(type, document, { logger: stderrLogger(stderr, debug) });
+    const root = typeof values.out === 'string' ? resolve(cwd, values.out) : workspace.root;
+    const written = await writeGeneratedFiles(root, files);
+    stdout.write(`wrote ${written.length} file(s) under ${displayPath(cwd, root)}:\n`);
+    for (const file of written) stdout.write(`  ${relative(root, file)}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,152 @@
+import {
+  AgentforgeError,
+  checkSchema,
+  type EnvironmentDocument,
+  EnvironmentDocumentSchema,
+  formatPointer,
+  isSecretKey,
+  looksLikeSecret,
+  redactedMarker,
+  redactString,
+  SERVICE_NAMES,
+  type ServiceName,
+  toEnvSegment,
+} from '@agentforge/schema';
+import type { Logger } from './files.js';
+
+/** Where one secret comes from and the variable a process reads it from. */
+export interface SecretBinding {
+  /** JSON pointer of the setting in the document. */
+  pointer: string;
+  /** `platform` for the shared secrets (LLM key, dependency passwords), else the one service that uses it. */
+  scope: 'platform' | ServiceName;
+  /** The variable a process reads the value from, e.g. `LLM_API_KEY`. */
+  variable: string;
+  /** The Secret (or external secret) that holds the value. */
+  secretName: string;
+  /** The key inside that Secret. */
+  key: string;
+}
+
+/** A document made safe to write out, with every secret turned into a binding. */
+export interface PreparedDocument {
+  document: EnvironmentDocument;
+  secrets: SecretBinding[];
+}
+
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isSecretRef = (value: unknown): value is { secretRef: string; key?: string } =>
+  isRecord(value) && typeof value.secretRef === 'string';
+
+/**
+ * Parses `input` with the schema (defaults applied; a typed SCHEMA_VIOLATION error otherwise),
+ * then removes every secret value it finds: passwords inside URLs are cut out, and plain
+ * service variables that look secret (`API_TOKEN: sk-…`) become placeholders bound to a
+ * `<service>-env` Secret. Only JSON pointers are logged, never values.
+ */
+export function prepareDocument(input: unknown, logger?: Logger): PreparedDocument {
+  const checked = checkSchema(EnvironmentDocumentSchema, input);
+  if (!checked.success) {
+    const messages = checked.findings.map((finding) => finding.message);
+    throw new AgentforgeError(
+      'SCHEMA_VIOLATION',
+      `the environment document is invalid: ${messages.join('; ')}`,
+      { details: checked.findings },
+    );
+  }
+  const document = structuredClone(checked.data) as EnvironmentDocument;
+  const secrets: SecretBinding[] = [];
+
+  for (const service of SERVICE_NAMES) {
+    const env = document.services[service].env;
+    for (const [name, value] of Object.entries(env ?? {})) {
+      const pointer = formatPointer(['services', service, 'env', name]);
+      if (isSecretRef(value)) {
+        secrets.push({
+          pointer,
+          scope: service,
+          variable: name,
+          secretName: value.secretRef,
+          key: value.key ?? name,
+        });
+      } else if (isSecretKey(name) || looksLikeSecret(value)) {
+        delete env![name];
+        secrets.push({ pointer, scope: service, variable: name, secretName: `${service}-env`, key: name });
+        logger?.warn(
+          { pointer },
+          'a plain value that looks secret was replaced by a placeholder; use { secretRef } instead',
+        );
+      }
+    }
+  }
+  collectPlatformSecrets(document, [], secrets);
+  scrubStrings(document, [], logger);
+  return { document, secrets };
+}
+
+function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBinding[]): void {
+  if (!isRecord(node) || segments[0] === 'services') return;
+  for (const [key, value] of Object.entries(node)) {
+    const path = [...segments, key];
+    if (isSecretRef(value)) {
+      const named = path[0] === 'dependencies' || path[0] === 'monitoring' ? path.slice(1) : path;
+      out.push({
+        pointer: formatPointer(path),
+        // Only the monitoring service talks to Grafana's admin API; everything else is shared.
+        scope: path[0] === 'monitoring' ? 'monitoring' : 'platform',
+        variable: named.map(toEnvSegment).join('_'),
+        secretName: value.secretRef,
+        key: value.key ?? key,
+      });
+    } else collectPlatformSecrets(value, path, out);
+  }
+}
+
+/** Cuts passwords out of URLs and replaces any other secret-looking string by a redaction marker. */
+function scrubStrings(node: unknown, segments: string[], logger?: Logger): void {
+  if (!isRecord(node) && !Array.isArray(node)) return;
+  const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
+  for (const [key, value] of entries) {
+    const path = [...segments, key];
+    if (typeof value === 'string') {
+      if (key === 'secretRef' || redactString(value, Array.isArray(node) ? undefined : key) === value)
+        continue;
+      const stripped = value.replace(URL_CREDENTIALS, (_match, prefix: string) =>
+        prefix.endsWith('//') ? prefix : `${prefix}@`,
+      );
+      (node as Record<string, unknown>)[key] =
+        URL_CREDENTIALS.test(value) && !looksLikeSecret(stripped) ? stripped : redactedMarker(value);
+      logger?.warn(
+        { pointer: formatPointer(path) },
+        'a secret value in the document was left out of the generated files',
+      );
+    } else scrubStrings(value, path, logger);
+  }
+}
+
+/** The conventional connection variables most client libraries read, without any password. */
+export function connectionVariables(document: EnvironmentDocument): Record<string, string> {
+  const { redis, nats, postgres } = document.dependencies;
+  const redisUrl = new URL(redis.url);
+  const redisWithDb =
+    redisUrl.pathname === '' || redisUrl.pathname === '/'
+      ? `${redis.url.replace(/\/$/, '')}/${redis.db}`
+      : redis.url;
+  const databaseUrl = /[?&]sslmode=/.test(postgres.url)
+    ? postgres.url
+    : `${postgres.url}${postgres.url.includes('?') ? '&' : '?'}sslmode=${postgres.sslmode}`;
+  return {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: document.logging.level,
+    NATS_URL: nats.url,
+    NODE_ENV: document.tier === 'development' ? 'development' : 'production',
+    REDIS_URL: redisWithDb,
+  };
+}
+
+/** Secrets that a service's processes need: the platform ones plus its own. */
+export function secretsFor(secrets: readonly SecretBinding[], service: ServiceName): SecretBinding[] {
+  return secrets.filter((secret) => secret.scope === 'platform' || secret.scope === service);
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { AgentforgeError } from '@agentforge/schema';
+
+/** One generated file: a relative POSIX path, its text and the permission bits it must get. */
+export interface GeneratedFile {
+  /** Relative to the output folder, `/`-separated, never absolute and never leaving it. */
+  path: string;
+  content: string;
+  /** Permission bits, e.g. `0o600` for files that will hold secrets. */
+  mode: number;
+}
+
+/** A pino-compatible logger; libraries take one and never create one. */
+export interface Logger {
+  debug(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+}
+
+/** The absolute target of `file` inside `root`, or a typed error when the path would leave it. */
+export function resolveInside(root: string, path: string): string {
+  const base = resolve(root);
+  const target = resolve(base, path);
+  const rel = relative(base, target);
+  if (
+    path === '' ||
+    isAbsolute(path) ||
+    rel === '' ||
+    rel === '..' ||
+    rel.startsWith(`..${sep}`) ||
+    isAbsolute(rel)
+  ) {
+    throw new AgentforgeError('INVALID_ARGUMENT', `refusing to write "${path}": it is outside ${base}`);
+  }
+  return target;
+}
+
+/**
+ * Writes generated files under `root`, each atomically (temporary file, then rename) and with
+ * its mode. Every path is checked first, so nothing is written when one of them would land
+ * outside `root`. Returns the absolute paths written.
+ * @example await writeGeneratedFiles(process.cwd(), generate('env', document));
+ */
+export async function writeGeneratedFiles(root: string, files: readonly GeneratedFile[]): Promise<string[]> {
+  const targets = files.map((file) => ({ file, target: resolveInside(root, file.path) }));
+  for (const { file, target } of targets) {
+    await mkdir(dirname(target), { recursive: true });
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, file.content, { mode: file.mode });
+      await chmod(temporary, file.mode); // the umask may have narrowed or the file pre-existed
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw new AgentforgeError('FILE_UNREADABLE', `could not write ${target}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return targets.map(({ target }) => target);
+}
