@@ -4,33 +4,111 @@ import { loadDocument, loadDocuments, type Severity } from '@agentforge/schema';
 import { testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { formatHuman, formatJson, formatMarkdown } from './format.js';
-import { compareEnvironments, compareManifests, compareSnapshots, compareToSnapshot, diffDocuments, hasDrift } from './report.js';
+import {
+  compareEnvironments,
+  compareManifests,
+  compareSnapshots,
+  compareToSnapshot,
+  diffDocuments,
+  hasDrift,
+} from './report.js';
 import { parseDriftPolicy } from './rules.js';
 import { FileSnapshotStore } from './store.js';
 
-const production = loadDocument(readFileSync(fileURLToPath(new URL('../../../examples/platform/environments/production.yaml', import.meta.url)), 'utf8')).data as Record<string, any>;
-const edit = (change: (doc: Record<string, any>) => void) => {
+// biome-ignore lint/suspicious/noExplicitAny: tests edit the parsed example document freely
+type Doc = any;
+
+const production = loadDocument(
+  readFileSync(
+    fileURLToPath(new URL('../../../examples/platform/environments/production.yaml', import.meta.url)),
+    'utf8',
+  ),
+).data as Doc;
+const edit = (change: (doc: Doc) => void) => {
   const copy = structuredClone(production);
   change(copy);
   return copy;
 };
 
-const classified: Array<{ name: string; change: (doc: Record<string, any>) => void; path: string; severity: Severity; kind?: string }> = [
-  { name: 'security flag', change: (d) => (d.security.runAsNonRoot = false), path: '/security/runAsNonRoot', severity: 'critical' },
-  { name: 'secret reference', change: (d) => (d.dependencies.postgres.password.secretRef = 'other'), path: '/dependencies/postgres/password/secretRef', severity: 'critical' },
-  { name: 'TLS version', change: (d) => (d.security.tls.minVersion = '1.2'), path: '/security/tls/minVersion', severity: 'critical' },
-  { name: 'dependency URL', change: (d) => (d.dependencies.redis.url = 'rediss://other:6380'), path: '/dependencies/redis/url', severity: 'high' },
-  { name: 'LLM provider', change: (d) => (d.llm.provider = 'openai'), path: '/llm/provider', severity: 'high' },
-  { name: 'image', change: (d) => (d.services.swarm.image = 'ghcr.io/agentforge/swarm:1.9.0'), path: '/services/swarm/image', severity: 'high' },
-  { name: 'replicas', change: (d) => (d.services.swarm.replicas = 5), path: '/services/swarm/replicas', severity: 'medium' },
-  { name: 'resources', change: (d) => (d.services.swarm.resources.limits.cpu = '3'), path: '/services/swarm/resources/limits/cpu', severity: 'medium' },
-  { name: 'autoscaling', change: (d) => (d.services.swarm.autoscaling.maxReplicas = 20), path: '/services/swarm/autoscaling/maxReplicas', severity: 'medium' },
+const classified: Array<{
+  name: string;
+  change: (doc: Doc) => void;
+  path: string;
+  severity: Severity;
+  kind?: string;
+}> = [
+  {
+    name: 'security flag',
+    change: (d) => (d.security.runAsNonRoot = false),
+    path: '/security/runAsNonRoot',
+    severity: 'critical',
+  },
+  {
+    name: 'secret reference',
+    change: (d) => (d.dependencies.postgres.password.secretRef = 'other'),
+    path: '/dependencies/postgres/password/secretRef',
+    severity: 'critical',
+  },
+  {
+    name: 'TLS version',
+    change: (d) => (d.security.tls.minVersion = '1.2'),
+    path: '/security/tls/minVersion',
+    severity: 'critical',
+  },
+  {
+    name: 'dependency URL',
+    change: (d) => (d.dependencies.redis.url = 'rediss://other:6380'),
+    path: '/dependencies/redis/url',
+    severity: 'high',
+  },
+  {
+    name: 'LLM provider',
+    change: (d) => (d.llm.provider = 'openai'),
+    path: '/llm/provider',
+    severity: 'high',
+  },
+  {
+    name: 'image',
+    change: (d) => (d.services.swarm.image = 'ghcr.io/agentforge/swarm:1.9.0'),
+    path: '/services/swarm/image',
+    severity: 'high',
+  },
+  {
+    name: 'replicas',
+    change: (d) => (d.services.swarm.replicas = 5),
+    path: '/services/swarm/replicas',
+    severity: 'medium',
+  },
+  {
+    name: 'resources',
+    change: (d) => (d.services.swarm.resources.limits.cpu = '3'),
+    path: '/services/swarm/resources/limits/cpu',
+    severity: 'medium',
+  },
+  {
+    name: 'autoscaling',
+    change: (d) => (d.services.swarm.autoscaling.maxReplicas = 20),
+    path: '/services/swarm/autoscaling/maxReplicas',
+    severity: 'medium',
+  },
   { name: 'logging', change: (d) => (d.logging.level = 'debug'), path: '/logging/level', severity: 'low' },
-  { name: 'feature flag', change: (d) => (d.features['semantic-cache'] = false), path: '/features/semantic-cache', severity: 'low' },
-  { name: 'removed section is one step higher', change: (d) => delete d.logging, path: '/logging', severity: 'medium', kind: 'removed' },
+  {
+    name: 'feature flag',
+    change: (d) => (d.features['semantic-cache'] = false),
+    path: '/features/semantic-cache',
+    severity: 'low',
+  },
+  {
+    name: 'removed section is one step higher',
+    change: (d) => delete d.logging,
+    path: '/logging',
+    severity: 'medium',
+    kind: 'removed',
+  },
   {
     name: 'a list item added in front is one change, not a reorder',
-    change: (d) => d.monitoring.alerting.rules.unshift({ name: 'Second', expr: 'up == 0', for: '5m', severity: 'high' }),
+    change: (d) =>
+      d.monitoring.alerting.rules.unshift({ name: 'Second', expr: 'up == 0', for: '5m', severity: 'high' }),
     path: '/monitoring/alerting/rules[name=Second]',
     severity: 'medium',
     kind: 'added',
@@ -46,7 +124,12 @@ describe('default classification', () => {
   });
 
   it('a reorder is low unless the path is order-sensitive', () => {
-    const pod = (names: string[]) => ({ spec: { initContainers: names.map((name) => ({ name, image: `${name}:1` })), containers: names.map((name) => ({ name, image: `${name}:1` })) } });
+    const pod = (names: string[]) => ({
+      spec: {
+        initContainers: names.map((name) => ({ name, image: `${name}:1` })),
+        containers: names.map((name) => ({ name, image: `${name}:1` })),
+      },
+    });
     const report = diffDocuments(pod(['a', 'b']), pod(['b', 'a']));
     expect(report.changes.map((c) => [c.path, c.kind, c.severity])).toEqual([
       ['/spec/initContainers', 'reordered', 'medium'],
@@ -55,13 +138,16 @@ describe('default classification', () => {
   });
 
   it('counts changes per severity and kind', () => {
-    const report = diffDocuments(production, edit((d) => {
-      d.logging.level = 'debug';
-      d.services.swarm.replicas = 4;
-      d.services.swarm.image = 'x:2';
-      delete d.services.swarm.env;
-      d.features.new = true;
-    }));
+    const report = diffDocuments(
+      production,
+      edit((d) => {
+        d.logging.level = 'debug';
+        d.services.swarm.replicas = 4;
+        d.services.swarm.image = 'x:2';
+        delete d.services.swarm.env;
+        d.features.new = true;
+      }),
+    );
     expect(report.formatVersion).toBe(1);
     expect(report.counts).toEqual({
       total: 5,
@@ -91,7 +177,11 @@ listKeys:
 `);
 
   it('overrides and extends the default rules', () => {
-    const report = diffDocuments(production, edit((d) => (d.services.swarm.env.SWARM_MAX_AGENTS = '128')), { policy });
+    const report = diffDocuments(
+      production,
+      edit((d) => (d.services.swarm.env.SWARM_MAX_AGENTS = '128')),
+      { policy },
+    );
     expect(report.changes).toMatchObject([{ ruleId: 'team/env', severity: 'high' }]);
   });
 
@@ -101,7 +191,8 @@ listKeys:
     expect(staging.changes).toEqual([]);
     expect(staging.counts.ignored).toBe(1);
     expect(hasDrift(staging, 'info')).toBe(false);
-    for (const text of [formatHuman(staging), formatJson(staging), formatMarkdown(staging)]) expect(text).not.toContain('/services/swarm/replicas');
+    for (const text of [formatHuman(staging), formatJson(staging), formatMarkdown(staging)])
+      expect(text).not.toContain('/services/swarm/replicas');
     const prod = diffDocuments(production, changed, { policy, environments: ['production'] });
     expect(prod.changes).toHaveLength(1);
     expect(hasDrift(prod)).toBe(true);
@@ -109,8 +200,16 @@ listKeys:
   });
 
   it('refuses a malformed policy with file, line and column', () => {
-    expect(() => parseDriftPolicy('rules:\n  - id: x\n    paths: a.b\n    severity: urgent\n    explanation: e\n    recommendation: r\n', 'drift.yaml')).toThrow(
-      expect.objectContaining({ code: 'POLICY_INVALID', location: expect.objectContaining({ file: 'drift.yaml', line: 4 }) }),
+    expect(() =>
+      parseDriftPolicy(
+        'rules:\n  - id: x\n    paths: a.b\n    severity: urgent\n    explanation: e\n    recommendation: r\n',
+        'drift.yaml',
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'POLICY_INVALID',
+        location: expect.objectContaining({ file: 'drift.yaml', line: 4 }),
+      }),
     );
   });
 });
@@ -136,8 +235,14 @@ describe('comparisons', () => {
       d.services.swarm.replicas = 1;
       d.logging.level = 'debug';
     });
-    const policy = parseDriftPolicy('ignore:\n  - paths: [name, platform.**, services.*.replicas]\n    environments: [staging]\n');
-    const report = compareEnvironments({ name: 'staging', document: staging }, { name: 'production', document: production }, { policy });
+    const policy = parseDriftPolicy(
+      'ignore:\n  - paths: [name, platform.**, services.*.replicas]\n    environments: [staging]\n',
+    );
+    const report = compareEnvironments(
+      { name: 'staging', document: staging },
+      { name: 'production', document: production },
+      { policy },
+    );
     expect(report.changes.map((c) => c.path)).toEqual(['/logging/level']);
     expect(report.counts.ignored).toBe(3);
   });
@@ -169,7 +274,14 @@ data: { a: "1" }
         {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
-          metadata: { name: 'swarm', namespace: 'prod', uid: 'u', resourceVersion: '9', generation: 4, annotations: { 'deployment.kubernetes.io/revision': '4' } },
+          metadata: {
+            name: 'swarm',
+            namespace: 'prod',
+            uid: 'u',
+            resourceVersion: '9',
+            generation: 4,
+            annotations: { 'deployment.kubernetes.io/revision': '4' },
+          },
           spec: {
             replicas: 5,
             revisionHistoryLimit: 10,
@@ -180,14 +292,25 @@ data: { a: "1" }
               spec: {
                 dnsPolicy: 'ClusterFirst',
                 containers: [
-                  { name: 'swarm', image: 'ghcr.io/agentforge/swarm:1.8.2', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '0.5', memory: '1024Mi' } } },
+                  {
+                    name: 'swarm',
+                    image: 'ghcr.io/agentforge/swarm:1.8.2',
+                    imagePullPolicy: 'IfNotPresent',
+                    ports: [{ containerPort: 8080, protocol: 'TCP' }],
+                    resources: { requests: { cpu: '0.5', memory: '1024Mi' } },
+                  },
                 ],
               },
             },
           },
           status: { availableReplicas: 5 },
         },
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra', namespace: 'prod' }, data: { b: '2' } },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'extra', namespace: 'prod' },
+          data: { b: '2' },
+        },
       ],
     };
     const report = compareManifests(desired, [live]);
@@ -196,8 +319,12 @@ data: { a: "1" }
       ['ConfigMap', 'extra', 'added', ''],
       ['Deployment', 'swarm', 'modified', '/spec/replicas'],
     ]);
-    const policy = parseDriftPolicy('ignore:\n  - paths: "**"\n    resourceKinds: [ConfigMap]\n    resourceNames: [extra]\n');
-    expect(compareManifests(desired, [live], { policy }).changes.map((c) => `${c.resource?.name} ${c.path}`)).toEqual(['gone ', 'swarm /spec/replicas']);
+    const policy = parseDriftPolicy(
+      'ignore:\n  - paths: "**"\n    resourceKinds: [ConfigMap]\n    resourceNames: [extra]\n',
+    );
+    expect(
+      compareManifests(desired, [live], { policy }).changes.map((c) => `${c.resource?.name} ${c.path}`),
+    ).toEqual(['gone ', 'swarm /spec/replicas']);
   });
 });
 
@@ -226,6 +353,7 @@ describe('secrets in outputs', () => {
   it('keeps secrets out of a report when a secret is added or removed', () => {
     const report = diffDocuments(production, withSecrets('added'));
     expect(report.changes.length).toBeGreaterThan(0);
-    for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)]) expect(text).not.toMatch(/CANARY/);
+    for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)])
+      expect(text).not.toMatch(/CANARY/);
   });
 });

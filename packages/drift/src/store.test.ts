@@ -10,7 +10,9 @@ const writer = fileURLToPath(new URL('../test/snapshot-writer.mjs', import.meta.
 
 /** Runs the writer script; resolves with its exit once `onLine` has seen what the test waits for. */
 function runWriter(root: string, count: string, tag: string, onLine?: (n: number) => boolean) {
-  const child = spawn(process.execPath, [writer, root, 'production', count, tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [writer, root, 'production', count, tag], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
@@ -23,8 +25,8 @@ function runWriter(root: string, count: string, tag: string, onLine?: (n: number
       if (onLine?.(lines.length)) resolve();
     });
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
+    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
   );
   return { child, reached, exited };
 }
@@ -37,14 +39,26 @@ const allFiles = (dir: string): string[] =>
 describe('FileSnapshotStore', () => {
   it('saves, lists, chains parents and gets by id, prefix and latest', async () => {
     let clock = Date.parse('2026-01-01T00:00:00Z');
-    const store = new FileSnapshotStore(testdir(), { now: () => new Date((clock += 1000)) });
-    const first = await store.save('production', { replicas: 3 }, { message: 'first', source: 'environments/production.yaml', author: 'ci' });
+    const tick = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
+    const store = new FileSnapshotStore(testdir(), { now: tick });
+    const first = await store.save(
+      'production',
+      { replicas: 3 },
+      { message: 'first', source: 'environments/production.yaml', author: 'ci' },
+    );
     const second = await store.save('production', { replicas: 4 });
     expect(first.id).toMatch(/^[0-9a-f]{64}$/);
     expect(second.parent).toBe(first.id);
     expect((await store.list('production')).map((m) => m.id)).toEqual([first.id, second.id]);
     expect((await store.get('production', 'latest')).document).toEqual({ replicas: 4 });
-    expect(await store.get('production', first.id.slice(0, 8))).toMatchObject({ message: 'first', author: 'ci', document: { replicas: 3 } });
+    expect(await store.get('production', first.id.slice(0, 8))).toMatchObject({
+      message: 'first',
+      author: 'ci',
+      document: { replicas: 3 },
+    });
     await expect(store.get('production', 'deadbeef')).rejects.toMatchObject({ code: 'SNAPSHOT_NOT_FOUND' });
     await expect(store.get('staging', 'latest')).rejects.toThrow(/no snapshot of staging yet/);
     const accepted = await acceptBaseline(store, 'production', { replicas: 5 });
@@ -66,7 +80,10 @@ describe('FileSnapshotStore', () => {
   it('stores secrets only as fingerprints that still change with the secret', async () => {
     const root = testdir();
     const store = new FileSnapshotStore(root);
-    const doc = (password: string) => ({ dependencies: { postgres: { url: `postgres://app:${password}@db:5432/app`, password } }, llm: { apiKey: 'sk-ant-CANARYapikey0123456789' } });
+    const doc = (password: string) => ({
+      dependencies: { postgres: { url: `postgres://app:${password}@db:5432/app`, password } },
+      llm: { apiKey: 'sk-ant-CANARYapikey0123456789' },
+    });
     const a = await store.save('production', doc('CANARY-one-hunter2'));
     const b = await store.save('production', doc('CANARY-two-hunter3'));
     expect(a.documentHash).not.toBe(b.documentHash);
@@ -79,8 +96,13 @@ describe('FileSnapshotStore', () => {
     const meta = await store.save('production', { replicas: 3 });
     const file = join(root, 'production', `${meta.id}.json`);
     writeFileSync(file, readFileSync(file, 'utf8').replace('"replicas": 3', '"replicas": 30'));
-    await expect(store.get('production', 'latest')).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT', message: expect.stringContaining('hash mismatch') });
-    expect(await store.verify('production')).toEqual([{ id: meta.id, ok: false, problem: expect.stringContaining(file) }]);
+    await expect(store.get('production', 'latest')).rejects.toMatchObject({
+      code: 'SNAPSHOT_CORRUPT',
+      message: expect.stringContaining('hash mismatch'),
+    });
+    expect(await store.verify('production')).toEqual([
+      { id: meta.id, ok: false, problem: expect.stringContaining(file) },
+    ]);
     writeFileSync(file, '{ not json');
     await expect(store.get('production', meta.id)).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT' });
   });
@@ -94,7 +116,9 @@ describe('FileSnapshotStore', () => {
     expect((await store.list('production')).map((m) => m.id)).toEqual([first.id, second.id]);
   });
 
-  it('survives a writer killed with SIGKILL: every listed snapshot verifies', { timeout: 60_000 }, async () => {
+  it('survives a writer killed with SIGKILL: every listed snapshot verifies', {
+    timeout: 60_000,
+  }, async () => {
     const root = testdir();
     const { child, reached, exited } = runWriter(root, 'forever', 'crash', (n) => n >= 8);
     await reached;

@@ -27,13 +27,11 @@ export const command: Command = {
       );
     }
     const checks = new Map((await store.verify(environment)).map((c) => [c.id, c]));
-    const entries = listed
-      .reverse()
-      .map((meta) => ({
-        ...meta,
-        ok: checks.get(meta.id)?.ok ?? false,
-        problem: checks.get(meta.id)?.problem,
-      }));
+    const entries = listed.reverse().map((meta) => ({
+      ...meta,
+      ok: checks.get(meta.id)?.ok ?? false,
+      problem: checks.get(meta.id)?.problem,
+    }));
     const corrupt = entries.filter((e) => !e.ok);
     const { colors, stdout, stderr } = context;
     if (format === 'json') stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
