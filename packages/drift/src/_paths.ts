@@ -69,7 +69,37 @@ export type SegmentMatcher = (segments: readonly string[]) => boolean;
  * `containers[name=swarm].image`); `*` matches one key, index or keyed list item.
  */
 export function compilePathGlob(glob: string): SegmentMatcher {
-  return compileGlob(formatPointer(globSegments(glob)));
+  let matcher = compiled.get(glob);
+  if (matcher === undefined) {
+    matcher = compileUncached(glob);
+    if (compiled.size < 1000) compiled.set(glob, matcher);
+  }
+  return matcher;
+}
+
+// Policies compile the same few dozen globs on every comparison.
+const compiled = new Map<string, SegmentMatcher>();
+
+function compileUncached(glob: string): SegmentMatcher {
+  const parts = globSegments(glob);
+  const deep = parts.filter((p) => p === '**').length;
+  const plain = (part: string) => part === '*' || !part.includes('*');
+  // Fast paths for the common shapes (`a.*.b`, `**.a.*`, `a.**`); the general matcher backtracks.
+  if (
+    parts.every((p) => p === '**' || plain(p)) &&
+    (deep === 0 || (deep === 1 && (parts[0] === '**' || parts[parts.length - 1] === '**')))
+  ) {
+    const fixed = parts.filter((p) => p !== '**');
+    const n = fixed.length;
+    const from = (s: readonly string[], offset: number) => {
+      for (let i = 0; i < n; i++) if (fixed[i] !== '*' && fixed[i] !== s[offset + i]) return false;
+      return true;
+    };
+    if (deep === 0) return (s) => s.length === n && from(s, 0);
+    if (parts[0] === '**') return (s) => s.length >= n && from(s, s.length - n);
+    return (s) => s.length >= n && from(s, 0);
+  }
+  return compileGlob(formatPointer(parts));
 }
 
 /** A matcher that is true when any of `globs` matches. */

@@ -80,8 +80,7 @@ export function formatQuantity(value: number): string {
 }
 
 /**
- * Returns a function that brings a document to its canonical form: keys sorted, `undefined`
- * members gone, Kubernetes objects cleaned, quantities spelled one way, numeric strings as
+ * Returns a function that brings a document to its canonical form: `undefined` members gone, Kubernetes objects cleaned, quantities spelled one way, numeric strings as
  * numbers where configured, and every secret replaced by its fingerprint marker.
  */
 export function createCanonicalizer(options: CanonicalOptions = {}): (value: unknown) => Json {
@@ -90,18 +89,30 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
   const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
   const kubernetes = options.kubernetes ?? 'auto';
   const path: string[] = [];
+  // Documents repeat their keys, so the secret-key test is remembered per key.
+  const secretKeys = new Map<string, boolean>();
+  const secretKey = (key: string | undefined): boolean => {
+    if (key === undefined) return false;
+    let known = secretKeys.get(key);
+    if (known === undefined) {
+      known = isSecretKey(key);
+      if (secretKeys.size < 10_000) secretKeys.set(key, known);
+    }
+    return known;
+  };
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
       if (MARKER.test(value)) return value;
-      const redacted = redactString(value, key);
+      if (secretKey(key)) return redactedMarker(value);
+      const redacted = redactString(value);
       if (redacted !== value) return redacted;
-      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
+      if (QUANTITY_PATTERN.test(value.trim()) && isQuantityPath(path))
         return formatQuantity(parseQuantity(value)!);
       if (NUMERIC.test(value) && isNumericPath(path)) return Number(value);
       return value;
     }
-    if (key !== undefined && isSecretKey(key)) return redactedMarker(value);
+    if (secretKey(key)) return redactedMarker(value);
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return String(value);
       if (isQuantityPath(path)) return formatQuantity(value);
@@ -109,6 +120,7 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
     return value;
   };
 
+  // Copy-on-write: a subtree that canonicalisation leaves alone is shared, not copied.
   const walk = (value: unknown, key: string | undefined): Json | undefined => {
     if (value === undefined) return undefined;
     if (value === null) return null;
@@ -117,25 +129,37 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
     if (typeof value === 'bigint') return scalar(Number(value), key);
     if (value instanceof Date) return value.toISOString();
     if (Array.isArray(value)) {
-      const out: Json[] = new Array(value.length);
+      let out: Json[] | undefined;
       for (let i = 0; i < value.length; i++) {
+        const item = value[i];
         path.push(String(i));
-        out[i] = walk(value[i], key) ?? null;
+        const result = walk(item, key) ?? null;
         path.pop();
+        if (out === undefined && result !== item) out = value.slice(0, i);
+        if (out !== undefined) out.push(result);
       }
-      return out;
+      return out ?? (value as Json[]);
     }
     if (!isObject(value)) return null;
-    const out: Record<string, Json> = {};
+    const prototype = Object.getPrototypeOf(value);
+    let out: Record<string, Json> | undefined =
+      prototype === Object.prototype || prototype === null ? undefined : {};
     // `{ name: DB_PASSWORD, value: … }` (a Kubernetes env var) keeps its secret under the name.
-    const secretValueKey = typeof value.name === 'string' && isSecretKey(value.name) ? value.name : undefined;
-    for (const member of Object.keys(value).sort()) {
+    const secretValueKey = typeof value.name === 'string' && secretKey(value.name) ? value.name : undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const member = keys[i]!;
+      const original = value[member];
       path.push(member);
-      const result = walk(value[member], member === 'value' && secretValueKey ? secretValueKey : member);
+      const result = walk(original, member === 'value' && secretValueKey ? secretValueKey : member);
       path.pop();
-      if (result !== undefined) setOwn(out, member, result);
+      if (out === undefined && (result !== original || result === undefined)) {
+        out = {};
+        for (let j = 0; j < i; j++) if (value[keys[j]!] !== undefined) setOwn(out, keys[j]!, value[keys[j]!]);
+      }
+      if (out !== undefined && result !== undefined) setOwn(out, member, result);
     }
-    return out;
+    return out ?? (value as Json);
   };
 
   const clean = (value: unknown, force: boolean): unknown =>
@@ -156,7 +180,7 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
 
 /**
  * The canonical form of one document (see {@link createCanonicalizer}).
- * @example canonicalize({ b: 1, a: { cpu: '0.1' }, c: undefined }) // { a: { cpu: '0.1' }, b: 1 }
+ * @example canonicalize({ resources: { requests: { cpu: '0.1' } }, debug: undefined }) // { resources: { requests: { cpu: '100m' } } }
  */
 export function canonicalize(value: unknown, options?: CanonicalOptions): Json {
   return createCanonicalizer(options)(value);

@@ -101,39 +101,56 @@ function buildView(
     // Against an object the list must stay a list, so deep-diff reports one type change.
     const field = isObject(other) ? undefined : engine.chooseKey(value, counterpart, segments);
     if (field === undefined) {
-      return value.map((item, i) => {
-        segments.push(String(i));
-        path.push(i);
-        const out = buildView(engine, item, counterpart?.[i], segments, path, reorders);
-        segments.pop();
-        path.pop();
-        return out;
-      });
+      // Copy only when an item's view differs; most lists are shared as they are.
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        let view: unknown = item;
+        if (item !== null && typeof item === 'object') {
+          segments.push(String(i));
+          path.push(i);
+          view = buildView(engine, item, counterpart?.[i], segments, path, reorders);
+          segments.pop();
+          path.pop();
+        }
+        if (out === undefined && view !== item) out = value.slice(0, i);
+        if (out !== undefined) out.push(view);
+      }
+      return out ?? value;
     }
+    const keys = value.map((item) => itemKey(item, field));
     const others = new Map<string, Json>();
     if (counterpart) for (const item of counterpart) others.set(itemKey(item, field), item);
     if (reorders && counterpart) {
-      const mine = new Set(value.map((item) => itemKey(item, field)));
-      const before = value.map((item) => itemKey(item, field)).filter((k) => others.has(k));
-      const after = counterpart.map((item) => itemKey(item, field)).filter((k) => mine.has(k));
-      if (before.some((k, i) => k !== after[i])) {
+      const mine = new Set(keys);
+      const before = keys.filter((k) => others.has(k));
+      const after = counterpart.map((item) => itemKey(item, field));
+      const common = after.filter((k) => mine.has(k));
+      if (before.some((k, i) => k !== common[i])) {
         reorders.push({
           kind: 'reordered',
           segments: [...path],
           path: formatDriftPath(path),
-          before: value.map((item) => itemKey(item, field)),
-          after: counterpart.map((item) => itemKey(item, field)),
+          before: keys,
+          after,
           keyField: field,
         });
       }
     }
     const out: Record<string, unknown> = {};
-    for (const item of value) {
-      const key = itemKey(item, field);
+    for (let i = 0; i < value.length; i++) {
+      const key = keys[i]!;
       const segment = { field, value: key };
       segments.push(segmentText(segment));
       path.push(segment);
-      out[`${KEYED}${field}=${key}`] = buildView(engine, item, others.get(key), segments, path, reorders);
+      out[`${KEYED}${field}=${key}`] = buildView(
+        engine,
+        value[i]!,
+        others.get(key),
+        segments,
+        path,
+        reorders,
+      );
       segments.pop();
       path.pop();
     }
@@ -141,17 +158,35 @@ function buildView(
   }
   if (!isObject(value)) return value;
   const counterpart = isObject(other) ? other : undefined;
-  const own = (key: string) =>
-    counterpart && Object.hasOwn(counterpart, key) ? counterpart[key] : undefined;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    segments.push(key);
-    path.push(key);
-    setOwn(out, viewKey(key), buildView(engine, value[key]!, own(key), segments, path, reorders));
-    segments.pop();
-    path.pop();
+  // Copy only where the view differs (a keyed list below, an escaped key): most subtrees are shared.
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const member = value[key]!;
+    let view: unknown = member;
+    if (member !== null && typeof member === 'object') {
+      segments.push(key);
+      path.push(key);
+      view = buildView(
+        engine,
+        member,
+        counterpart && Object.hasOwn(counterpart, key) ? counterpart[key] : undefined,
+        segments,
+        path,
+        reorders,
+      );
+      segments.pop();
+      path.pop();
+    }
+    const name = viewKey(key);
+    if (out === undefined && (view !== member || name !== key)) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, value[keys[j]!]);
+    }
+    if (out !== undefined) setOwn(out, name, view);
   }
-  return out;
+  return out ?? value;
 }
 
 function toSegment(part: unknown): Segment {
