@@ -41,9 +41,11 @@ function scenarioB() {
     const doc = {};
     let leaf = 0;
     for (let s = 0; s < 20; s++) {
-      const section = (doc[`section-${s}`] = {});
+      const section = {};
+      doc[`section-${s}`] = section;
       for (let g = 0; g < 25; g++) {
-        const group = (section[`group-${g}`] = {});
+        const group = {};
+        section[`group-${g}`] = group;
         for (let l = 0; l < 20; l++, leaf++)
           group[`leaf-${l}`] =
             edit && leaf % 100 === 0 ? `changed-${leaf}` : l % 3 === 0 ? leaf : `value-${leaf}`;
