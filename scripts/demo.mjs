@@ -1,6 +1,6 @@
 // The README's main job: runs the agentforge CLI on the bundled example workspaces, as a user would.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../packages/cli/bin/agentforge.js', import.meta.url));
 
 /** Runs one CLI command, echoing it; `expect` lists the exit codes this step may end with. */
-function step(title, args, { expect = [0], cwd = root } = {}) {
-  console.log(`\n\u25b6 ${title}\n$ agentforge ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'inherit', env: { ...process.env } });
+function step(title, args, { expect = [0], cwd = root, quiet = false } = {}) {
+  console.log(`\n\u25b6 ${title}\n$ agentforge ${args.join(' ')}${quiet ? ' > /dev/null' : ''}`);
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    stdio: ['inherit', quiet ? 'ignore' : 'inherit', 'inherit'],
+    env: { ...process.env },
+  });
   if (!expect.includes(result.status)) {
     console.error(`\u2716 exited ${result.status}, expected ${expect.join(' or ')}`);
     process.exit(1);
@@ -27,10 +31,13 @@ const count = (node) => {
     options++;
     count(child);
   }
-  if (node.additionalProperties && typeof node.additionalProperties === 'object') count(node.additionalProperties);
+  if (node.additionalProperties && typeof node.additionalProperties === 'object')
+    count(node.additionalProperties);
 };
 count(jsonSchema);
-console.log(`${jsonSchema.title}: ${options} options in ${Object.keys(jsonSchema.properties).length} sections (${jsonSchema.required.join(', ')} required)`);
+console.log(
+  `${jsonSchema.title}: ${options} options in ${Object.keys(jsonSchema.properties).length} sections (${jsonSchema.required.join(', ')} required)`,
+);
 
 console.log('\n\u25b6 Check the three example environments against the schema');
 const { EnvironmentDocumentSchema, checkSchema, loadFile } = await import('@agentforge/schema');
@@ -39,9 +46,93 @@ for (const name of ['development', 'staging', 'production']) {
   const file = join(root, 'examples/platform/environments', `${name}.yaml`);
   const loaded = await loadFile(file, { file: relative(root, file) });
   const result = checkSchema(EnvironmentDocumentSchema, loaded.data, { locator: loaded.locator });
-  console.log(`${result.success ? '\u2714' : '\u2716'} ${loaded.file}${result.success ? '' : `: ${result.findings.length} problem(s)`}`);
+  console.log(
+    `${result.success ? '\u2714' : '\u2716'} ${loaded.file}${result.success ? '' : `: ${result.findings.length} problem(s)`}`,
+  );
   for (const f of result.findings) console.log(`  ${f.location?.line}:${f.location?.column} ${f.message}`);
   if (!result.success) failed++;
 }
 if (failed) process.exit(1);
+
+// Drift: work on a temporary copy of the example workspace, so no snapshot lands in examples/.
+const workspace = mkdtempSync(join(tmpdir(), 'agentforge-drift-demo-'));
+cpSync(join(root, 'examples/platform'), workspace, {
+  recursive: true,
+  filter: (source) => !source.includes('.agentforge'),
+});
+step('Snapshot the production environment (a copy of examples/platform)', [
+  'config',
+  'snapshot',
+  '--environment',
+  'production',
+  '--message',
+  'release 1.8.2',
+  '--dir',
+  workspace,
+]);
+const productionFile = join(workspace, 'environments/production.yaml');
+const edits = [
+  ['swarm:1.8.2@', 'swarm:1.9.0@'],
+  ['replicas: 2\n    port: 8082', 'replicas: 4\n    port: 8082'],
+  ['level: info', 'level: debug'],
+  ['minVersion: "1.3"', 'minVersion: "1.2"'],
+  ['  tool-sandbox: true', '  tool-sandbox: true\n  batch-embeddings: true'],
+];
+let text = readFileSync(productionFile, 'utf8');
+for (const [from, to] of edits) {
+  if (!text.includes(from))
+    throw new Error(`demo: "${from}" not found in the example production environment`);
+  text = text.replace(from, to);
+}
+writeFileSync(productionFile, text);
+console.log(
+  `\n\u25b6 Edit the copy: ${edits.length} changes (image, memory replicas, log level, TLS version, a new feature flag)`,
+);
+step(
+  'Show the drift against the latest snapshot (exits 1: drift found)',
+  ['config', 'drift', '--environment', 'production', '--dir', workspace],
+  { expect: [1] },
+);
+step(
+  'Gate only on high and critical changes (still exits 1: the TLS and image changes)',
+  [
+    'config',
+    'drift',
+    '--environment',
+    'production',
+    '--fail-on',
+    'high',
+    '--format',
+    'markdown',
+    '--dir',
+    workspace,
+  ],
+  { expect: [1] },
+);
+step(
+  'Accept the edited file as the new baseline',
+  ['config', 'drift', '--environment', 'production', '--accept', '--format', 'json', '--dir', workspace],
+  { quiet: true },
+);
+step('Drift after accepting (exits 0: no drift)', [
+  'config',
+  'drift',
+  '--environment',
+  'production',
+  '--dir',
+  workspace,
+]);
+step('History of the production snapshots', [
+  'config',
+  'history',
+  '--environment',
+  'production',
+  '--dir',
+  workspace,
+]);
+if (existsSync(join(root, 'examples/platform/.agentforge'))) {
+  console.error('\u2716 a snapshot was written into the committed examples folder');
+  process.exit(1);
+}
+rmSync(workspace, { recursive: true, force: true });
 console.log('\n\u2714 demo finished');
