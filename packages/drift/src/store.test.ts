@@ -9,8 +9,14 @@ import { acceptBaseline, FileSnapshotStore, workspaceSnapshotStore } from './sto
 const writer = fileURLToPath(new URL('../test/snapshot-writer.mjs', import.meta.url));
 
 /** Runs the writer script; resolves with its exit once `onLine` has seen what the test waits for. */
-function runWriter(root: string, count: string, tag: string, onLine?: (n: number) => boolean) {
-  const child = spawn(process.execPath, [writer, root, 'production', count, tag], {
+function runWriter(
+  root: string,
+  count: string,
+  tag: string,
+  onLine?: (n: number) => boolean,
+  filler = 20_000,
+) {
+  const child = spawn(process.execPath, [writer, root, 'production', count, tag, String(filler)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -116,19 +122,32 @@ describe('FileSnapshotStore', () => {
     expect((await store.list('production')).map((m) => m.id)).toEqual([first.id, second.id]);
   });
 
-  it('survives a writer killed with SIGKILL: every listed snapshot verifies', {
-    timeout: 60_000,
+  it('survives writers killed with SIGKILL: every listed snapshot verifies', {
+    timeout: 90_000,
   }, async () => {
     const root = testdir();
-    const { child, reached, exited } = runWriter(root, 'forever', 'crash', (n) => n >= 8);
-    await reached;
-    child.kill('SIGKILL');
-    expect((await exited).signal).toBe('SIGKILL');
     const store = new FileSnapshotStore(root);
+    // Several kills at different moments, each after a few more saves, to land inside a write.
+    for (let round = 1; round <= 4; round++) {
+      const before = (await store.list('production')).length;
+      const { child, reached, exited } = runWriter(
+        root,
+        'forever',
+        `crash${round}`,
+        (n) => n >= 3 + round,
+        400_000,
+      );
+      await reached;
+      // A different moment in each round: large documents make most of them land inside a write.
+      await new Promise((resolve) => setTimeout(resolve, round * 4));
+      child.kill('SIGKILL');
+      expect((await exited).signal).toBe('SIGKILL');
+      const listed = await store.list('production');
+      expect(listed.length).toBeGreaterThanOrEqual(before + 3 + round);
+      expect((await store.verify('production')).filter((c) => !c.ok)).toEqual([]);
+    }
+    // The store stays usable after the crashes.
     const listed = await store.list('production');
-    expect(listed.length).toBeGreaterThanOrEqual(8);
-    expect((await store.verify('production')).filter((c) => !c.ok)).toEqual([]);
-    // The store stays usable after the crash.
     const next = await store.save('production', { after: 'crash' });
     expect(next.parent).toBe(listed[listed.length - 1]!.id);
     expect(await store.list('production')).toHaveLength(listed.length + 1);
