@@ -1,5 +1,6 @@
 import {
   CHANGE_KINDS,
+  type Change,
   type ChangeKind,
   compareSeverity,
   isAtLeast,
@@ -26,8 +27,8 @@ export const REPORT_FORMAT_VERSION = 1;
 /** What a masked secret value reads as in a report. */
 export const HIDDEN = '«hidden»';
 
-/** One classified change in a {@link DriftReport}. */
-export interface DriftChange {
+/** One classified change in a {@link DriftReport}: the shared `Change` plus its verdict. */
+export interface DriftChange extends Change {
   kind: ChangeKind;
   /** User-facing path, e.g. `/services/swarm/env/LOG_LEVEL` or `/spec/template/spec/containers[name=swarm]/image`. */
   path: string;

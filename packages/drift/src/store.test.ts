@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
+import { maskSecrets } from './canonical.js';
+import { compareToSnapshot } from './report.js';
 import { acceptBaseline, FileSnapshotStore, workspaceSnapshotStore } from './store.js';
 
 const writer = fileURLToPath(new URL('../test/snapshot-writer.mjs', import.meta.url));
@@ -94,6 +96,28 @@ describe('FileSnapshotStore', () => {
     const b = await store.save('production', doc('CANARY-two-hunter3'));
     expect(a.documentHash).not.toBe(b.documentHash);
     for (const file of allFiles(root)) expect(readFileSync(file, 'utf8')).not.toMatch(/CANARY|hunter/);
+  });
+
+  it('compares a snapshot of a document holding secrets equal to that document', async () => {
+    const store = new FileSnapshotStore(testdir());
+    const doc = {
+      dependencies: {
+        postgres: { url: 'postgres://app:CANARY-pw@db:5432/app' },
+        redis: { password: 'CANARY-redis' },
+      },
+      services: { swarm: { env: { SIGNING_TOKEN: 'CANARY-token', LOG_LEVEL: 'info' } } },
+      tls: { key: '-----BEGIN PRIVATE KEY-----\nCANARY\n-----END PRIVATE KEY-----' },
+    };
+    const first = await store.save('production', doc);
+    // Masking is idempotent: a masked document stores exactly like its source.
+    const again = await store.save('production', maskSecrets(doc));
+    expect(again.documentHash).toBe(first.documentHash);
+    expect((await compareToSnapshot(store, 'production', doc)).changes).toEqual([]);
+    const rotated = structuredClone(doc);
+    rotated.dependencies.postgres.url = 'postgres://app:CANARY-new@db:5432/app';
+    expect((await compareToSnapshot(store, 'production', rotated)).changes).toMatchObject([
+      { path: '/dependencies/postgres/url', secret: true },
+    ]);
   });
 
   it('detects a snapshot corrupted on disk and never returns it', async () => {
