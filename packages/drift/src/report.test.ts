@@ -199,6 +199,24 @@ listKeys:
     expect(hasDrift(prod, 'high')).toBe(false);
   });
 
+  it('can replace the defaults entirely', () => {
+    const own = parseDriftPolicy(
+      'defaults: false\nrules:\n  - { id: team/logs, paths: logging.**, severity: info, explanation: e, recommendation: r }\n',
+    );
+    const report = diffDocuments(
+      production,
+      edit((d) => {
+        d.logging.level = 'debug';
+        d.security.runAsNonRoot = false;
+      }),
+      { policy: own },
+    );
+    expect(report.changes.map((c) => [c.path, c.ruleId, c.severity])).toEqual([
+      ['/security/runAsNonRoot', 'drift/other', 'medium'],
+      ['/logging/level', 'team/logs', 'info'],
+    ]);
+  });
+
   it('refuses a malformed policy with file, line and column', () => {
     expect(() =>
       parseDriftPolicy(

@@ -274,7 +274,7 @@ export function policyFromData(
   const file = checked.data;
   const base = defaultPolicy();
   return {
-    rules: [...file.rules, ...(file.defaults ? base.rules : [DEFAULT_RULES[DEFAULT_RULES.length - 1]!])],
+    rules: [...file.rules, ...(file.defaults ? base.rules : [])],
     ignore: file.ignore,
     orderSensitive: [...file.orderSensitive, ...(file.defaults ? base.orderSensitive : [])],
     listKeys: file.listKeys,
@@ -344,7 +344,8 @@ export function createClassifier(policy: DriftPolicy): Classifier {
     match: compileGlobs(r.paths),
   }));
   const orderSensitive = compileGlobs(policy.orderSensitive);
-  const fallback = rule('drift/other', ['**'], 'medium', 'Configuration changed.', 'Review the change.');
+  // Without the defaults, a change no rule matches still gets the catch-all verdict.
+  const fallback = DEFAULT_RULES[DEFAULT_RULES.length - 1]!;
   const find = (change: ClassifiableChange) =>
     rules.find(
       ({ rule: r, match }) =>
