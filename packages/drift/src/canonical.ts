@@ -103,13 +103,12 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
-      if (MARKER.test(value)) return value;
+      if (value.includes('«redacted:') && MARKER.test(value)) return value;
       if (secretKey(key)) return redactedMarker(value);
       const redacted = redactString(value);
       if (redacted !== value) return redacted;
-      if (QUANTITY_PATTERN.test(value.trim()) && isQuantityPath(path))
-        return formatQuantity(parseQuantity(value)!);
-      if (NUMERIC.test(value) && isNumericPath(path)) return Number(value);
+      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim())) return formatQuantity(parseQuantity(value)!);
+      if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
       return value;
     }
     if (secretKey(key)) return redactedMarker(value);
