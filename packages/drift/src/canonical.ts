@@ -107,7 +107,8 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
       if (secretKey(key)) return redactedMarker(value);
       const redacted = redactString(value);
       if (redacted !== value) return redacted;
-      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim())) return formatQuantity(parseQuantity(value)!);
+      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
+        return formatQuantity(parseQuantity(value)!);
       if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
       return value;
     }
