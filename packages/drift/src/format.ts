@@ -45,15 +45,19 @@ export function formatHuman(report: DriftReport, colors: Colors = createColors(f
       lines.push(
         `  ${colors.severity(severity, SIGN[change.kind])} ${colors.bold(where(change))} ${colors.dim(change.kind)}`,
       );
-      if (change.secret && change.kind === 'modified')
-        lines.push(`      ${colors.yellow('secret changed (values hidden)')}`);
-      else if (change.kind === 'reordered')
+      if (change.kind === 'reordered') {
         lines.push(
           `      ${colors.dim('order')} ${show(change.before)} ${colors.dim('→')} ${show(change.after)}`,
         );
-      else {
-        if ('before' in change) lines.push(`      ${colors.red(`- ${show(change.before)}`)}`);
-        if ('after' in change) lines.push(`      ${colors.green(`+ ${show(change.after)}`)}`);
+      } else {
+        // A secret that alone changed shows only the note; around it, the rest of the value still shows.
+        const visible = !change.secret || show(change.before) !== show(change.after);
+        if (visible && 'before' in change) lines.push(`      ${colors.red(`- ${show(change.before)}`)}`);
+        if (visible && 'after' in change) lines.push(`      ${colors.green(`+ ${show(change.after)}`)}`);
+        if (change.secret)
+          lines.push(
+            `      ${colors.yellow(`secret value ${change.kind === 'modified' ? 'changed' : change.kind} (hidden)`)}`,
+          );
       }
       lines.push(
         `      ${change.explanation} ${colors.dim(`[${change.ruleId}]`)}`,

@@ -362,6 +362,7 @@ describe('secrets in outputs', () => {
       ['/services/swarm/env/SWARM_API_TOKEN', true, 'critical'],
     ]);
     expect(report.changes[0]!.after).toBe('postgres://agentforge:«hidden»@db:5432/agentforge');
+    expect(formatHuman(report)).toContain('secret value changed (hidden)');
     for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)]) {
       expect(text).not.toMatch(/CANARY|«redacted/);
       expect(text).toContain('SWARM_API_TOKEN');
