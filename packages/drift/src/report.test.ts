@@ -369,6 +369,27 @@ describe('secrets in outputs', () => {
     }
   });
 
+  it('hides a secret-looking list key in the path', () => {
+    const env = (token: string) => ({
+      spec: {
+        env: [
+          { name: 'A', value: '1' },
+          { name: token, value: 'x' },
+        ],
+      },
+    });
+    const report = diffDocuments(
+      env('ghp_CANARY0123456789abcdefghijklmnopqrstuv'),
+      env('ghp_CANARY0123456789abcdefghijklmnopqrstuw'),
+    );
+    expect(report.changes.map((c) => [c.kind, c.path])).toEqual([
+      ['removed', '/spec/env[name=«hidden»]'],
+      ['added', '/spec/env[name=«hidden»]'],
+    ]);
+    for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)])
+      expect(text).not.toMatch(/CANARY|«redacted/);
+  });
+
   it('keeps secrets out of a report when a secret is added or removed', () => {
     const report = diffDocuments(production, withSecrets('added'));
     expect(report.changes.length).toBeGreaterThan(0);

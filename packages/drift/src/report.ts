@@ -175,7 +175,13 @@ function buildReport(
       continue;
     }
     const verdict = classifier.classify(subject);
-    const out: DriftChange = { kind: change.kind, path: change.path, secret, ...verdict };
+    // A list item keyed by a secret-looking value shows as `[name=«hidden»]`.
+    const out: DriftChange = {
+      kind: change.kind,
+      path: change.path.replace(MARKERS, HIDDEN),
+      secret,
+      ...verdict,
+    };
     if (change.kind !== 'added') out.before = before.value ?? null;
     if (change.kind !== 'removed') out.after = after.value ?? null;
     if (change.resource) out.resource = change.resource;
