@@ -8,19 +8,13 @@ import type { CliIO, Command, OptionSpec } from './context.js';
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  dir: {
-    type: 'string',
-    description: 'Workspace folder (default: nearest folder with agentforge.yaml or environments/)',
-    valueName: 'path',
-  },
+  dir: { type: 'string', description: 'Workspace folder (default: nearest folder with agentforge.yaml or environments/)', valueName: 'path' },
   debug: { type: 'boolean', description: 'Print stack traces and debug logs to stderr' },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
 };
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }
 
@@ -50,15 +44,9 @@ function commandHelp(name: string, command: Command): string {
     return [flag, spec.description + (spec.multiple ? ' (repeatable)' : '')] as const;
   });
   const width = Math.max(...rows.map(([flag]) => flag.length));
-  return [
-    `Usage: agentforge ${command.usage}`,
-    '',
-    command.description,
-    '',
-    'Options:',
-    ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
-    '',
-  ].join('\n');
+  return [`Usage: agentforge ${command.usage}`, '', command.description, '', 'Options:', ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`), ''].join(
+    '\n',
+  );
 }
 
 /** Picks the command named by the first one or two words of `argv`. */
@@ -92,10 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     const found = findCommand(argv);
     if (!found) {
-      throw new AgentforgeError(
-        'INVALID_ARGUMENT',
-        `unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}" (see agentforge --help)`,
-      );
+      throw new AgentforgeError('INVALID_ARGUMENT', `unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}" (see agentforge --help)`);
     }
     const { command } = await COMMANDS[found.name]!.load();
     const options = { ...command.options, ...GLOBAL_OPTIONS };
@@ -104,24 +89,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       parsed = parseArgs({
         args: found.rest,
         options: Object.fromEntries(
-          Object.entries(options).map(([key, spec]) => [
-            key,
-            {
-              type: spec.type,
-              ...(spec.multiple ? { multiple: true } : {}),
-              ...(spec.short ? { short: spec.short } : {}),
-            },
-          ]),
+          Object.entries(options).map(([key, spec]) => [key, { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) }]),
         ),
         allowPositionals: true,
         allowNegative: true,
         strict: true,
       });
     } catch (error) {
-      throw new AgentforgeError(
-        'INVALID_ARGUMENT',
-        `agentforge ${found.name}: ${(error as Error).message.split('\n')[0]} (see --help)`,
-      );
+      throw new AgentforgeError('INVALID_ARGUMENT', `agentforge ${found.name}: ${(error as Error).message.split('\n')[0]} (see --help)`);
     }
     if (parsed.values.help) {
       io.stdout.write(commandHelp(found.name, command));
@@ -129,10 +104,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     const [min, max] = command.positionals ?? [0, 0];
     if (parsed.positionals.length < min || parsed.positionals.length > max) {
-      throw new AgentforgeError(
-        'INVALID_ARGUMENT',
-        `agentforge ${found.name}: expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length} (usage: agentforge ${command.usage})`,
-      );
+      throw new AgentforgeError('INVALID_ARGUMENT', `agentforge ${found.name}: expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length} (usage: agentforge ${command.usage})`);
     }
     return await command.run({
       ...io,
@@ -149,9 +121,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return EXIT.USAGE;
     }
-    io.stderr.write(
-      `agentforge: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for the stack trace)'}\n`,
-    );
+    io.stderr.write(`agentforge: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return EXIT.USAGE;
   }
@@ -159,11 +129,5 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
 /** The `agentforge` binary: runs the CLI on `process.argv` and sets the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  process.exitCode = await runCli(argv, {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-  });
+  process.exitCode = await runCli(argv, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
 }

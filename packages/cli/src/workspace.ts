@@ -28,8 +28,7 @@ export async function findWorkspace(cwd: string, dir?: string): Promise<Workspac
   let root: string | undefined;
   if (dir !== undefined) {
     root = resolve(cwd, dir);
-    if (!existsSync(root))
-      throw new AgentforgeError('FILE_NOT_FOUND', `${root}: no such workspace folder (--dir)`);
+    if (!existsSync(root)) throw new AgentforgeError('FILE_NOT_FOUND', `${root}: no such workspace folder (--dir)`);
   } else {
     for (let current = resolve(cwd); ; current = dirname(current)) {
       if (existsSync(join(current, 'agentforge.yaml')) || existsSync(join(current, 'environments'))) {
@@ -38,20 +37,14 @@ export async function findWorkspace(cwd: string, dir?: string): Promise<Workspac
       }
       if (dirname(current) === current) break;
     }
-    if (!root)
-      throw new AgentforgeError(
-        'FILE_NOT_FOUND',
-        `no AgentForge workspace found from ${cwd} upwards (no agentforge.yaml or environments/); use --dir`,
-      );
+    if (!root) throw new AgentforgeError('FILE_NOT_FOUND', `no AgentForge workspace found from ${cwd} upwards (no agentforge.yaml or environments/); use --dir`);
   }
   const settingsFile = join(root, 'agentforge.yaml');
   let settings: WorkspaceSettings = {};
   if (existsSync(settingsFile)) {
     const loaded = await loadFile(settingsFile);
     if (loaded.data !== null && (typeof loaded.data !== 'object' || Array.isArray(loaded.data))) {
-      throw new AgentforgeError('PARSE_ERROR', 'agentforge.yaml must be a mapping of settings', {
-        location: loaded.locator.nearest(''),
-      });
+      throw new AgentforgeError('PARSE_ERROR', 'agentforge.yaml must be a mapping of settings', { location: loaded.locator.nearest('') });
     }
     settings = (loaded.data ?? {}) as WorkspaceSettings;
   }
@@ -63,10 +56,7 @@ export async function findWorkspace(cwd: string, dir?: string): Promise<Workspac
     environmentFile: (name) => join(environmentsDir, `${name}.yaml`),
     async listEnvironments() {
       try {
-        return (await readdir(environmentsDir))
-          .filter((f) => /\.ya?ml$/.test(f))
-          .map((f) => f.replace(/\.ya?ml$/, ''))
-          .sort();
+        return (await readdir(environmentsDir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')).sort();
       } catch {
         return [];
       }
@@ -80,9 +70,7 @@ export async function findWorkspace(cwd: string, dir?: string): Promise<Workspac
           `unknown environment "${name}" in ${environmentsDir} (known: ${known.join(', ') || 'none'})`,
         );
       }
-      const path = existsSync(join(environmentsDir, `${name}.yaml`))
-        ? join(environmentsDir, `${name}.yaml`)
-        : join(environmentsDir, `${name}.yml`);
+      const path = existsSync(join(environmentsDir, `${name}.yaml`)) ? join(environmentsDir, `${name}.yaml`) : join(environmentsDir, `${name}.yml`);
       return loadFile(path);
     },
   };

@@ -5,8 +5,7 @@ import type { Command } from '../context.js';
 
 export const command: Command = {
   usage: 'schema [--format json-schema|markdown] [--out <file>]',
-  description:
-    'Print the JSON Schema (for editors and CI) or the Markdown reference of the environment document.',
+  description: 'Print the JSON Schema (for editors and CI) or the Markdown reference of the environment document.',
   options: {
     format: { type: 'string', description: 'json-schema (default) or markdown', valueName: 'format' },
     out: { type: 'string', description: 'Write to this file instead of stdout', valueName: 'file' },
@@ -14,13 +13,9 @@ export const command: Command = {
   async run({ values, cwd, stdout, stderr }) {
     const format = (values.format as string | undefined) ?? 'json-schema';
     if (format !== 'json-schema' && format !== 'markdown') {
-      throw new AgentforgeError(
-        'INVALID_ARGUMENT',
-        `agentforge schema: unknown --format "${format}" (json-schema or markdown)`,
-      );
+      throw new AgentforgeError('INVALID_ARGUMENT', `agentforge schema: unknown --format "${format}" (json-schema or markdown)`);
     }
-    const text =
-      format === 'markdown' ? renderReferenceDocs() : `${JSON.stringify(toJsonSchema(), null, 2)}\n`;
+    const text = format === 'markdown' ? renderReferenceDocs() : `${JSON.stringify(toJsonSchema(), null, 2)}\n`;
     if (typeof values.out === 'string') {
       const file = resolve(cwd, values.out);
       await writeFile(file, text);
