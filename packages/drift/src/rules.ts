@@ -152,7 +152,6 @@ export const DEFAULT_RULES: readonly ClassificationRule[] = [
       '**.password.**',
       '**.credentials.**',
       '**.adminPassword.**',
-      '**.envFrom.**',
     ],
     'critical',
     'Where a secret is read from changed.',
