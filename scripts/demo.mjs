@@ -1,6 +1,15 @@
 // The README's main job: runs the agentforge CLI on the bundled example workspaces, as a user would.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,11 +18,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../packages/cli/bin/agentforge.js', import.meta.url));
 
 /** Runs one CLI command, echoing it; `expect` lists the exit codes this step may end with. */
-function step(title, args, { expect = [0], cwd = root } = {}) {
-  console.log(`\n\u25b6 ${title}\n$ agentforge ${args.join(' ')}`);
+function step(title, args, { expect = [0], cwd = root, quiet = false } = {}) {
+  console.log(`\n\u25b6 ${title}\n$ agentforge ${args.join(' ')}${quiet ? ' > /dev/null' : ''}`);
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
-    stdio: 'inherit',
+    stdio: ['inherit', quiet ? 'ignore' : 'inherit', 'inherit'],
     env: { ...process.env },
   });
   if (!expect.includes(result.status)) {
@@ -58,7 +67,7 @@ if (failed) process.exit(1);
 const workspace = join(mkdtempSync(join(tmpdir(), 'agentforge-demo-')), 'platform');
 cpSync(join(root, 'examples/platform'), workspace, { recursive: true });
 step('List the environments of the example workspace', ['env', 'list', '--dir', workspace]);
-for (const type of ['env', 'docker-compose', 'k8s']) {
+for (const type of ['env', 'docker-compose', 'k8s', 'helm']) {
   step(`Generate ${type} files for production (into a temporary copy of the workspace)`, [
     'env',
     'generate',
@@ -99,4 +108,86 @@ if (kubectl) {
       .join(', '),
   );
 } else console.log('kubectl not found: skipped building the overlay');
+
+// Drift: work on a temporary copy of the example workspace, so no snapshot lands in examples/.
+const driftWorkspace = mkdtempSync(join(tmpdir(), 'agentforge-drift-demo-'));
+cpSync(join(root, 'examples/platform'), driftWorkspace, {
+  recursive: true,
+  filter: (source) => !source.includes('.agentforge'),
+});
+step('Snapshot the production environment (a copy of examples/platform)', [
+  'config',
+  'snapshot',
+  '--environment',
+  'production',
+  '--message',
+  'release 1.8.2',
+  '--dir',
+  driftWorkspace,
+]);
+const productionFile = join(driftWorkspace, 'environments/production.yaml');
+const edits = [
+  ['swarm:1.8.2@', 'swarm:1.9.0@'],
+  ['replicas: 2\n    port: 8082', 'replicas: 4\n    port: 8082'],
+  ['level: info', 'level: debug'],
+  ['minVersion: "1.3"', 'minVersion: "1.2"'],
+  ['  tool-sandbox: true', '  tool-sandbox: true\n  batch-embeddings: true'],
+];
+let text = readFileSync(productionFile, 'utf8');
+for (const [from, to] of edits) {
+  if (!text.includes(from))
+    throw new Error(`demo: "${from}" not found in the example production environment`);
+  text = text.replace(from, to);
+}
+writeFileSync(productionFile, text);
+console.log(
+  `\n\u25b6 Edit the copy: ${edits.length} changes (image, memory replicas, log level, TLS version, a new feature flag)`,
+);
+step(
+  'Show the drift against the latest snapshot (exits 1: drift found)',
+  ['config', 'drift', '--environment', 'production', '--dir', driftWorkspace],
+  { expect: [1] },
+);
+step(
+  'Gate only on high and critical changes (still exits 1: the TLS and image changes)',
+  [
+    'config',
+    'drift',
+    '--environment',
+    'production',
+    '--fail-on',
+    'high',
+    '--format',
+    'markdown',
+    '--dir',
+    driftWorkspace,
+  ],
+  { expect: [1] },
+);
+step(
+  'Accept the edited file as the new baseline',
+  ['config', 'drift', '--environment', 'production', '--accept', '--format', 'json', '--dir', driftWorkspace],
+  { quiet: true },
+);
+step('Drift after accepting (exits 0: no drift)', [
+  'config',
+  'drift',
+  '--environment',
+  'production',
+  '--dir',
+  driftWorkspace,
+]);
+step('History of the production snapshots', [
+  'config',
+  'history',
+  '--environment',
+  'production',
+  '--dir',
+  driftWorkspace,
+]);
+if (existsSync(join(root, 'examples/platform/.agentforge'))) {
+  console.error('\u2716 a snapshot was written into the committed examples folder');
+  process.exit(1);
+}
+rmSync(driftWorkspace, { recursive: true, force: true });
 console.log('\n\u2714 demo finished');

@@ -17,6 +17,18 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary: 'Generate .env, docker-compose, Kustomize or Helm values files for an environment',
     load: () => import('./commands/env-generate.js'),
   },
+  'config snapshot': {
+    summary: 'Store the current configuration of an environment as a snapshot',
+    load: () => import('./commands/config-snapshot.js'),
+  },
+  'config drift': {
+    summary: 'Show drift against a snapshot, between snapshots or between environments',
+    load: () => import('./commands/config-drift.js'),
+  },
+  'config history': {
+    summary: 'List the snapshots of an environment and verify them',
+    load: () => import('./commands/config-history.js'),
+  },
   schema: {
     summary: 'Print the JSON Schema or reference of the environment document',
     load: () => import('./commands/schema.js'),

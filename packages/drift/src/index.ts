@@ -1,2 +1,70 @@
-// Filled in by this package's own issue; see ../../shared/DESIGN.md.
-export {};
+export { canonicalJson, type Json, sha256 } from './_json.js';
+export { formatDriftPath, type KeyedSegment, parseDriftPath, type Segment } from './_paths.js';
+export {
+  type CanonicalOptions,
+  canonicalize,
+  createCanonicalizer,
+  DEFAULT_QUANTITY_PATHS,
+  formatQuantity,
+  maskSecrets,
+} from './canonical.js';
+export { applyChanges, DEFAULT_KEY_FIELDS, type DiffOptions, diffCanonical, type RawChange } from './diff.js';
+export {
+  DRIFT_FORMATS,
+  type DriftFormat,
+  formatHuman,
+  formatJson,
+  formatMarkdown,
+  formatReport,
+} from './format.js';
+export {
+  cleanKubernetesObject,
+  flattenManifests,
+  formatResourceRef,
+  isKubernetesObject,
+  type ResourceRef,
+  resourceRef,
+} from './kubernetes.js';
+export {
+  type ComparisonSide,
+  compareEnvironments,
+  compareManifests,
+  compareSnapshots,
+  compareToSnapshot,
+  type DriftChange,
+  type DriftOptions,
+  type DriftReport,
+  diffDocuments,
+  diffDocumentsRaw,
+  HIDDEN,
+  hasDrift,
+  REPORT_FORMAT_VERSION,
+} from './report.js';
+export {
+  type Classification,
+  type ClassificationRule,
+  ClassificationRuleSchema,
+  type Classifier,
+  createClassifier,
+  DEFAULT_RULES,
+  type DriftPolicy,
+  DriftPolicyFileSchema,
+  defaultPolicy,
+  type IgnoreRule,
+  IgnoreRuleSchema,
+  loadDriftPolicy,
+  parseDriftPolicy,
+  policyFromData,
+} from './rules.js';
+export {
+  acceptBaseline,
+  FileSnapshotStore,
+  type FileSnapshotStoreOptions,
+  type Logger,
+  type SaveOptions,
+  type Snapshot,
+  type SnapshotCheck,
+  type SnapshotMeta,
+  type SnapshotStore,
+  workspaceSnapshotStore,
+} from './store.js';

@@ -1,0 +1,52 @@
+import { relative, resolve } from 'node:path';
+import { type DriftPolicy, defaultPolicy, loadDriftPolicy, workspaceSnapshotStore } from '@agentforge/drift';
+import { AgentforgeError, type LoadedDocument } from '@agentforge/schema';
+import type { CommandContext, OptionSpec } from '../context.js';
+import { findWorkspace, type Workspace } from '../workspace.js';
+
+/** Options every snapshot command shares. */
+export const ENVIRONMENT_OPTIONS: Record<string, OptionSpec> = {
+  environment: {
+    type: 'string',
+    short: 'e',
+    description: 'Environment name (environments/<name>.yaml)',
+    valueName: 'name',
+  },
+  config: { type: 'string', description: 'Read the environment from this file instead', valueName: 'file' },
+};
+
+/** What the snapshot commands work on: the workspace, the environment and its snapshot store. */
+export async function openEnvironment(context: CommandContext, command: string) {
+  const environment = context.values.environment;
+  if (typeof environment !== 'string' || environment === '') {
+    throw new AgentforgeError('INVALID_ARGUMENT', `agentforge ${command}: --environment <name> is required`);
+  }
+  const workspace = await findWorkspace(context.cwd, context.dir);
+  const store = workspaceSnapshotStore(workspace.root);
+  const config =
+    typeof context.values.config === 'string' ? resolve(context.cwd, context.values.config) : undefined;
+  return { workspace, environment, store, load: () => loadEnvironment(workspace, environment, config) };
+}
+
+async function loadEnvironment(
+  workspace: Workspace,
+  environment: string,
+  file: string | undefined,
+): Promise<LoadedDocument & { source: string }> {
+  const loaded = await workspace.loadEnvironment(environment, file);
+  return { ...loaded, source: relative(workspace.root, resolve(workspace.root, loaded.file)) };
+}
+
+/** The drift policy: `--policy`, else `drift.policy` in agentforge.yaml, else the AgentForge default. */
+export async function loadPolicy(context: CommandContext, workspace: Workspace): Promise<DriftPolicy> {
+  if (typeof context.values.policy === 'string')
+    return loadDriftPolicy(resolve(context.cwd, context.values.policy));
+  const drift = workspace.settings.drift as { policy?: unknown } | undefined;
+  if (typeof drift?.policy === 'string') return loadDriftPolicy(resolve(workspace.root, drift.policy));
+  return defaultPolicy();
+}
+
+/** Who takes a snapshot, when the environment tells: `AGENTFORGE_AUTHOR`, `GIT_AUTHOR_NAME` or `USER`. */
+export function author(env: CommandContext['env']): string | undefined {
+  return env.AGENTFORGE_AUTHOR || env.GIT_AUTHOR_NAME || env.USER || undefined;
+}

@@ -1,0 +1,130 @@
+import {
+  acceptBaseline,
+  compareEnvironments,
+  compareSnapshots,
+  compareToSnapshot,
+  DRIFT_FORMATS,
+  type DriftFormat,
+  type DriftOptions,
+  formatReport,
+  hasDrift,
+} from '@agentforge/drift';
+import { AgentforgeError, EnvironmentDocumentSchema, SEVERITIES, type Severity } from '@agentforge/schema';
+import type { Command } from '../context.js';
+import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
+
+function choice<T extends string>(value: unknown, allowed: readonly T[], fallback: T, flag: string): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new AgentforgeError(
+    'INVALID_ARGUMENT',
+    `agentforge config drift: unknown ${flag} "${String(value)}" (${allowed.join(', ')})`,
+  );
+}
+
+export const command: Command = {
+  usage:
+    'config drift --environment <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name>] [--format human|json|markdown] [--fail-on <severity>] [--accept]',
+  description: [
+    'Show what changed in an environment since a snapshot (default: the latest), between two snapshots (--to),',
+    'or against another environment (--against-environment). Exits 1 when a change is at or above --fail-on.',
+  ].join('\n'),
+  options: {
+    ...ENVIRONMENT_OPTIONS,
+    against: {
+      type: 'string',
+      description: 'Snapshot to compare with: id, id prefix or latest (default latest)',
+      valueName: 'id|latest',
+    },
+    to: {
+      type: 'string',
+      description: 'Compare snapshot --against with this snapshot instead of the current file',
+      valueName: 'id|latest',
+    },
+    'against-environment': {
+      type: 'string',
+      description: 'Compare with another environment instead of a snapshot',
+      valueName: 'name',
+    },
+    format: {
+      type: 'string',
+      description: 'human (default), json or markdown (for a pull-request comment)',
+      valueName: 'format',
+    },
+    'fail-on': {
+      type: 'string',
+      description: 'Lowest severity that exits 1: critical, high, medium, low (default) or info',
+      valueName: 'severity',
+    },
+    policy: {
+      type: 'string',
+      description:
+        'Drift policy file: extra rules, ignores, list keys (default: drift.policy in agentforge.yaml)',
+      valueName: 'file',
+    },
+    accept: {
+      type: 'boolean',
+      description: 'Accept the current configuration as the new baseline snapshot (exits 0)',
+    },
+  },
+  async run(context) {
+    const { values } = context;
+    const format = choice<DriftFormat>(values.format, DRIFT_FORMATS, 'human', '--format');
+    const failOn = choice<Severity>(values['fail-on'], SEVERITIES, 'low', '--fail-on');
+    const otherEnvironment = values['against-environment'];
+    const to = values.to;
+    if (
+      typeof otherEnvironment === 'string' &&
+      (typeof to === 'string' || values.against !== undefined || values.accept)
+    ) {
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        'agentforge config drift: --against-environment cannot be combined with --against, --to or --accept',
+      );
+    }
+    if (typeof to === 'string' && values.accept)
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        'agentforge config drift: --accept compares the current file; it cannot be combined with --to',
+      );
+    const { workspace, environment, store, load } = await openEnvironment(context, 'config drift');
+    const options: DriftOptions = {
+      policy: await loadPolicy(context, workspace),
+      schema: EnvironmentDocumentSchema,
+    };
+    const against = typeof values.against === 'string' ? values.against : 'latest';
+    let report: Awaited<ReturnType<typeof compareToSnapshot>>;
+    let current: Awaited<ReturnType<typeof load>> | undefined;
+    if (typeof otherEnvironment === 'string') {
+      const other = await workspace.loadEnvironment(otherEnvironment);
+      current = await load();
+      report = compareEnvironments(
+        { name: otherEnvironment, document: other.data },
+        { name: environment, document: current.data },
+        options,
+      );
+    } else if (typeof to === 'string') {
+      report = await compareSnapshots(store, environment, against, to, options);
+    } else {
+      current = await load();
+      report = await compareToSnapshot(store, environment, current.data, {
+        ...options,
+        against,
+        label: current.source,
+      });
+    }
+    context.stdout.write(formatReport(report, format, context.colors));
+    if (values.accept && current) {
+      const who = author(context.env);
+      const meta = await acceptBaseline(store, environment, current.data, {
+        source: current.source,
+        ...(who ? { author: who } : {}),
+      });
+      context.stderr.write(
+        `accepted ${current.source} as the new baseline of ${environment} (snapshot ${meta.id.slice(0, 12)})\n`,
+      );
+      return 0;
+    }
+    return hasDrift(report, failOn) ? 1 : 0;
+  },
+};

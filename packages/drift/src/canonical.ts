@@ -1,0 +1,196 @@
+import {
+  isSecretKey,
+  parseQuantity,
+  QUANTITY_PATTERN,
+  redactedMarker,
+  redactString,
+} from '@agentforge/schema';
+import { isObject, type Json, setOwn } from './_json.js';
+import { compileGlobs } from './_paths.js';
+import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
+
+/** Where values are compared as Kubernetes quantities unless configured otherwise. */
+export const DEFAULT_QUANTITY_PATHS: readonly string[] = [
+  '**.requests.*',
+  '**.limits.*',
+  '**.hard.*',
+  '**.sizeLimit',
+  '**.capacity.*',
+];
+
+/** How two documents are brought to one form before they are compared. */
+export interface CanonicalOptions {
+  /**
+   * Clean Kubernetes objects (server-set fields, defaults, Secret `stringData`): `'auto'` does
+   * so for the root, root list items and `List` items that have `apiVersion` and `kind`.
+   * @default 'auto'
+   */
+  kubernetes?: boolean | 'auto';
+  /** Compare numeric strings as numbers (`"3"` = `3`): `true` everywhere, or only at these path globs. @default false */
+  numericStrings?: boolean | readonly string[];
+  /** Path globs whose values are Kubernetes quantities compared by value (`100m` = `0.1`, `1Gi` = `1024Mi`). @default DEFAULT_QUANTITY_PATHS */
+  quantityPaths?: readonly string[];
+}
+
+const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+const MARKER = /«redacted:[0-9a-f]{12}»/;
+const BINARY: ReadonlyArray<readonly [string, number]> = [
+  ['Ei', 2 ** 60],
+  ['Pi', 2 ** 50],
+  ['Ti', 2 ** 40],
+  ['Gi', 2 ** 30],
+  ['Mi', 2 ** 20],
+  ['Ki', 2 ** 10],
+];
+const DECIMAL: ReadonlyArray<readonly [string, number]> = [
+  ['E', 1e18],
+  ['P', 1e15],
+  ['T', 1e12],
+  ['G', 1e9],
+  ['M', 1e6],
+  ['k', 1e3],
+];
+const FRACTION: ReadonlyArray<readonly [string, number]> = [
+  ['m', 1e3],
+  ['u', 1e6],
+  ['n', 1e9],
+];
+
+/**
+ * One spelling per quantity value: the largest exact binary suffix, else decimal suffix, else
+ * milli/micro/nano units (`0.1` → `100m`, `1024Mi` → `1Gi`, `2000m` → `2`).
+ */
+export function formatQuantity(value: number): string {
+  if (value === 0) return '0';
+  const sign = value < 0 ? '-' : '';
+  const abs = Math.abs(value);
+  if (Number.isInteger(abs)) {
+    for (const [suffix, base] of BINARY)
+      if (abs >= base && abs % base === 0) return `${sign}${abs / base}${suffix}`;
+    for (const [suffix, base] of DECIMAL)
+      if (abs >= base && abs % base === 0) return `${sign}${abs / base}${suffix}`;
+    return `${sign}${abs}`;
+  }
+  for (const [suffix, factor] of FRACTION) {
+    const scaled = abs * factor;
+    const rounded = Math.round(scaled);
+    if (Math.abs(scaled - rounded) <= 1e-9 * Math.max(1, scaled)) return `${sign}${rounded}${suffix}`;
+  }
+  return `${sign}${abs}`;
+}
+
+/**
+ * Returns a function that brings a document to its canonical form: `undefined` members gone, Kubernetes objects cleaned, quantities spelled one way, numeric strings as
+ * numbers where configured, and every secret replaced by its fingerprint marker.
+ */
+export function createCanonicalizer(options: CanonicalOptions = {}): (value: unknown) => Json {
+  const isQuantityPath = compileGlobs(options.quantityPaths ?? DEFAULT_QUANTITY_PATHS);
+  const numeric = options.numericStrings ?? false;
+  const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
+  const kubernetes = options.kubernetes ?? 'auto';
+  const path: string[] = [];
+  // Documents repeat their keys, so the secret-key test is remembered per key.
+  const secretKeys = new Map<string, boolean>();
+  const secretKey = (key: string | undefined): boolean => {
+    if (key === undefined) return false;
+    let known = secretKeys.get(key);
+    if (known === undefined) {
+      known = isSecretKey(key);
+      if (secretKeys.size < 10_000) secretKeys.set(key, known);
+    }
+    return known;
+  };
+
+  const scalar = (value: string | number | boolean, key: string | undefined): Json => {
+    if (typeof value === 'string') {
+      if (value.includes('«redacted:') && MARKER.test(value)) return value;
+      if (secretKey(key)) return redactedMarker(value);
+      const redacted = redactString(value);
+      if (redacted !== value) return redacted;
+      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
+        return formatQuantity(parseQuantity(value)!);
+      if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
+      return value;
+    }
+    if (secretKey(key)) return redactedMarker(value);
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return String(value);
+      if (isQuantityPath(path)) return formatQuantity(value);
+    }
+    return value;
+  };
+
+  // Copy-on-write: a subtree that canonicalisation leaves alone is shared, not copied.
+  const walk = (value: unknown, key: string | undefined): Json | undefined => {
+    if (value === undefined) return undefined;
+    if (value === null) return null;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      return scalar(value, key);
+    if (typeof value === 'bigint') return scalar(Number(value), key);
+    if (value instanceof Date) return value.toISOString();
+    if (Array.isArray(value)) {
+      let out: Json[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        path.push(String(i));
+        const result = walk(item, key) ?? null;
+        path.pop();
+        if (out === undefined && result !== item) out = value.slice(0, i);
+        if (out !== undefined) out.push(result);
+      }
+      return out ?? (value as Json[]);
+    }
+    if (!isObject(value)) return null;
+    const prototype = Object.getPrototypeOf(value);
+    let out: Record<string, Json> | undefined =
+      prototype === Object.prototype || prototype === null ? undefined : {};
+    // `{ name: DB_PASSWORD, value: … }` (a Kubernetes env var) keeps its secret under the name.
+    const secretValueKey = typeof value.name === 'string' && secretKey(value.name) ? value.name : undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const member = keys[i]!;
+      const original = value[member];
+      path.push(member);
+      const result = walk(original, member === 'value' && secretValueKey ? secretValueKey : member);
+      path.pop();
+      if (out === undefined && (result !== original || result === undefined)) {
+        out = {};
+        for (let j = 0; j < i; j++) if (value[keys[j]!] !== undefined) setOwn(out, keys[j]!, value[keys[j]!]);
+      }
+      if (out !== undefined && result !== undefined) setOwn(out, member, result);
+    }
+    return out ?? (value as Json);
+  };
+
+  const clean = (value: unknown, force: boolean): unknown =>
+    (force || kubernetes === 'auto') && isKubernetesObject(value) ? cleanKubernetesObject(value) : value;
+
+  return (value) => {
+    path.length = 0;
+    if (kubernetes === false) return walk(value, undefined) ?? null;
+    const force = kubernetes === true;
+    let input = value;
+    if (Array.isArray(value)) input = value.map((item) => clean(item, force));
+    else if (isKubernetesObject(value) && /List$/.test(value.kind) && Array.isArray(value.items)) {
+      input = { ...value, items: value.items.map((item) => clean(item, force)) };
+    } else input = clean(value, force);
+    return walk(input, undefined) ?? null;
+  };
+}
+
+/**
+ * The canonical form of one document (see {@link createCanonicalizer}).
+ * @example canonicalize({ resources: { requests: { cpu: '0.1' } }, debug: undefined }) // { resources: { requests: { cpu: '100m' } } }
+ */
+export function canonicalize(value: unknown, options?: CanonicalOptions): Json {
+  return createCanonicalizer(options)(value);
+}
+
+/**
+ * A deep copy with every secret replaced by its fingerprint marker, as stored in a snapshot.
+ * Unlike a plain `redact`, already-masked values are kept, so masking a snapshot twice changes
+ * nothing and a stored snapshot compares equal to the document it was taken from.
+ */
+export function maskSecrets(value: unknown): Json {
+  return createCanonicalizer({ kubernetes: 'auto', quantityPaths: [] })(value);
+}

@@ -1,0 +1,344 @@
+import type { ChangeKind } from '@agentforge/schema';
+import deepDiff from 'deep-diff';
+import { isObject, type Json, setOwn } from './_json.js';
+import {
+  compilePathGlob,
+  formatDriftPath,
+  type Segment,
+  type SegmentMatcher,
+  segmentText,
+} from './_paths.js';
+
+/** Fields that identify the items of a list of objects, tried in order. */
+export const DEFAULT_KEY_FIELDS: readonly string[] = [
+  'name',
+  'key',
+  'id',
+  'containerPort',
+  'port',
+  'mountPath',
+  'devicePath',
+];
+
+/** How lists are matched. */
+export interface DiffOptions {
+  /** Fields tried, in order, as the key of a list of objects; the first one present and unique in both lists wins. @default DEFAULT_KEY_FIELDS */
+  keyFields?: readonly string[];
+  /** The key field of the lists at these path globs, e.g. `{ 'spec.rules': 'host' }`; wins over `keyFields`. */
+  listKeys?: Readonly<Record<string, string>>;
+}
+
+/** One difference between two canonical documents. */
+export interface RawChange {
+  kind: ChangeKind;
+  /** The path as segments, keyed list items as `{ field, value }`. */
+  segments: Segment[];
+  /** The user-facing path (see `formatDriftPath`). */
+  path: string;
+  before?: Json;
+  after?: Json;
+  /** For an item added to a keyed list: its position in the new list. */
+  index?: number;
+  /** For a keyed list (`reordered`, or an added or removed item): the field its items are keyed by. */
+  keyField?: string;
+}
+
+const KEYED = '\u0001';
+const ESCAPED = '\u0002';
+/** View keys of plain members: deep-diff skips an empty key (`if (k)`), and our prefixes must stay unambiguous. */
+const viewKey = (key: string) =>
+  key === '' || key.startsWith(KEYED) || key.startsWith(ESCAPED) ? `${ESCAPED}${key}` : key;
+
+interface Engine {
+  chooseKey(a: Json[], b: Json[] | undefined, segments: readonly string[]): string | undefined;
+}
+
+function createEngine(options: DiffOptions): Engine {
+  const fields = options.keyFields ?? DEFAULT_KEY_FIELDS;
+  const configured: Array<[SegmentMatcher, string]> = Object.entries(options.listKeys ?? {}).map(
+    ([glob, field]) => [compilePathGlob(glob), field],
+  );
+  const keyedBy = (list: Json[], field: string) => {
+    const seen = new Set<string>();
+    for (const item of list) {
+      if (!isObject(item)) return false;
+      const value = item[field];
+      if (typeof value !== 'string' && typeof value !== 'number') return false;
+      const text = String(value);
+      if (seen.has(text)) return false;
+      seen.add(text);
+    }
+    return true;
+  };
+  return {
+    chooseKey(a, b, segments) {
+      if (a.length === 0 && (b === undefined || b.length === 0)) return undefined;
+      const explicit = configured.find(([match]) => match(segments))?.[1];
+      for (const field of explicit === undefined ? fields : [explicit]) {
+        if (keyedBy(a, field) && (b === undefined || keyedBy(b, field))) return field;
+      }
+      return undefined;
+    },
+  };
+}
+
+const itemKey = (item: Json, field: string) => String((item as Record<string, Json>)[field]);
+
+/**
+ * The view deep-diff compares: keyed lists become objects keyed by `\u0001field=value`, so
+ * items are matched by key instead of index. Reorders of common items are collected on the way.
+ */
+function buildView(
+  engine: Engine,
+  value: Json,
+  other: Json | undefined,
+  segments: string[],
+  path: Segment[],
+  reorders: RawChange[] | undefined,
+): unknown {
+  if (Array.isArray(value)) {
+    const counterpart = Array.isArray(other) ? other : undefined;
+    // Against an object the list must stay a list, so deep-diff reports one type change.
+    const field = isObject(other) ? undefined : engine.chooseKey(value, counterpart, segments);
+    if (field === undefined) {
+      // Copy only when an item's view differs; most lists are shared as they are.
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        let view: unknown = item;
+        if (item !== null && typeof item === 'object') {
+          segments.push(String(i));
+          path.push(i);
+          view = buildView(engine, item, counterpart?.[i], segments, path, reorders);
+          segments.pop();
+          path.pop();
+        }
+        if (out === undefined && view !== item) out = value.slice(0, i);
+        if (out !== undefined) out.push(view);
+      }
+      return out ?? value;
+    }
+    const keys = value.map((item) => itemKey(item, field));
+    const others = new Map<string, Json>();
+    if (counterpart) for (const item of counterpart) others.set(itemKey(item, field), item);
+    if (reorders && counterpart) {
+      const mine = new Set(keys);
+      const before = keys.filter((k) => others.has(k));
+      const after = counterpart.map((item) => itemKey(item, field));
+      const common = after.filter((k) => mine.has(k));
+      if (before.some((k, i) => k !== common[i])) {
+        reorders.push({
+          kind: 'reordered',
+          segments: [...path],
+          path: formatDriftPath(path),
+          before: keys,
+          after,
+          keyField: field,
+        });
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < value.length; i++) {
+      const key = keys[i]!;
+      const segment = { field, value: key };
+      segments.push(segmentText(segment));
+      path.push(segment);
+      out[`${KEYED}${field}=${key}`] = buildView(
+        engine,
+        value[i]!,
+        others.get(key),
+        segments,
+        path,
+        reorders,
+      );
+      segments.pop();
+      path.pop();
+    }
+    return out;
+  }
+  if (!isObject(value)) return value;
+  const counterpart = isObject(other) ? other : undefined;
+  // Copy only where the view differs (a keyed list below, an escaped key): most subtrees are shared.
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const member = value[key]!;
+    let view: unknown = member;
+    if (member !== null && typeof member === 'object') {
+      segments.push(key);
+      path.push(key);
+      view = buildView(
+        engine,
+        member,
+        counterpart && Object.hasOwn(counterpart, key) ? counterpart[key] : undefined,
+        segments,
+        path,
+        reorders,
+      );
+      segments.pop();
+      path.pop();
+    }
+    const name = viewKey(key);
+    if (out === undefined && (view !== member || name !== key)) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, value[keys[j]!]);
+    }
+    if (out !== undefined) setOwn(out, name, view);
+  }
+  return out ?? value;
+}
+
+function toSegment(part: unknown): Segment {
+  if (typeof part === 'number') return part;
+  const text = String(part);
+  if (text.startsWith(ESCAPED)) return text.slice(1);
+  if (!text.startsWith(KEYED)) return text;
+  const eq = text.indexOf('=');
+  return { field: text.slice(1, eq), value: text.slice(eq + 1) };
+}
+
+interface Located {
+  found: boolean;
+  value?: Json;
+  index?: number;
+}
+
+/** The value at `segments` in a canonical document, with its index when it is a list item. */
+export function locate(root: Json, segments: readonly Segment[]): Located {
+  let current: Json = root;
+  let index: number | undefined;
+  for (const segment of segments) {
+    index = undefined;
+    if (typeof segment === 'object') {
+      if (!Array.isArray(current)) return { found: false };
+      index = current.findIndex((item) => isObject(item) && String(item[segment.field]) === segment.value);
+      if (index < 0) return { found: false };
+      current = current[index]!;
+    } else if (Array.isArray(current)) {
+      index = Number(segment);
+      if (!Number.isInteger(index) || index < 0 || index >= current.length) return { found: false };
+      current = current[index]!;
+    } else if (isObject(current) && Object.hasOwn(current, segment)) {
+      current = current[String(segment)]!;
+    } else return { found: false };
+  }
+  return index === undefined ? { found: true, value: current } : { found: true, value: current, index };
+}
+
+const pathKey = (segments: readonly Segment[]) => segments.map(segmentText).join('\u0000');
+
+/**
+ * The changes that turn canonical document `a` into `b`: lists of objects matched by key
+ * (one edited item is one change; a reorder is one `reordered` change), other lists by index
+ * when their length is unchanged and as one `modified` value when it changed.
+ */
+export function diffCanonical(a: Json, b: Json, options: DiffOptions = {}): RawChange[] {
+  const engine = createEngine(options);
+  const reorders: RawChange[] = [];
+  const left = buildView(engine, a, b, [], [], reorders);
+  const right = buildView(engine, b, a, [], [], undefined);
+  const diffs = deepDiff.diff(left, right) ?? [];
+  // A list whose length changed is reported whole: index-wise changes of a shifted list are noise.
+  const collapsed = new Map<string, Segment[]>();
+  for (const d of diffs)
+    if (d.kind === 'A') {
+      const segments = (d.path ?? []).map(toSegment);
+      collapsed.set(pathKey(segments), segments);
+    }
+  const inCollapsed = (segments: Segment[]) => {
+    for (let n = segments.length; n >= 0; n--) if (collapsed.has(pathKey(segments.slice(0, n)))) return true;
+    return false;
+  };
+  const changes: RawChange[] = [];
+  for (const d of diffs) {
+    if (d.kind === 'A') continue;
+    const segments = (d.path ?? []).map(toSegment);
+    if (collapsed.size > 0 && inCollapsed(segments)) continue;
+    const last = segments[segments.length - 1];
+    const keyField = typeof last === 'object' ? last.field : undefined;
+    const change: RawChange = {
+      kind: d.kind === 'N' ? 'added' : d.kind === 'D' ? 'removed' : 'modified',
+      segments,
+      path: formatDriftPath(segments),
+    };
+    if (d.kind !== 'N') change.before = locate(a, segments).value;
+    if (d.kind !== 'D') {
+      const found = locate(b, segments);
+      change.after = found.value;
+      if (d.kind === 'N' && keyField !== undefined) change.index = found.index;
+    }
+    if (keyField !== undefined && d.kind !== 'E') change.keyField = keyField;
+    changes.push(change);
+  }
+  for (const segments of collapsed.values()) {
+    changes.push({
+      kind: 'modified',
+      segments,
+      path: formatDriftPath(segments),
+      before: locate(a, segments).value,
+      after: locate(b, segments).value,
+    });
+  }
+  changes.push(...reorders);
+  return changes;
+}
+
+function clone<T extends Json>(value: T): T {
+  return structuredClone(value);
+}
+
+/**
+ * Applies changes from {@link diffCanonical} to a copy of canonical document `a`; applying
+ * `diffCanonical(a, b)` gives a document equal to `b`, list order included.
+ */
+export function applyChanges(a: Json, changes: readonly RawChange[]): Json {
+  const holder: { root: Json } = { root: clone(a) };
+  const parentOf = (segments: readonly Segment[]) =>
+    segments.length === 1 ? holder.root : locate(holder.root, segments.slice(0, -1)).value;
+  const setAt = (segments: readonly Segment[], value: Json | undefined) => {
+    if (segments.length === 0) {
+      holder.root = value === undefined ? null : clone(value);
+      return;
+    }
+    const parent = parentOf(segments);
+    const last = segments[segments.length - 1]!;
+    if (Array.isArray(parent)) {
+      const index =
+        typeof last === 'object'
+          ? parent.findIndex((item) => isObject(item) && String(item[last.field]) === last.value)
+          : Number(last);
+      if (value === undefined) {
+        if (index >= 0) parent.splice(index, 1);
+      } else if (index >= 0) parent[index] = clone(value);
+    } else if (isObject(parent)) {
+      if (value === undefined) delete parent[String(last)];
+      else setOwn(parent, String(last), clone(value));
+    }
+  };
+  const inserts: RawChange[] = [];
+  for (const change of changes) {
+    if (change.kind === 'reordered') continue;
+    if (change.kind === 'added' && typeof change.segments[change.segments.length - 1] === 'object')
+      inserts.push(change);
+    else setAt(change.segments, change.kind === 'removed' ? undefined : change.after);
+  }
+  inserts.sort((x, y) => (x.index ?? 0) - (y.index ?? 0));
+  for (const change of inserts) {
+    const list = parentOf(change.segments);
+    if (Array.isArray(list)) list.splice(change.index ?? list.length, 0, clone(change.after ?? null));
+  }
+  for (const change of changes) {
+    if (change.kind !== 'reordered' || !Array.isArray(change.after) || change.keyField === undefined)
+      continue;
+    const list = locate(holder.root, change.segments).value;
+    if (!Array.isArray(list)) continue;
+    const field = change.keyField;
+    const byKey = new Map(list.map((item) => [itemKey(item, field), item]));
+    const ordered = change.after
+      .map((key) => byKey.get(String(key)))
+      .filter((item): item is Json => item !== undefined);
+    list.splice(0, list.length, ...ordered);
+  }
+  return holder.root;
+}

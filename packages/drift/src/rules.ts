@@ -1,0 +1,384 @@
+import {
+  AgentforgeError,
+  type ChangeKind,
+  ChangeKindSchema,
+  checkSchema,
+  type Locator,
+  loadDocument,
+  loadFile,
+  type Severity,
+  SeveritySchema,
+  shiftSeverity,
+} from '@agentforge/schema';
+import { z } from 'zod';
+import { compileGlobs, type SegmentMatcher } from './_paths.js';
+
+const globs = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (typeof v === 'string' ? [v] : v));
+
+/** A classification rule: changes at matching paths get its severity, explanation and recommendation. */
+export const ClassificationRuleSchema = z.strictObject({
+  id: z.string().min(1).describe('Stable identifier shown with each change it classifies.'),
+  paths: globs.describe('Path globs (`services.*.image`, `security.**`, `containers[name=swarm].image`).'),
+  kinds: z.array(ChangeKindSchema).optional().describe('Only these change kinds; default all.'),
+  secret: z.boolean().optional().describe('Only changes of secret values (true) or only others (false).'),
+  resourceKinds: z
+    .array(z.string())
+    .optional()
+    .describe('Only changes inside Kubernetes objects of these kinds.'),
+  severity: SeveritySchema,
+  explanation: z.string().min(1).describe('What the change means.'),
+  recommendation: z.string().min(1).describe('What to do about it.'),
+});
+/** See {@link ClassificationRuleSchema}. */
+export type ClassificationRule = z.output<typeof ClassificationRuleSchema>;
+
+/** An ignore rule: matching changes leave the report, its counts and the exit code. */
+export const IgnoreRuleSchema = z.strictObject({
+  paths: globs.describe('Path globs of the changes to ignore.'),
+  environments: z
+    .array(z.string())
+    .optional()
+    .describe('Only when one of these environments takes part in the comparison.'),
+  kinds: z.array(ChangeKindSchema).optional().describe('Only these change kinds.'),
+  resourceKinds: z.array(z.string()).optional().describe('Only inside Kubernetes objects of these kinds.'),
+  resourceNames: z.array(z.string()).optional().describe('Only inside Kubernetes objects with these names.'),
+  reason: z.string().optional().describe('Why the difference is expected.'),
+});
+/** See {@link IgnoreRuleSchema}. */
+export type IgnoreRule = z.output<typeof IgnoreRuleSchema>;
+
+/** The drift policy file (YAML or JSON): extra rules, ignores and list settings. */
+export const DriftPolicyFileSchema = z.strictObject({
+  defaults: z
+    .boolean()
+    .default(true)
+    .describe('Keep the AgentForge default rules after the file’s own rules.'),
+  rules: z.array(ClassificationRuleSchema).default([]),
+  ignore: z.array(IgnoreRuleSchema).default([]),
+  orderSensitive: z
+    .array(z.string())
+    .default([])
+    .describe('Lists whose order matters: a reorder there takes the path’s severity.'),
+  listKeys: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Key field of the lists at these path globs.'),
+  numericStrings: z
+    .union([z.boolean(), z.array(z.string())])
+    .default(false)
+    .describe('Compare numeric strings as numbers (everywhere, or at these globs).'),
+});
+
+/** Everything that decides how changes are classified and which are ignored. */
+export interface DriftPolicy {
+  rules: ClassificationRule[];
+  ignore: IgnoreRule[];
+  orderSensitive: string[];
+  listKeys: Record<string, string>;
+  numericStrings: boolean | string[];
+}
+
+const rule = (
+  id: string,
+  paths: string[],
+  severity: Severity,
+  explanation: string,
+  recommendation: string,
+  extra: Partial<ClassificationRule> = {},
+): ClassificationRule => ({
+  id,
+  paths,
+  severity,
+  explanation,
+  recommendation,
+  ...extra,
+});
+
+/**
+ * The AgentForge default classification: secrets, security and TLS critical; dependency URLs,
+ * the LLM provider and images high; replicas, resources and autoscaling medium; logging and
+ * features low; anything else medium. First match wins.
+ */
+export const DEFAULT_RULES: readonly ClassificationRule[] = [
+  rule(
+    'drift/secret-value',
+    ['**'],
+    'critical',
+    'A secret value changed (the value is hidden).',
+    'Confirm the rotation was intended and that every consumer received the new secret.',
+    { secret: true },
+  ),
+  rule(
+    'drift/security',
+    [
+      'security.**',
+      '**.securityContext.**',
+      '**.runAsNonRoot',
+      '**.readOnlyRootFilesystem',
+      '**.privileged',
+      '**.allowPrivilegeEscalation',
+      '**.capabilities.**',
+    ],
+    'critical',
+    'The security posture changed.',
+    'Have the change reviewed by the platform security owner before it reaches production.',
+  ),
+  rule(
+    'drift/access-control',
+    ['**'],
+    'critical',
+    'Network or access-control policy changed.',
+    'Have the change reviewed by the platform security owner.',
+    {
+      resourceKinds: [
+        'NetworkPolicy',
+        'Role',
+        'ClusterRole',
+        'RoleBinding',
+        'ClusterRoleBinding',
+        'ServiceAccount',
+      ],
+    },
+  ),
+  rule(
+    'drift/secrets',
+    [
+      'secrets.**',
+      '**.secretRef',
+      '**.secretKeyRef.**',
+      '**.apiKey.**',
+      '**.password.**',
+      '**.credentials.**',
+      '**.adminPassword.**',
+    ],
+    'critical',
+    'Where a secret is read from changed.',
+    'Check the referenced Secret exists in the target namespace and holds the expected keys.',
+  ),
+  rule(
+    'drift/tls',
+    ['**.tls', '**.tls.**', '**.sslmode', '**.ssl', '**.insecureSkipVerify'],
+    'critical',
+    'TLS settings changed.',
+    'Make sure encryption in transit stays on and certificates are still verified.',
+  ),
+  rule(
+    'drift/identity',
+    ['name', 'tier', 'platform.**', 'debug'],
+    'high',
+    'The environment’s identity, platform or debug mode changed.',
+    'Check the document still describes the environment it is deployed to.',
+  ),
+  rule(
+    'drift/dependency-url',
+    ['dependencies.*.url', 'dependencies.*.urls.**', 'dependencies.*.host', 'dependencies.*.endpoint'],
+    'high',
+    'A dependency (Redis, NATS, PostgreSQL) now points somewhere else.',
+    'Verify the new endpoint is reachable from the cluster and holds the expected data.',
+  ),
+  rule(
+    'drift/llm-provider',
+    ['llm.provider', 'llm.model', 'llm.endpoint'],
+    'high',
+    'The LLM provider, model or endpoint changed.',
+    'Check cost, quotas and output quality with the new provider before rollout.',
+  ),
+  rule(
+    'drift/image',
+    ['services.*.image', '**.containers.*.image', '**.initContainers.*.image'],
+    'high',
+    'A different container image will run.',
+    'Confirm the image is the intended, scanned release, pinned by digest.',
+  ),
+  rule(
+    'drift/enabled',
+    ['services.*.enabled'],
+    'high',
+    'A service was switched on or off.',
+    'Check the services that depend on it.',
+  ),
+  rule(
+    'drift/capacity',
+    [
+      'services.*.replicas',
+      '**.replicas',
+      'services.*.resources.**',
+      '**.resources.**',
+      'services.*.autoscaling.**',
+      '**.minReplicas',
+      '**.maxReplicas',
+      '**.metrics.**',
+    ],
+    'medium',
+    'Capacity (replicas, resources or autoscaling) changed.',
+    'Check the cluster has room for it and that latency and cost stay within budget.',
+  ),
+  rule(
+    'drift/logging',
+    ['logging.**'],
+    'low',
+    'Logging settings changed.',
+    'Expect different log volume; make sure nothing sensitive is logged at the new level.',
+  ),
+  rule(
+    'drift/features',
+    ['features.**'],
+    'low',
+    'A feature flag changed.',
+    'Confirm the flag change is part of a planned rollout.',
+  ),
+  rule(
+    'drift/other',
+    ['**'],
+    'medium',
+    'Configuration changed.',
+    'Review the change and accept it as the new baseline if it was intended.',
+  ),
+];
+
+/** The AgentForge default policy: {@link DEFAULT_RULES}, no ignores, order-sensitive `command`/`args`/`initContainers`. */
+export function defaultPolicy(): DriftPolicy {
+  return {
+    rules: [...DEFAULT_RULES],
+    ignore: [],
+    orderSensitive: ['**.command', '**.args', '**.initContainers'],
+    listKeys: {},
+    numericStrings: false,
+  };
+}
+
+/** Builds a policy from the parsed content of a policy file, merged over the defaults. */
+export function policyFromData(
+  data: unknown,
+  options: { file?: string; locator?: Locator } = {},
+): DriftPolicy {
+  const checked = checkSchema(
+    DriftPolicyFileSchema,
+    data ?? {},
+    options.locator ? { locator: options.locator } : {},
+  );
+  if (!checked.success) {
+    const first = checked.findings[0]!;
+    throw new AgentforgeError(
+      'POLICY_INVALID',
+      `${options.file ?? 'drift policy'}: ${first.message} (at ${first.path || '/'})`,
+      {
+        location: first.location,
+        details: checked.findings,
+      },
+    );
+  }
+  const file = checked.data;
+  const base = defaultPolicy();
+  return {
+    rules: [...file.rules, ...(file.defaults ? base.rules : [])],
+    ignore: file.ignore,
+    orderSensitive: [...file.orderSensitive, ...(file.defaults ? base.orderSensitive : [])],
+    listKeys: file.listKeys,
+    numericStrings: file.numericStrings,
+  };
+}
+
+/**
+ * Loads a drift policy file (YAML or JSON) with the shared loader; a malformed file is an
+ * {@link AgentforgeError} naming file, line and column.
+ * @example const policy = await loadDriftPolicy('drift-policy.yaml');
+ */
+export async function loadDriftPolicy(file: string): Promise<DriftPolicy> {
+  const loaded = await loadFile(file);
+  return policyFromData(loaded.data, { file: loaded.file, locator: loaded.locator });
+}
+
+/** {@link loadDriftPolicy} for text already in memory. */
+export function parseDriftPolicy(text: string, file = 'drift-policy.yaml'): DriftPolicy {
+  const loaded = loadDocument(text, { file });
+  return policyFromData(loaded.data, { file, locator: loaded.locator });
+}
+
+/** What classification needs to know about a change. */
+export interface ClassifiableChange {
+  kind: ChangeKind;
+  /** Segment texts of the path (see `segmentText`). */
+  segments: readonly string[];
+  secret: boolean;
+  /** For a removal: whether a whole section (an object or list with content) went. */
+  section: boolean;
+  resourceKind?: string | undefined;
+}
+
+/** The verdict for one change. */
+export interface Classification {
+  ruleId: string;
+  severity: Severity;
+  explanation: string;
+  recommendation: string;
+}
+
+/** A compiled policy: classify and ignore changes. */
+export interface Classifier {
+  classify(change: ClassifiableChange): Classification;
+  ignored(
+    change: ClassifiableChange & { resourceName?: string | undefined },
+    environments: readonly string[],
+  ): IgnoreRule | undefined;
+}
+
+const REORDER: Omit<Classification, 'severity'> = {
+  ruleId: 'drift/reordered',
+  explanation: 'Only the order of the list changed.',
+  recommendation: 'Usually harmless; declare the path order-sensitive if order matters there.',
+};
+
+/**
+ * Compiles a policy. Classification is a pure function of the change and the policy: the
+ * first matching rule gives the severity; a reorder is low unless the path is order-sensitive;
+ * a removed section is one step more severe.
+ */
+export function createClassifier(policy: DriftPolicy): Classifier {
+  const rules = policy.rules.map((r) => ({ rule: r, match: compileGlobs(r.paths) }));
+  const ignores: Array<{ rule: IgnoreRule; match: SegmentMatcher }> = policy.ignore.map((r) => ({
+    rule: r,
+    match: compileGlobs(r.paths),
+  }));
+  const orderSensitive = compileGlobs(policy.orderSensitive);
+  // Without the defaults, a change no rule matches still gets the catch-all verdict.
+  const fallback = DEFAULT_RULES[DEFAULT_RULES.length - 1]!;
+  const find = (change: ClassifiableChange) =>
+    rules.find(
+      ({ rule: r, match }) =>
+        (r.kinds === undefined || r.kinds.includes(change.kind)) &&
+        (r.secret === undefined || r.secret === change.secret) &&
+        (r.resourceKinds === undefined ||
+          (change.resourceKind !== undefined && r.resourceKinds.includes(change.resourceKind))) &&
+        match(change.segments),
+    )?.rule ?? fallback;
+  return {
+    classify(change) {
+      const found = find(change);
+      if (change.kind === 'reordered' && !orderSensitive(change.segments))
+        return { ...REORDER, severity: 'low' };
+      const severity =
+        change.kind === 'removed' && change.section ? shiftSeverity(found.severity, 1) : found.severity;
+      return {
+        ruleId: found.id,
+        severity,
+        explanation: found.explanation,
+        recommendation: found.recommendation,
+      };
+    },
+    ignored(change, environments) {
+      return ignores.find(
+        ({ rule: r, match }) =>
+          (r.environments === undefined || r.environments.some((e) => environments.includes(e))) &&
+          (r.kinds === undefined || r.kinds.includes(change.kind)) &&
+          (r.resourceKinds === undefined ||
+            (change.resourceKind !== undefined && r.resourceKinds.includes(change.resourceKind))) &&
+          (r.resourceNames === undefined ||
+            (change.resourceName !== undefined && r.resourceNames.includes(change.resourceName))) &&
+          match(change.segments),
+      )?.rule;
+    },
+  };
+}
