@@ -59,6 +59,15 @@ describe('redact', () => {
     expect(isRedacted(out.list[0])).toBe(true);
   });
 
+  it('is idempotent: redacting a redacted document changes nothing', () => {
+    const once = redact({
+      url: 'postgres://app:s3cr3t@db/app',
+      password: 'x',
+      token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    });
+    expect(redact(once)).toEqual(once);
+  });
+
   it('shows that a secret changed without showing it', () => {
     expect(redactString('one', 'password')).toBe(redactString('one', 'password'));
     expect(redactString('one', 'password')).not.toBe(redactString('two', 'password'));

@@ -65,11 +65,13 @@ const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)([^/\s@]+)(@.*)$/i;
 
 /** Redacts one string: whole when its key names a secret or it looks like one, only the password inside a URL. */
 export function redactString(value: string, key?: string): string {
+  // Already-redacted text stays as it is, so redacting twice gives the same result.
+  if (isRedacted(value)) return value;
   if (key !== undefined && isSecretKey(key)) return redactedMarker(value);
   const url = URL_CREDENTIALS.exec(value);
   if (url) {
-    const rest = redactString(url[3]!);
-    return `${url[1]}${redactedMarker(url[2])}${rest}`;
+    const password = isRedacted(url[2]) ? url[2]! : redactedMarker(url[2]);
+    return `${url[1]}${password}${redactString(url[3]!)}`;
   }
   return looksLikeSecret(value) ? redactedMarker(value) : value;
 }
