@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AgentforgeError, type DocumentFormat, isAgentforgeError, type Locator, loadDocument } from '@agentforge/schema';
 import { type FSWatcher, watch } from 'chokidar';
 import { deepMerge, hashBytes, isPlainObject } from './_data.js';
+import { layeredLocator } from './_locator.js';
 import type { ConfigSource, SourceUpdate } from './source.js';
 
 /** Options of {@link fileSource}. */
@@ -86,8 +87,7 @@ class FileSource implements ConfigSource {
   private readonly debounceMs: number;
   private readonly graceMs: number;
   private emit: (update: SourceUpdate) => void = () => {};
-  private watcher: FSWatcher | undefined;
-  private readonly watched = new Set<string>();
+  private readonly watchers = new Map<string, FSWatcher>();
   private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
@@ -119,7 +119,7 @@ class FileSource implements ConfigSource {
     }
     if (initial.state === 'error') throw initial.error;
     this.emit = emit;
-    if (this.options.watch !== false) await this.startWatcher();
+    await this.rewatch();
     const poll = this.options.pollIntervalMs ?? 5000;
     if (poll > 0) {
       this.poller = setInterval(() => {
@@ -127,8 +127,6 @@ class FileSource implements ConfigSource {
       }, poll);
       this.poller.unref();
     }
-    // Anything written between the first read and the watcher becoming ready is caught here.
-    if (this.watcher) this.schedule();
     return initial;
   }
 
@@ -136,46 +134,59 @@ class FileSource implements ConfigSource {
     this.closed = true;
     clearTimeout(this.timer);
     clearInterval(this.poller);
-    await this.watcher?.close();
+    await Promise.all([...this.watchers.values()].map((watcher) => watcher.close()));
+    this.watchers.clear();
     await this.reading;
   }
 
-  private async startWatcher(): Promise<void> {
-    // followSymlinks: false — `..data` and the key links are entries to notice, not trees
-    // to descend into; depth 0 — only the directory's own entries matter.
-    const watcher = watch([], { depth: 0, followSymlinks: false, ignoreInitial: true, persistent: false });
-    this.watcher = watcher;
-    const onEvent = (file: string | undefined) => {
-      if (file && NOISE.test(basename(file))) return;
-      this.schedule();
-    };
-    // `raw` is fs.watch itself: it reports renames that chokidar's own bookkeeping may fold
-    // away (a symlink renamed over an existing one looks unchanged to it).
-    watcher.on('raw', (_event, file) => onEvent(typeof file === 'string' ? file : undefined));
-    watcher.on('all', (_event, file) => onEvent(file));
-    watcher.on('error', () => this.schedule());
-    const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    await this.rewatch();
-    await ready;
-  }
-
-  /** The directories to watch: the file's (or its nearest existing ancestor) and its resolved target's. */
+  /**
+   * Brings the watchers in line with the directories that matter now: the file's directory
+   * (or, while it does not exist, its nearest existing ancestor) and the directories its
+   * symlinks resolve to. One chokidar watcher per directory, closed when the directory stops
+   * mattering: chokidar's `unwatch` would also ignore everything below the directory, which
+   * is exactly where a directory created later appears.
+   */
   private async rewatch(): Promise<void> {
-    if (!this.watcher || this.closed) return;
+    if (this.options.watch === false || this.closed) return;
     const wanted = new Set<string>();
-    let dir = dirname(this.path);
+    let dir = this.options.directory ? this.path : dirname(this.path);
     while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
     wanted.add(dir);
     for (const target of await this.targets()) {
       const real = await realpath(target).catch(() => undefined);
       if (real) wanted.add(dirname(real));
     }
-    const gone = [...this.watched].filter((d) => !wanted.has(d));
-    const added = [...wanted].filter((d) => !this.watched.has(d));
-    if (gone.length) this.watcher.unwatch(gone);
-    if (added.length) this.watcher.add(added);
-    for (const d of gone) this.watched.delete(d);
-    for (const d of added) this.watched.add(d);
+    const ready: Promise<void>[] = [];
+    for (const [watched, watcher] of this.watchers) {
+      if (wanted.has(watched)) continue;
+      this.watchers.delete(watched);
+      void watcher.close();
+    }
+    for (const want of wanted) {
+      if (this.watchers.has(want)) continue;
+      const watcher = this.watchDirectory(want);
+      this.watchers.set(want, watcher);
+      ready.push(new Promise<void>((resolve) => watcher.once('ready', () => resolve())));
+    }
+    await Promise.all(ready);
+  }
+
+  private watchDirectory(dir: string): FSWatcher {
+    // followSymlinks: false — `..data` and the key links are entries to notice, not trees to
+    // descend into; depth: 0 — only the directory's own entries matter.
+    const watcher = watch(dir, { depth: 0, followSymlinks: false, ignoreInitial: true, persistent: false });
+    const onEvent = (file: unknown) => {
+      if (typeof file === 'string' && NOISE.test(basename(file))) return;
+      this.schedule();
+    };
+    // `raw` is fs.watch itself: it reports renames that chokidar's own bookkeeping may fold
+    // away (a symlink renamed over an existing one looks unchanged to it).
+    watcher.on('raw', (_event, file) => onEvent(file));
+    watcher.on('all', (_event, file) => onEvent(file));
+    watcher.on('error', () => this.schedule());
+    // Whatever happened while the watcher was starting is caught by a read once it is ready.
+    watcher.once('ready', () => this.schedule());
+    return watcher;
   }
 
   /** Restarts the trailing debounce. */
@@ -272,7 +283,7 @@ class FileSource implements ConfigSource {
         return { state: 'error', reason: 'parse', error, hash };
       }
     }
-    return { state: 'ok', data, hash, locator: locators.length === 1 ? locators[0] : combineLocators(this.name, locators) };
+    return { state: 'ok', data, hash, locator: layeredLocator(this.name, locators) };
   }
 
   /** The files the source reads: the one file, or the documents in the directory. */
@@ -339,28 +350,4 @@ class FileSource implements ConfigSource {
   private unreadable(code: string | undefined): { kind: 'unreadable'; error: AgentforgeError } {
     return { kind: 'unreadable', error: new AgentforgeError('FILE_UNREADABLE', `${this.name}: cannot be read (${code ?? 'unknown error'})`) };
   }
-}
-
-/** One locator over several merged files: a pointer is located in the last file that sets it. */
-function combineLocators(name: string, locators: Locator[]): Locator | undefined {
-  const last = locators.at(-1);
-  if (!last) return undefined;
-  return {
-    file: name,
-    locate: (pointer) => {
-      for (let i = locators.length - 1; i >= 0; i--) {
-        const location = locators[i]!.locate(pointer);
-        if (location) return location;
-      }
-      return undefined;
-    },
-    nearest: (pointer) => {
-      for (let i = locators.length - 1; i >= 0; i--) {
-        const location = locators[i]!.locate(pointer);
-        if (location) return location;
-      }
-      return last.nearest(pointer);
-    },
-    lineText: (line) => last.lineText(line),
-  };
 }

@@ -18,6 +18,7 @@ import {
 } from '@agentforge/schema';
 import type { z } from 'zod';
 import { deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
+import { layeredLocator } from './_locator.js';
 import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './_metrics.js';
 import { envSource, type EnvSourceOptions, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
@@ -510,7 +511,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     if (this.closed) return;
     this.record(entry, update);
     if (!this.current) return; // still starting: start() builds from the latest state
-    if (update.state === 'ok') this.rebuild(entry.source.name, entry.locator);
+    if (update.state === 'ok') this.rebuild(entry.source.name);
     else if (update.state === 'error') this.fail(update.reason, entry.source.name, update.error, update.findings ?? []);
     else if (update.state === 'missing') {
       this.logger?.warn({ source: entry.source.name, version: this.current.version }, 'configuration file is gone; serving the last-known-good configuration');
@@ -538,9 +539,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   }
 
   /** Builds, validates and applies a candidate; returns the error when it was rejected. */
-  private rebuild(source: string, locator?: Locator): AgentforgeError | undefined {
+  private rebuild(source: string): AgentforgeError | undefined {
     this.counters.reloadAttempts++;
     const raw = this.merged();
+    // Findings are located in the highest file that writes the offending path.
+    const locator = layeredLocator('configuration', this.entries.flatMap((e) => (e.locator ? [e.locator] : [])));
     const check = checkSchema(this.schema, raw, { locator });
     if (!check.success) {
       const first = check.findings[0];
