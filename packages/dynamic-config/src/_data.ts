@@ -46,7 +46,13 @@ export function deepFreeze<T>(value: T): T {
 /** JSON with object keys sorted, so equal configurations give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    isPlainObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }
 
@@ -63,7 +69,8 @@ export function hashConfig(value: unknown): string {
 /**
  * The leaf-level differences between two configurations: objects and lists are walked, so
  * every change names the exact setting (`/services/swarm/replicas`), also when a whole
- * section appears or disappears. Values are returned as they are; callers redact.
+ * section appears or disappears (it is reported as its added or removed leaves). Values are
+ * returned as they are; callers redact.
  */
 export function diffLeaves(before: unknown, after: unknown): Change[] {
   const out: Change[] = [];
@@ -83,7 +90,12 @@ function walk(before: unknown, after: unknown, path: string[], out: Change[]): v
     const keys = new Set([...Object.keys(before as object), ...Object.keys(after as object)]);
     if (keys.size === 0) return;
     for (const key of keys) {
-      walk((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key], [...path, key], out);
+      walk(
+        (before as Record<string, unknown>)[key],
+        (after as Record<string, unknown>)[key],
+        [...path, key],
+        out,
+      );
     }
     return;
   }

@@ -31,7 +31,8 @@ export function emptyMetrics(): ConfigMetrics {
   };
 }
 
-const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const escapeLabel = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
 /**
  * The metrics in the Prometheus text exposition format (version 0.0.4), each family with its
@@ -39,25 +40,42 @@ const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/
  */
 export function renderPrometheus(metrics: ConfigMetrics, prefix = 'agentforge_config'): string {
   const lines: string[] = [];
-  const family = (name: string, type: 'counter' | 'gauge', help: string, samples: Array<[labels: string, value: number]>) => {
+  const family = (
+    name: string,
+    type: 'counter' | 'gauge',
+    help: string,
+    samples: Array<[labels: string, value: number]>,
+  ) => {
     lines.push(`# HELP ${prefix}_${name} ${help}`, `# TYPE ${prefix}_${name} ${type}`);
     for (const [labels, value] of samples) lines.push(`${prefix}_${name}${labels} ${value}`);
   };
-  family('reload_attempts_total', 'counter', 'Configuration reloads attempted.', [['', metrics.reloadAttempts]]);
+  family('reload_attempts_total', 'counter', 'Configuration reloads attempted.', [
+    ['', metrics.reloadAttempts],
+  ]);
   family(
     'reload_failures_total',
     'counter',
     'Configuration reloads rejected, by reason; the last-known-good configuration stayed in force.',
     Object.entries(metrics.reloadFailures).map(([reason, n]) => [`{reason="${escapeLabel(reason)}"}`, n]),
   );
-  family('last_reload_successful', 'gauge', 'Whether the last configuration reload succeeded (1) or not (0).', [
-    ['', metrics.lastReloadSuccessful ? 1 : 0],
-  ]);
-  family('last_success_timestamp_seconds', 'gauge', 'Unix time of the last successful configuration reload.', [
-    ['', metrics.lastSuccessTimestamp === undefined ? 0 : metrics.lastSuccessTimestamp / 1000],
-  ]);
+  family(
+    'last_reload_successful',
+    'gauge',
+    'Whether the last configuration reload succeeded (1) or not (0).',
+    [['', metrics.lastReloadSuccessful ? 1 : 0]],
+  );
+  family(
+    'last_success_timestamp_seconds',
+    'gauge',
+    'Unix time of the last successful configuration reload.',
+    [['', metrics.lastSuccessTimestamp === undefined ? 0 : metrics.lastSuccessTimestamp / 1000]],
+  );
   family('version', 'gauge', 'Version of the configuration in force.', [['', metrics.version]]);
-  family('info', 'gauge', 'Content hash of the configuration in force.', [[`{hash="${escapeLabel(metrics.configHash ?? '')}"}`, 1]]);
-  family('listener_errors_total', 'counter', 'Configuration listeners that threw, rejected or timed out.', [['', metrics.listenerErrors]]);
+  family('info', 'gauge', 'Content hash of the configuration in force.', [
+    [`{hash="${escapeLabel(metrics.configHash ?? '')}"}`, 1],
+  ]);
+  family('listener_errors_total', 'counter', 'Configuration listeners that threw, rejected or timed out.', [
+    ['', metrics.listenerErrors],
+  ]);
   return `${lines.join('\n')}\n`;
 }

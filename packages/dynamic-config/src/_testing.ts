@@ -52,8 +52,10 @@ export function record<S extends z.ZodType>(manager: ConfigManager<S>) {
     events,
     errors,
     /** Waits until `count` events have arrived. */
-    events_: (count: number) => until(() => events.length >= count, `${count} change event(s), got ${events.length}`),
-    errors_: (count: number) => until(() => errors.length >= count, `${count} error(s), got ${errors.length}`),
+    events_: (count: number) =>
+      until(() => events.length >= count, `${count} change event(s), got ${events.length}`),
+    errors_: (count: number) =>
+      until(() => errors.length >= count, `${count} error(s), got ${errors.length}`),
   };
 }
 
@@ -74,7 +76,10 @@ export class ConfigMapVolume {
    * Publishes `files` (key → content). `linkKeysFirst` creates the links of new keys before
    * the swap, so they dangle until `between` resolves.
    */
-  async write(files: Record<string, string>, options: { linger?: boolean; linkKeysFirst?: boolean; between?: () => Promise<void> } = {}): Promise<void> {
+  async write(
+    files: Record<string, string>,
+    options: { linger?: boolean; linkKeysFirst?: boolean; between?: () => Promise<void> } = {},
+  ): Promise<void> {
     const name = `..2026_11_30_12_00_00.${String(++this.generation).padStart(9, '0')}`;
     const payload = join(this.dir, name);
     mkdirSync(payload);
@@ -94,7 +99,8 @@ export class ConfigMapVolume {
     symlinkSync(name, tmp);
     renameSync(tmp, join(this.dir, '..data'));
     linkKeys();
-    if (this.current && !options.linger) rmSync(join(this.dir, this.current), { recursive: true, force: true });
+    if (this.current && !options.linger)
+      rmSync(join(this.dir, this.current), { recursive: true, force: true });
     this.current = name;
   }
 }

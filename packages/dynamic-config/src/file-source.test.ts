@@ -1,7 +1,19 @@
 // Integration tests of the file source: real files, real chokidar, no mocked fs. Every wait
 // is on an event or a state with a generous timeout; nothing asserts how long anything took.
 // "Stays quiet" checks wait a fixed settle period and then assert nothing more happened.
-import { closeSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { testdir } from '@agentforge/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -27,38 +39,47 @@ describe('file source', { timeout: 60_000 }, () => {
   it.each([
     { name: 'old data directory removed', linger: false },
     { name: 'old data directory lingering', linger: true },
-  ])('1. ConfigMap ..data swap twice, watching the key file: one apply per swap ($name)', async ({ linger }) => {
-    const volume = new ConfigMapVolume(join(testdir(), 'config'));
-    await volume.write({ 'app.yaml': doc(1) });
-    const { m, rec } = await manager({ files: [join(volume.dir, 'app.yaml')] });
-    for (const n of [2, 3]) {
-      await volume.write({ 'app.yaml': doc(n) }, { linger });
-      await until(() => m.get().replicas === n, `replicas ${n}`);
-      await sleep(SETTLE);
-      expect(rec.events.length).toBe(n - 1);
-    }
-    // The watch moved to the new data directory: an in-place write there is seen too.
-    expect(rec.errors).toEqual([]);
-    expect(m.status().state).toBe('valid');
-  });
+  ])(
+    '1. ConfigMap ..data swap twice, watching the key file: one apply per swap ($name)',
+    async ({ linger }) => {
+      const volume = new ConfigMapVolume(join(testdir(), 'config'));
+      await volume.write({ 'app.yaml': doc(1) });
+      const { m, rec } = await manager({ files: [join(volume.dir, 'app.yaml')] });
+      for (const n of [2, 3]) {
+        await volume.write({ 'app.yaml': doc(n) }, { linger });
+        await until(() => m.get().replicas === n, `replicas ${n}`);
+        await sleep(SETTLE);
+        expect(rec.events.length).toBe(n - 1);
+      }
+      // The watch moved to the new data directory: an in-place write there is seen too.
+      expect(rec.errors).toEqual([]);
+      expect(m.status().state).toBe('valid');
+    },
+  );
 
   it.each([
     { name: 'old data directory removed', linger: false },
     { name: 'old data directory lingering', linger: true },
-  ])('2. ConfigMap ..data swap twice, watching the mounted directory: one apply per swap ($name)', async ({ linger }) => {
-    const volume = new ConfigMapVolume(join(testdir(), 'config'));
-    await volume.write({ 'app.yaml': doc(1), 'flags.json': '{"features":{"beta":false}}' });
-    const { m, rec } = await manager({ files: [{ path: volume.dir, directory: true }] });
-    expect(m.get().features).toEqual({ beta: false });
-    for (const n of [2, 3]) {
-      await volume.write({ 'app.yaml': doc(n), 'flags.json': `{"features":{"beta":${n === 3}}}` }, { linger });
-      await until(() => m.get().replicas === n, `replicas ${n}`);
-      await sleep(SETTLE);
-      expect(rec.events.length).toBe(n - 1);
-    }
-    expect(m.get().features).toEqual({ beta: true });
-    expect(rec.errors).toEqual([]);
-  });
+  ])(
+    '2. ConfigMap ..data swap twice, watching the mounted directory: one apply per swap ($name)',
+    async ({ linger }) => {
+      const volume = new ConfigMapVolume(join(testdir(), 'config'));
+      await volume.write({ 'app.yaml': doc(1), 'flags.json': '{"features":{"beta":false}}' });
+      const { m, rec } = await manager({ files: [{ path: volume.dir, directory: true }] });
+      expect(m.get().features).toEqual({ beta: false });
+      for (const n of [2, 3]) {
+        await volume.write(
+          { 'app.yaml': doc(n), 'flags.json': `{"features":{"beta":${n === 3}}}` },
+          { linger },
+        );
+        await until(() => m.get().replicas === n, `replicas ${n}`);
+        await sleep(SETTLE);
+        expect(rec.events.length).toBe(n - 1);
+      }
+      expect(m.get().features).toEqual({ beta: true });
+      expect(rec.errors).toEqual([]);
+    },
+  );
 
   it('3. a key added to the ConfigMap with its link briefly dangling is retried, not treated as deleted', async () => {
     const volume = new ConfigMapVolume(join(testdir(), 'config'));
@@ -169,30 +190,38 @@ describe('file source', { timeout: 60_000 }, () => {
 
   it.each([
     { name: 'invalid YAML', bad: 'name: svc\nreplicas: [1,\n', reason: 'parse', line: 3 },
-    { name: 'valid YAML that fails the schema', bad: 'name: svc\nreplicas: -2\n', reason: 'validation', line: 2 },
-  ] as const)('9. $name: last-known-good kept, one located error, failure +1, no change; the fix applies', async ({ bad, reason, line }) => {
-    const path = join(testdir({ 'app.yaml': doc(1) }), 'app.yaml');
-    const { m, rec } = await manager({ files: [path] });
-    const before = m.get();
-    writeFileSync(path, bad);
-    await rec.errors_(1);
-    await sleep(SETTLE);
-    expect(rec.errors.length).toBe(1);
-    expect(rec.errors[0]).toMatchObject({ reason, source: path });
-    expect(rec.errors[0]!.error.location).toMatchObject({ file: path, line });
-    expect(m.metrics().reloadFailures[reason]).toBe(1);
-    expect(m.metrics().lastReloadSuccessful).toBe(false);
-    expect(m.prometheus()).toContain(`agentforge_config_reload_failures_total{reason="${reason}"} 1`);
-    expect(m.get()).toBe(before);
-    expect(m.status()).toMatchObject({ state: 'error', version: 1, lastError: { reason } });
-    expect(rec.events).toEqual([]);
-    writeFileSync(path, doc(9));
-    await rec.events_(1);
-    expect(m.get().replicas).toBe(9);
-    expect(m.status()).toMatchObject({ state: 'valid', version: 2 });
-    expect(m.metrics().lastReloadSuccessful).toBe(true);
-    expect(rec.errors.length).toBe(1);
-  });
+    {
+      name: 'valid YAML that fails the schema',
+      bad: 'name: svc\nreplicas: -2\n',
+      reason: 'validation',
+      line: 2,
+    },
+  ] as const)(
+    '9. $name: last-known-good kept, one located error, failure +1, no change; the fix applies',
+    async ({ bad, reason, line }) => {
+      const path = join(testdir({ 'app.yaml': doc(1) }), 'app.yaml');
+      const { m, rec } = await manager({ files: [path] });
+      const before = m.get();
+      writeFileSync(path, bad);
+      await rec.errors_(1);
+      await sleep(SETTLE);
+      expect(rec.errors.length).toBe(1);
+      expect(rec.errors[0]).toMatchObject({ reason, source: path });
+      expect(rec.errors[0]!.error.location).toMatchObject({ file: path, line });
+      expect(m.metrics().reloadFailures[reason]).toBe(1);
+      expect(m.metrics().lastReloadSuccessful).toBe(false);
+      expect(m.prometheus()).toContain(`agentforge_config_reload_failures_total{reason="${reason}"} 1`);
+      expect(m.get()).toBe(before);
+      expect(m.status()).toMatchObject({ state: 'error', version: 1, lastError: { reason } });
+      expect(rec.events).toEqual([]);
+      writeFileSync(path, doc(9));
+      await rec.events_(1);
+      expect(m.get().replicas).toBe(9);
+      expect(m.status()).toMatchObject({ state: 'valid', version: 2 });
+      expect(m.metrics().lastReloadSuccessful).toBe(true);
+      expect(rec.errors.length).toBe(1);
+    },
+  );
 
   it('10. the same bytes rewritten, renamed over or touched: no apply, no reload attempt', async () => {
     const path = join(testdir({ 'app.yaml': doc(10) }), 'app.yaml');
@@ -228,7 +257,10 @@ describe('file source', { timeout: 60_000 }, () => {
   it('12. a parent directory missing at start and created later is picked up', async () => {
     const root = testdir();
     const path = join(root, 'late', 'conf', 'app.yaml');
-    const { m, rec } = await manager({ defaults: { name: 'svc', replicas: 1 }, files: [{ path, optional: true }] });
+    const { m, rec } = await manager({
+      defaults: { name: 'svc', replicas: 1 },
+      files: [{ path, optional: true }],
+    });
     expect(m.status()).toMatchObject({ state: 'valid', sources: [{ state: 'ok' }, { state: 'absent' }] });
     mkdirSync(join(root, 'late'));
     await sleep(200);

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AgentforgeError, type DocumentFormat, isAgentforgeError, type Locator, loadDocument } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  type DocumentFormat,
+  isAgentforgeError,
+  type Locator,
+  loadDocument,
+} from '@agentforge/schema';
 import { type FSWatcher, watch } from 'chokidar';
 import { deepMerge, hashBytes, isPlainObject } from './_data.js';
 import { layeredLocator } from './_locator.js';
@@ -112,10 +118,17 @@ class FileSource implements ConfigSource {
       await sleep(this.debounceMs);
       result = await this.read();
     }
-    if (result.kind === 'transient') result = result.why === 'empty' ? { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') } : { kind: 'missing' };
+    if (result.kind === 'transient')
+      result =
+        result.why === 'empty'
+          ? { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') }
+          : { kind: 'missing' };
     const initial = this.toUpdate(result) ?? { state: 'absent' };
     if (initial.state === 'absent' && !this.options.optional) {
-      throw new AgentforgeError('FILE_NOT_FOUND', `${this.name}: no such file (set optional: true to start without it)`);
+      throw new AgentforgeError(
+        'FILE_NOT_FOUND',
+        `${this.name}: no such file (set optional: true to start without it)`,
+      );
     }
     if (initial.state === 'error') throw initial.error;
     this.emit = emit;
@@ -239,7 +252,9 @@ class FileSource implements ConfigSource {
       return undefined;
     }
     this.transientSince = undefined;
-    return result.why === 'empty' ? { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') } : { kind: 'missing' };
+    return result.why === 'empty'
+      ? { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') }
+      : { kind: 'missing' };
   }
 
   /** The update a read means, or `undefined` when nothing changed since the last report. */
@@ -273,7 +288,11 @@ class FileSource implements ConfigSource {
         const doc = loadDocument(bytes, { file, ...format });
         if (!isPlainObject(doc.data)) {
           const location = { file, line: 1, column: 1 };
-          const error = new AgentforgeError('PARSE_ERROR', `${file}: expected a mapping of settings at the top level`, { location });
+          const error = new AgentforgeError(
+            'PARSE_ERROR',
+            `${file}: expected a mapping of settings at the top level`,
+            { location },
+          );
           return { state: 'error', reason: 'parse', error, hash };
         }
         data = deepMerge(data, doc.data) as Record<string, unknown>;
@@ -318,7 +337,10 @@ class FileSource implements ConfigSource {
     return { kind: 'content', files, hash: hash.digest('hex').slice(0, 16) };
   }
 
-  private async readOne(path: string, file: string): Promise<FileBytes | Exclude<ReadResult, { kind: 'content' }>> {
+  private async readOne(
+    path: string,
+    file: string,
+  ): Promise<FileBytes | Exclude<ReadResult, { kind: 'content' }>> {
     let before: Awaited<ReturnType<typeof stat>>;
     try {
       before = await stat(path);
@@ -339,7 +361,13 @@ class FileSource implements ConfigSource {
     }
     // Same inode, size and mtime before and after: the bytes are one version of the file.
     const after = await stat(path).catch(() => undefined);
-    if (!after || after.ino !== before.ino || after.size !== before.size || after.mtimeMs !== before.mtimeMs || bytes.length !== after.size) {
+    if (
+      !after ||
+      after.ino !== before.ino ||
+      after.size !== before.size ||
+      after.mtimeMs !== before.mtimeMs ||
+      bytes.length !== after.size
+    ) {
       return { kind: 'transient', why: 'changed while read' };
     }
     // An empty file is what a truncate-then-write looks like between the two steps.
@@ -348,6 +376,12 @@ class FileSource implements ConfigSource {
   }
 
   private unreadable(code: string | undefined): { kind: 'unreadable'; error: AgentforgeError } {
-    return { kind: 'unreadable', error: new AgentforgeError('FILE_UNREADABLE', `${this.name}: cannot be read (${code ?? 'unknown error'})`) };
+    return {
+      kind: 'unreadable',
+      error: new AgentforgeError(
+        'FILE_UNREADABLE',
+        `${this.name}: cannot be read (${code ?? 'unknown error'})`,
+      ),
+    };
   }
 }

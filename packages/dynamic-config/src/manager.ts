@@ -20,13 +20,16 @@ import type { z } from 'zod';
 import { deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
 import { layeredLocator } from './_locator.js';
 import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './_metrics.js';
-import { envSource, type EnvSourceOptions, objectSource } from './env-source.js';
+import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
 import type { ConfigSource, FailureReason, SourceKind, SourceUpdate } from './source.js';
 import type { ConfigPath, DeepPartial, DeepReadonly, Logger, PathValue } from './types.js';
 
 /** File watching settings shared by every file of a manager (a file's own options win). */
-export type WatchOptions = Pick<FileSourceOptions, 'watch' | 'debounceMs' | 'pollIntervalMs' | 'transientGraceMs'>;
+export type WatchOptions = Pick<
+  FileSourceOptions,
+  'watch' | 'debounceMs' | 'pollIntervalMs' | 'transientGraceMs'
+>;
 
 /** Options of {@link createConfigManager}. */
 export interface ConfigManagerOptions<S extends z.ZodType = typeof EnvironmentDocumentSchema> {
@@ -238,7 +241,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     }
     if (options.env) sources.push(envSource(options.env === true ? {} : options.env));
     sources.push(...(options.sources ?? []));
-    if (options.overrides) sources.push(objectSource('overrides', options.overrides as Record<string, unknown>));
+    if (options.overrides)
+      sources.push(objectSource('overrides', options.overrides as Record<string, unknown>));
     this.entries = sources.map((source) => ({
       source,
       state: 'pending',
@@ -263,7 +267,9 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     try {
       await Promise.all(
         this.entries.map(async (entry) => {
-          const initial = await entry.source.start((update) => this.onUpdate(entry, update), { schema: this.schema });
+          const initial = await entry.source.start((update) => this.onUpdate(entry, update), {
+            schema: this.schema,
+          });
           this.record(entry, initial);
         }),
       );
@@ -273,7 +279,9 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     } catch (error) {
       this.initialError = isAgentforgeError(error)
         ? error
-        : new AgentforgeError('CONFIG_INVALID', `configuration could not be loaded: ${String(error)}`, { cause: error });
+        : new AgentforgeError('CONFIG_INVALID', `configuration could not be loaded: ${String(error)}`, {
+            cause: error,
+          });
       await this.close();
       throw this.initialError;
     }
@@ -319,9 +327,13 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   private config(): DeepReadonly<z.output<S>> {
     const current = this.current;
     if (!current) {
-      throw new AgentforgeError('INVALID_ARGUMENT', 'the configuration is not loaded yet; await ready() first', {
-        cause: this.initialError,
-      });
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        'the configuration is not loaded yet; await ready() first',
+        {
+          cause: this.initialError,
+        },
+      );
     }
     if (this.scoped) {
       const scope = this.scopes.getStore();
@@ -335,7 +347,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     if (scope.base !== current) {
       const check = checkSchema(this.schema, deepMerge(current.raw, scope.overrides));
       if (check.success) scope.config = deepFreeze(check.data) as DeepReadonly<z.output<S>>;
-      else this.logger?.warn({ version: current.version }, 'scoped overrides do not fit the reloaded configuration; keeping the scope as it was');
+      else
+        this.logger?.warn(
+          { version: current.version },
+          'scoped overrides do not fit the reloaded configuration; keeping the scope as it was',
+        );
       scope.base = current;
     }
     return scope.config;
@@ -350,7 +366,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
    */
   withOverrides<R>(overrides: DeepPartial<z.input<S>>, fn: () => R): R {
     const current = this.current;
-    if (!current) throw new AgentforgeError('INVALID_ARGUMENT', 'the configuration is not loaded yet; await ready() first');
+    if (!current)
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        'the configuration is not loaded yet; await ready() first',
+      );
     const parent = this.scopes.getStore();
     const combined = deepMerge(parent?.overrides ?? {}, overrides);
     const config = this.validateOrThrow(deepMerge(current.raw, combined), 'scoped overrides');
@@ -364,7 +384,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
    * @example { using _ = config.override({ debug: true }); await runDiagnostics(); }
    */
   override(overrides: DeepPartial<z.input<S>>): OverrideHandle {
-    if (!this.current) throw new AgentforgeError('INVALID_ARGUMENT', 'the configuration is not loaded yet; await ready() first');
+    if (!this.current)
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        'the configuration is not loaded yet; await ready() first',
+      );
     const handle = { overrides: overrides as unknown };
     this.validateOrThrow(deepMerge(this.merged(), overrides), 'override');
     this.handles.push(handle);
@@ -383,7 +407,9 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     const check = checkSchema(this.schema, candidate);
     if (check.success) return deepFreeze(check.data) as DeepReadonly<z.output<S>>;
     const first = check.findings[0];
-    throw new AgentforgeError('CONFIG_INVALID', `${what} rejected: ${first?.message ?? 'invalid'}`, { details: check.findings });
+    throw new AgentforgeError('CONFIG_INVALID', `${what} rejected: ${first?.message ?? 'invalid'}`, {
+      details: check.findings,
+    });
   }
 
   /**
@@ -393,7 +419,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
    * that throws or is slow delays neither the reload nor the other listeners.
    */
   subscribe(listener: ChangeListener<DeepReadonly<z.output<S>>>): Subscription;
-  subscribe(glob: string, listener: ChangeListener<DeepReadonly<z.output<S>>>, options?: SubscribeOptions): Subscription;
+  subscribe(
+    glob: string,
+    listener: ChangeListener<DeepReadonly<z.output<S>>>,
+    options?: SubscribeOptions,
+  ): Subscription;
   subscribe(
     globOrListener: string | ChangeListener<DeepReadonly<z.output<S>>>,
     maybeListener?: ChangeListener<DeepReadonly<z.output<S>>>,
@@ -403,12 +433,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     const listener = typeof globOrListener === 'function' ? globOrListener : maybeListener;
     if (!listener) throw new AgentforgeError('INVALID_ARGUMENT', 'subscribe needs a listener function');
     const id = nextListenerId++;
-    let call: Listener<DeepReadonly<z.output<S>>>['call'];
-    if (options.weak) {
-      const ref = new WeakRef(listener);
-      call = () => ref.deref();
-      this.finalizer.register(listener, id);
-    } else call = () => listener;
+    if (options.weak) this.finalizer.register(listener, id);
+    const call = options.weak ? weakly(listener) : strongly(listener);
     const matcher = glob === undefined || glob === '' || glob === '**' ? undefined : compileGlob(glob);
     this.listeners.set(id, { id, matcher, call, queue: Promise.resolve() });
     const listeners = this.listeners;
@@ -487,9 +513,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     const value = getAtPointer(this.config(), segments);
     const layers: ValueOrigin[] = [];
     const scope = this.scoped ? this.scopes.getStore() : undefined;
-    if (scope && getAtPointer(scope.overrides, segments) !== undefined) layers.push({ kind: 'scope', name: 'scoped override' });
+    if (scope && getAtPointer(scope.overrides, segments) !== undefined)
+      layers.push({ kind: 'scope', name: 'scoped override' });
     for (const handle of [...this.handles].reverse()) {
-      if (getAtPointer(handle.overrides, segments) !== undefined) layers.push({ kind: 'override', name: 'override()' });
+      if (getAtPointer(handle.overrides, segments) !== undefined)
+        layers.push({ kind: 'override', name: 'override()' });
     }
     for (const entry of [...this.entries].reverse()) {
       if (getAtPointer(entry.data, segments) === undefined) continue;
@@ -500,7 +528,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       if (location) origin.location = location;
       layers.push(origin);
     }
-    if (layers.length === 0 && value !== undefined) layers.push({ kind: 'schema-default', name: 'schema default' });
+    if (layers.length === 0 && value !== undefined)
+      layers.push({ kind: 'schema-default', name: 'schema default' });
     const key = segments.at(-1);
     return { path: pointer, value: redact(value, key), source: layers[0], layers };
   }
@@ -512,9 +541,13 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     this.record(entry, update);
     if (!this.current) return; // still starting: start() builds from the latest state
     if (update.state === 'ok') this.rebuild(entry.source.name);
-    else if (update.state === 'error') this.fail(update.reason, entry.source.name, update.error, update.findings ?? []);
+    else if (update.state === 'error')
+      this.fail(update.reason, entry.source.name, update.error, update.findings ?? []);
     else if (update.state === 'missing') {
-      this.logger?.warn({ source: entry.source.name, version: this.current.version }, 'configuration file is gone; serving the last-known-good configuration');
+      this.logger?.warn(
+        { source: entry.source.name, version: this.current.version },
+        'configuration file is gone; serving the last-known-good configuration',
+      );
     }
   }
 
@@ -543,7 +576,10 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     this.counters.reloadAttempts++;
     const raw = this.merged();
     // Findings are located in the highest file that writes the offending path.
-    const locator = layeredLocator('configuration', this.entries.flatMap((e) => (e.locator ? [e.locator] : [])));
+    const locator = layeredLocator(
+      'configuration',
+      this.entries.flatMap((e) => (e.locator ? [e.locator] : [])),
+    );
     const check = checkSchema(this.schema, raw, { locator });
     if (!check.success) {
       const first = check.findings[0];
@@ -602,7 +638,12 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         source,
         reason,
         err: { code: error.code, message: error.format() },
-        findings: findings.map((f) => ({ ruleId: f.ruleId, path: f.path, message: f.message, location: f.location })),
+        findings: findings.map((f) => ({
+          ruleId: f.ruleId,
+          path: f.path,
+          message: f.message,
+          location: f.location,
+        })),
         version: this.current.version,
       },
       'configuration rejected; keeping the last-known-good configuration',
@@ -644,7 +685,10 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     }
   }
 
-  private async invoke(listener: Listener<DeepReadonly<z.output<S>>>, event: ChangeEvent<DeepReadonly<z.output<S>>>) {
+  private async invoke(
+    listener: Listener<DeepReadonly<z.output<S>>>,
+    event: ChangeEvent<DeepReadonly<z.output<S>>>,
+  ) {
     if (!this.listeners.has(listener.id)) return;
     const fn = listener.call();
     if (!fn) {
@@ -661,21 +705,39 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         });
         if ((await Promise.race([result, timeout])) === 'timeout') {
           this.counters.listenerErrors++;
-          this.logger?.warn({ listener: listener.id, version: event.version, timeoutMs: this.listenerTimeoutMs }, 'configuration listener is slow; no longer waiting for it');
+          this.logger?.warn(
+            { listener: listener.id, version: event.version, timeoutMs: this.listenerTimeoutMs },
+            'configuration listener is slow; no longer waiting for it',
+          );
         }
       }
     } catch (err) {
       this.counters.listenerErrors++;
-      this.logger?.error({ err, listener: listener.id, version: event.version }, 'configuration listener failed');
+      this.logger?.error(
+        { err, listener: listener.id, version: event.version },
+        'configuration listener failed',
+      );
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
+// Built outside subscribe(): V8 shares one context between the closures of a function, so a
+// closure there would keep a weakly held listener alive.
+function weakly<T extends object>(target: T): () => T | undefined {
+  const ref = new WeakRef(target);
+  return () => ref.deref();
+}
+
+function strongly<T>(target: T): () => T {
+  return () => target;
+}
+
 /** True when a change at `segments` is at or under a path the glob matches. */
 function isUnder(matcher: PathMatcher, segments: readonly string[]): boolean {
-  for (let length = segments.length; length >= 1; length--) if (matcher(segments.slice(0, length))) return true;
+  for (let length = segments.length; length >= 1; length--)
+    if (matcher(segments.slice(0, length))) return true;
   return false;
 }
 
@@ -688,7 +750,10 @@ function redactChange(change: Change): Change {
 }
 
 /** The variable that set `segments` or the object containing them. */
-function originVariable(origins: ReadonlyMap<string, string>, segments: readonly string[]): string | undefined {
+function originVariable(
+  origins: ReadonlyMap<string, string>,
+  segments: readonly string[],
+): string | undefined {
   for (let length = segments.length; length >= 1; length--) {
     const variable = origins.get(formatPointer(segments.slice(0, length)));
     if (variable) return variable;

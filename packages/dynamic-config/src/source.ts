@@ -21,7 +21,13 @@ export type SourceUpdate =
       /** Which environment variable set each JSON pointer. */
       origins?: ReadonlyMap<string, string> | undefined;
     }
-  | { state: 'error'; reason: FailureReason; error: AgentforgeError; findings?: Finding[]; hash?: string | undefined }
+  | {
+      state: 'error';
+      reason: FailureReason;
+      error: AgentforgeError;
+      findings?: Finding[];
+      hash?: string | undefined;
+    }
   | { state: 'missing' | 'absent' };
 
 /** What a source is given when it starts. */

@@ -8,7 +8,11 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
       : T;
 
 /** Any part of a configuration, for overrides and defaults. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 type Depth = [never, 0, 1, 2, 3, 4, 5];
 
