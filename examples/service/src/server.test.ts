@@ -3,6 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { EnvironmentDocument } from '@agentforge/schema';
 import { testdir } from '@agentforge/test-utils';
 import { expect, it, onTestFinished } from 'vitest';
 
@@ -49,7 +50,7 @@ it('serves its configuration and picks up an edited file', { timeout: 60_000 }, 
   copyFileSync(development, file);
   const { url, logs } = await start(file);
   const getConfig = async () =>
-    (await (await fetch(`${url}/config`)).json()) as { version: number; config: any };
+    (await (await fetch(`${url}/config`)).json()) as { version: number; config: EnvironmentDocument };
 
   const first = await getConfig();
   expect(first.version).toBe(1);
