@@ -132,7 +132,7 @@ class FileSource implements ConfigSource {
     }
     if (initial.state === 'error') throw initial.error;
     this.emit = emit;
-    await this.rewatch();
+    await this.rewatch(true);
     const poll = this.options.pollIntervalMs ?? 5000;
     if (poll > 0) {
       this.poller = setInterval(() => {
@@ -159,7 +159,7 @@ class FileSource implements ConfigSource {
    * mattering: chokidar's `unwatch` would also ignore everything below the directory, which
    * is exactly where a directory created later appears.
    */
-  private async rewatch(): Promise<void> {
+  private async rewatch(waitUntilReady = false): Promise<void> {
     if (this.options.watch === false || this.closed) return;
     const wanted = new Set<string>();
     let dir = this.options.directory ? this.path : dirname(this.path);
@@ -181,7 +181,9 @@ class FileSource implements ConfigSource {
       this.watchers.set(want, watcher);
       ready.push(new Promise<void>((resolve) => watcher.once('ready', () => resolve())));
     }
-    await Promise.all(ready);
+    // Only the first start waits: later, a read must not wait for a new watcher's directory
+    // scan, and the watcher's own ready event triggers a catch-up read.
+    if (waitUntilReady) await Promise.all(ready);
   }
 
   private watchDirectory(dir: string): FSWatcher {

@@ -311,12 +311,12 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     const config = this.config();
     if (pathOrSelector === undefined) return config;
     if (typeof pathOrSelector === 'function') return pathOrSelector(config);
-    return getAtPointer(config, toSegments(pathOrSelector));
+    return getAtPointer(config, segmentsOf(pathOrSelector));
   }
 
   /** The value at a dotted path or JSON pointer, untyped (for paths computed at runtime). */
   at(pathOrPointer: string): unknown {
-    return getAtPointer(this.config(), toSegments(pathOrPointer));
+    return getAtPointer(this.config(), segmentsOf(pathOrPointer));
   }
 
   /** The version of the configuration in force: 1 after the first load, +1 per applied change. */
@@ -732,6 +732,18 @@ function weakly<T extends object>(target: T): () => T | undefined {
 
 function strongly<T>(target: T): () => T {
   return () => target;
+}
+
+// Services read the same few paths over and over; parsing each once keeps get(path) cheap.
+const parsedPaths = new Map<string, readonly string[]>();
+function segmentsOf(path: string): readonly string[] {
+  let segments = parsedPaths.get(path);
+  if (!segments) {
+    segments = toSegments(path);
+    if (parsedPaths.size >= 1024) parsedPaths.clear();
+    parsedPaths.set(path, segments);
+  }
+  return segments;
 }
 
 /** True when a change at `segments` is at or under a path the glob matches. */
