@@ -54,10 +54,11 @@ const scenarios = {
     setup(dir) {
       const file = join(dir, 'app.yaml');
       writeFileSync(file, documentWith(0));
-      return {
-        file,
-        update: (n) => (writeFileSync(`${file}.tmp`, documentWith(n)), renameSync(`${file}.tmp`, file)),
+      const update = (n) => {
+        writeFileSync(`${file}.tmp`, documentWith(n));
+        renameSync(`${file}.tmp`, file);
       };
+      return { file, update };
     },
   },
   'in-place write': {
