@@ -52,9 +52,9 @@ export function record<S extends z.ZodType>(manager: ConfigManager<S>) {
     events,
     errors,
     /** Waits until `count` events have arrived. */
-    events_: (count: number) =>
+    waitForEvents: (count: number) =>
       until(() => events.length >= count, `${count} change event(s), got ${events.length}`),
-    errors_: (count: number) =>
+    waitForErrors: (count: number) =>
       until(() => errors.length >= count, `${count} error(s), got ${errors.length}`),
   };
 }

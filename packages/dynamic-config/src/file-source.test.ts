@@ -203,7 +203,7 @@ describe('file source', { timeout: 60_000 }, () => {
       const { m, rec } = await manager({ files: [path] });
       const before = m.get();
       writeFileSync(path, bad);
-      await rec.errors_(1);
+      await rec.waitForErrors(1);
       await sleep(SETTLE);
       expect(rec.errors.length).toBe(1);
       expect(rec.errors[0]).toMatchObject({ reason, source: path });
@@ -215,7 +215,7 @@ describe('file source', { timeout: 60_000 }, () => {
       expect(m.status()).toMatchObject({ state: 'error', version: 1, lastError: { reason } });
       expect(rec.events).toEqual([]);
       writeFileSync(path, doc(9));
-      await rec.events_(1);
+      await rec.waitForEvents(1);
       expect(m.get().replicas).toBe(9);
       expect(m.status()).toMatchObject({ state: 'valid', version: 2 });
       expect(m.metrics().lastReloadSuccessful).toBe(true);
@@ -235,7 +235,7 @@ describe('file source', { timeout: 60_000 }, () => {
     await sleep(SETTLE);
     // The watcher is alive: a real change right after is applied.
     writeFileSync(path, doc(11));
-    await rec.events_(1);
+    await rec.waitForEvents(1);
     expect(rec.events.length).toBe(1);
     expect(m.metrics().reloadAttempts).toBe(attempts + 1);
   });
@@ -298,7 +298,7 @@ describe('file source', { timeout: 60_000 }, () => {
     const path = join(testdir({ 'app.yaml': doc(1) }), 'app.yaml');
     const { m, rec } = await manager({ files: [{ path, watch: false, pollIntervalMs: 200 }] });
     writeFileSync(path, doc(19));
-    await rec.events_(1);
+    await rec.waitForEvents(1);
     expect(m.get().replicas).toBe(19);
     rmSync(path);
     await until(() => m.status().state === 'stale', 'status stale');

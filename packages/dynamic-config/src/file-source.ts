@@ -118,11 +118,7 @@ class FileSource implements ConfigSource {
       await sleep(this.debounceMs);
       result = await this.read();
     }
-    if (result.kind === 'transient')
-      result =
-        result.why === 'empty'
-          ? { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') }
-          : { kind: 'missing' };
+    if (result.kind === 'transient') result = this.atFaceValue(result);
     const initial = this.toUpdate(result) ?? { state: 'absent' };
     if (initial.state === 'absent' && !this.options.optional) {
       throw new AgentforgeError(
@@ -254,11 +250,15 @@ class FileSource implements ConfigSource {
       return undefined;
     }
     this.transientSince = undefined;
-    return result.why === 'empty'
-      ? { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') }
-      : { kind: 'missing' };
+    return this.atFaceValue(result);
   }
 
+  /** A transient state whose grace ran out: an empty file is content, a dangling link is missing. */
+  private atFaceValue(result: Extract<ReadResult, { kind: 'transient' }>): ReadResult {
+    if (result.why === 'dangling symlink') return { kind: 'missing' };
+    if (result.why === 'changed while read') return this.unreadable('it kept changing while being read');
+    return { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') };
+  }
   /** The update a read means, or `undefined` when nothing changed since the last report. */
   private toUpdate(result: ReadResult): SourceUpdate | undefined {
     switch (result.kind) {

@@ -255,7 +255,7 @@ describe('snapshots and overrides', { timeout: 60_000 }, () => {
       expect(m.explain('replicas').source).toMatchObject({ kind: 'override' });
     }
     expect(m.get().replicas).toBe(2);
-    await rec.events_(3);
+    await rec.waitForEvents(3);
     expect(rec.events.map((e) => e.source)).toEqual(['override', path(m), 'override']);
     expect(() => m.override({ replicas: 'x' as unknown as number })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
