@@ -84,7 +84,10 @@ describe('file source', { timeout: 60_000 }, () => {
   it('3. a key added to the ConfigMap with its link briefly dangling is retried, not treated as deleted', async () => {
     const volume = new ConfigMapVolume(join(testdir(), 'config'));
     await volume.write({ 'app.yaml': doc(1) });
-    const { m, rec } = await manager({ files: [{ path: volume.dir, directory: true }] });
+    // A long grace: on a loaded machine the dangling window below may stretch.
+    const { m, rec } = await manager({
+      files: [{ path: volume.dir, directory: true, transientGraceMs: 30_000 }],
+    });
     const states = new Set<string>();
     await volume.write(
       { 'app.yaml': doc(1), 'flags.yaml': 'features: { beta: true }\n' },
@@ -153,7 +156,10 @@ describe('file source', { timeout: 60_000 }, () => {
   it('7. truncate then slow write: partial content is never applied; the final content is, once', async () => {
     const path = join(testdir({ 'app.yaml': doc(1) }), 'app.yaml');
     // A debounce well above the gaps between the writer's chunks (see FileSourceOptions.debounceMs).
-    const { m, rec } = await manager({ files: [path], watch: { ...WATCH, debounceMs: 250 } });
+    const { m, rec } = await manager({
+      files: [path],
+      watch: { ...WATCH, debounceMs: 400, transientGraceMs: 30_000 },
+    });
     // Every prefix ending at a line break is a valid document, so a partial read would apply.
     const final = `${doc(7)}level: debug\nnote: "${'x'.repeat(200)}"\n`;
     const fd = openSync(path, 'r+');
