@@ -221,7 +221,8 @@ for (const [name, scenario] of Object.entries(scenarios)) await latency(name, sc
 }
 
 // ---------------------------------------------------------------------------------------
-// 3. memory: fresh child processes (the libraries loaded in both), with 0, 1 and 50 managers
+// 3. memory: fresh child processes (the libraries loaded in both), with 0 and 50 managers
+// (one manager is below the run-to-run noise of a process's RSS)
 {
   const { execFileSync } = await import('node:child_process');
   const rssWith = (count) =>
@@ -238,12 +239,10 @@ for (const [name, scenario] of Object.entries(scenarios)) await latency(name, sc
     const samples = [rssWith(count), rssWith(count), rssWith(count)].sort((a, b) => a.rss - b.rss);
     return samples[1];
   };
-  const [zero, one, fifty] = [runs(0), runs(1), runs(50)];
+  const [zero, fifty] = [runs(0), runs(50)];
   console.log(
     '\n# memory added by managers (fresh processes after gc, median of 3; each manager watches its own file)',
   );
-  // One manager's RSS is below the run-to-run noise of a process's RSS; its heap is not.
-  console.log(`1 manager:   heap +${((one.heap - zero.heap) / 1024).toFixed(0)} KiB`);
   console.log(
     `50 managers: RSS +${((fifty.rss - zero.rss) / 50 / 1024).toFixed(0)} KiB, heap +${((fifty.heap - zero.heap) / 50 / 1024).toFixed(0)} KiB per manager`,
   );

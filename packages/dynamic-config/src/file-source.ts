@@ -221,11 +221,14 @@ class FileSource implements ConfigSource {
       try {
         do {
           this.again = false;
-          await this.rewatch();
           const result = this.settle(await this.read());
-          if (this.closed || !result) return;
-          const update = this.toUpdate(result);
+          if (this.closed) return;
+          const update = result && this.toUpdate(result);
           if (update) this.emit(update);
+          // Re-resolved after the report, so a reload never waits for it; a watcher added here
+          // triggers one more read when it is ready, covering what happened in between.
+          await this.rewatch();
+          if (!result) return;
         } while (this.again && !this.closed);
       } finally {
         this.reading = undefined;
@@ -265,8 +268,7 @@ class FileSource implements ConfigSource {
       case 'transient':
         return undefined;
       case 'missing':
-        if (this.state === 'absent') return { state: 'absent' };
-        if (this.state === 'missing') return undefined;
+        if (this.state !== 'present') return undefined; // still absent, or already reported
         this.state = 'missing';
         this.lastHash = undefined;
         return { state: 'missing' };
