@@ -1,0 +1,103 @@
+// A small AgentForge-style service: its configuration hot-reloads from a YAML file through
+// @agentforge/dynamic-config. Run it with `CONFIG_FILE=path/to/env.yaml PORT=8080 node src/server.mjs`.
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createConfigManager } from '@agentforge/dynamic-config';
+import { redact } from '@agentforge/schema';
+
+/**
+ * A minimal pino-compatible logger writing JSON lines. The library never creates a logger;
+ * the application does (a real service would pass its pino instance).
+ */
+export function jsonLogger(stream = process.stdout) {
+  const at = (level) => (obj, msg) =>
+    stream.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/**
+ * Starts the service: loads `configFile` (plus `AGENTFORGE_*` variables), serves
+ * `/config` (redacted), `/healthz` (200 while the configuration is valid, 503 otherwise)
+ * and `/metrics` (Prometheus text), and logs every reload.
+ */
+export async function startService({
+  configFile,
+  port = 0,
+  logger = jsonLogger(),
+  env = process.env,
+  debounceMs,
+  pollIntervalMs,
+} = {}) {
+  const config = await createConfigManager({
+    files: [configFile],
+    env: { vars: env },
+    watch: { debounceMs, pollIntervalMs },
+    logger,
+  });
+  config.subscribe(({ changes, version }) => {
+    logger.info({ version, changed: changes.map((c) => c.path) }, 'configuration reloaded');
+  });
+  config.onError(({ reason, error }) => {
+    logger.warn(
+      { reason, err: { code: error.code, message: error.format() } },
+      'configuration change rejected; still serving the previous one',
+    );
+  });
+
+  const server = createServer((request, response) => {
+    const send = (status, body, type = 'application/json') => {
+      response.writeHead(status, { 'content-type': type });
+      response.end(type === 'application/json' ? `${JSON.stringify(body, null, 2)}\n` : body);
+    };
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname === '/config') {
+      const snapshot = config.get();
+      return send(200, { version: config.version, hash: config.status().hash, config: redact(snapshot) });
+    }
+    if (pathname === '/healthz') {
+      const { state, version, lastError } = config.status();
+      return send(state === 'valid' ? 200 : 503, { state, version, lastError: lastError?.error.format() });
+    }
+    if (pathname === '/metrics')
+      return send(200, config.prometheus(), 'text/plain; version=0.0.4; charset=utf-8');
+    return send(404, { error: `no route ${pathname}` });
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  logger.info({ url, configFile, version: config.version }, 'listening');
+  return {
+    url,
+    config,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await config.close();
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const configFile = process.env.CONFIG_FILE ?? process.argv[2];
+  if (!configFile) {
+    process.stderr.write('usage: CONFIG_FILE=<environment.yaml> [PORT=8080] node src/server.mjs\n');
+    process.exit(2);
+  }
+  const logger = jsonLogger();
+  try {
+    const service = await startService({ configFile, port: Number(process.env.PORT ?? 8080), logger });
+    const stop = () => service.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  } catch (error) {
+    logger.error(
+      {
+        err: {
+          code: error.code,
+          message: typeof error.format === 'function' ? error.format() : String(error),
+        },
+      },
+      'configuration invalid; not starting',
+    );
+    process.exit(1);
+  }
+}

@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  AgentforgeError,
+  type DocumentFormat,
+  isAgentforgeError,
+  type Locator,
+  loadDocument,
+} from '@agentforge/schema';
+import { type FSWatcher, watch } from 'chokidar';
+import { deepMerge, hashBytes, isPlainObject } from './_data.js';
+import { layeredLocator } from './_locator.js';
+import type { ConfigSource, SourceUpdate } from './source.js';
+
+/** Options of {@link fileSource}. */
+export interface FileSourceOptions {
+  /** The YAML or JSON file (it may be a symlink, as a Kubernetes ConfigMap key is), or the directory with `directory`. */
+  path: string;
+  /**
+   * `path` is a directory (a mounted ConfigMap): every `*.yaml`, `*.yml` and `*.json` entry in
+   * it is read and merged in name order, so keys may be added and removed. @default false
+   */
+  directory?: boolean;
+  /** Format of the file. @default from the file name: `.json` → json, else yaml */
+  format?: DocumentFormat;
+  /** Start without the file and pick it up when it appears (its directory may be missing too). @default false */
+  optional?: boolean;
+  /** Watch with chokidar. Turn off where file events are unreliable; the checksum poll still runs. @default true */
+  watch?: boolean;
+  /**
+   * Quiet time after the last file event before the file is read. Editors and kubelet touch a
+   * file several times per save; reading once after they are done avoids partial reads and
+   * duplicate reloads. @default 100
+   */
+  debounceMs?: number;
+  /** Interval of the checksum poll that catches events the watcher lost; 0 turns it off. @default 5000 */
+  pollIntervalMs?: number;
+  /**
+   * How long an empty file or a dangling symlink counts as "being written" (retried) before it
+   * is taken at face value (an empty file is then an error, a dangling link a missing file). @default 2000
+   */
+  transientGraceMs?: number;
+}
+
+interface FileBytes {
+  /** The name shown in errors and locations. */
+  file: string;
+  bytes: Buffer;
+}
+
+type ReadResult =
+  | { kind: 'content'; files: FileBytes[]; hash: string }
+  | { kind: 'missing' }
+  | { kind: 'transient'; why: 'dangling symlink' | 'empty' | 'changed while read' }
+  | { kind: 'unreadable'; error: AgentforgeError };
+
+// Editor droppings that never hold the configuration: vim swap/backup files and its `4913`
+// write test, emacs lock and autosave files. Events for them are not worth a read.
+const NOISE = /(\.sw[a-p]x?|~|^4913|^\.#.*|^#.*#)$/;
+const DOCUMENT = /\.(ya?ml|json)$/i;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+
+/**
+ * A configuration file watched so that every way of replacing it is seen: in-place writes,
+ * rename-over, editor saves, delete and recreate, symlink retargeting and the Kubernetes
+ * ConfigMap `..data` swap.
+ *
+ * It watches the file's directory, never the file's inode: rename-over and the ConfigMap
+ * swap replace the inode, and a watcher on the old inode goes silent — the failure behind
+ * fsnotify/viper's missed ConfigMap updates (spf13/viper#1080) and chokidar's own
+ * file-watch losses after atomic replaces. The directory of the resolved target (the
+ * ConfigMap's timestamped data directory) is watched as well and re-resolved on every read,
+ * so in-place writes behind a symlink are seen and a lingering old data directory is
+ * dropped. Events only start a trailing debounce; the file is then read afresh, checked
+ * for stability (same inode, size and mtime before and after), hashed, and reported only
+ * when the bytes differ from the last report. A checksum poll repeats that read
+ * periodically in case events were lost.
+ *
+ * @example
+ * const source = fileSource({ path: '/etc/agentforge/config.yaml', debounceMs: 100 });
+ */
+export function fileSource(options: FileSourceOptions): ConfigSource {
+  return new FileSource(options);
+}
+
+class FileSource implements ConfigSource {
+  readonly kind = 'file' as const;
+  readonly name: string;
+  private readonly path: string;
+  private readonly debounceMs: number;
+  private readonly graceMs: number;
+  private emit: (update: SourceUpdate) => void = () => {};
+  private readonly watchers = new Map<string, FSWatcher>();
+  private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+  /** Hash of the bytes last reported (also when they failed to parse, so one bad save is one error). */
+  private lastHash: string | undefined;
+  private state: 'present' | 'missing' | 'absent' = 'absent';
+  private transientSince: number | undefined;
+
+  constructor(private readonly options: FileSourceOptions) {
+    this.path = resolve(options.path);
+    this.name = options.path;
+    this.debounceMs = options.debounceMs ?? 100;
+    this.graceMs = options.transientGraceMs ?? 2000;
+  }
+
+  async start(emit: (update: SourceUpdate) => void): Promise<SourceUpdate> {
+    let result = await this.read();
+    const startedAt = Date.now();
+    while (result.kind === 'transient' && Date.now() - startedAt < this.graceMs) {
+      await sleep(this.debounceMs);
+      result = await this.read();
+    }
+    if (result.kind === 'transient') result = this.atFaceValue(result);
+    const initial = this.toUpdate(result) ?? { state: 'absent' };
+    if (initial.state === 'absent' && !this.options.optional) {
+      throw new AgentforgeError(
+        'FILE_NOT_FOUND',
+        `${this.name}: no such file (set optional: true to start without it)`,
+      );
+    }
+    if (initial.state === 'error') throw initial.error;
+    this.emit = emit;
+    await this.rewatch(true);
+    const poll = this.options.pollIntervalMs ?? 5000;
+    if (poll > 0) {
+      this.poller = setInterval(() => {
+        if (!this.timer) void this.readNow();
+      }, poll);
+      this.poller.unref();
+    }
+    return initial;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.poller);
+    await Promise.all([...this.watchers.values()].map((watcher) => watcher.close()));
+    this.watchers.clear();
+    await this.reading;
+  }
+
+  /**
+   * Brings the watchers in line with the directories that matter now: the file's directory
+   * (or, while it does not exist, its nearest existing ancestor) and the directories its
+   * symlinks resolve to. One chokidar watcher per directory, closed when the directory stops
+   * mattering: chokidar's `unwatch` would also ignore everything below the directory, which
+   * is exactly where a directory created later appears.
+   */
+  private async rewatch(waitUntilReady = false): Promise<void> {
+    if (this.options.watch === false || this.closed) return;
+    const wanted = new Set<string>();
+    let dir = this.options.directory ? this.path : dirname(this.path);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    wanted.add(dir);
+    for (const target of await this.targets()) {
+      const real = await realpath(target).catch(() => undefined);
+      if (real) wanted.add(dirname(real));
+    }
+    const ready: Promise<void>[] = [];
+    for (const [watched, watcher] of this.watchers) {
+      if (wanted.has(watched)) continue;
+      this.watchers.delete(watched);
+      void watcher.close();
+    }
+    for (const want of wanted) {
+      if (this.watchers.has(want)) continue;
+      const watcher = this.watchDirectory(want);
+      this.watchers.set(want, watcher);
+      ready.push(new Promise<void>((resolve) => watcher.once('ready', () => resolve())));
+    }
+    // Only the first start waits: later, a read must not wait for a new watcher's directory
+    // scan, and the watcher's own ready event triggers a catch-up read.
+    if (waitUntilReady) await Promise.all(ready);
+  }
+
+  private watchDirectory(dir: string): FSWatcher {
+    // followSymlinks: false — `..data` and the key links are entries to notice, not trees to
+    // descend into; depth: 0 — only the directory's own entries matter.
+    const watcher = watch(dir, { depth: 0, followSymlinks: false, ignoreInitial: true, persistent: false });
+    const onEvent = (file: unknown) => {
+      if (typeof file === 'string' && NOISE.test(basename(file))) return;
+      this.schedule();
+    };
+    // `raw` is fs.watch itself: it reports renames that chokidar's own bookkeeping may fold
+    // away (a symlink renamed over an existing one looks unchanged to it).
+    watcher.on('raw', (_event, file) => onEvent(file));
+    watcher.on('all', (_event, file) => onEvent(file));
+    watcher.on('error', () => this.schedule());
+    // Whatever happened while the watcher was starting is caught by a read once it is ready.
+    watcher.once('ready', () => this.schedule());
+    return watcher;
+  }
+
+  /** Restarts the trailing debounce. */
+  private schedule(delay = this.debounceMs): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.readNow();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** Reads and reports; a read requested while one runs is done right after it. */
+  private async readNow(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      try {
+        do {
+          this.again = false;
+          const result = this.settle(await this.read());
+          if (this.closed) return;
+          const update = result && this.toUpdate(result);
+          if (update) this.emit(update);
+          // Re-resolved after the report, so a reload never waits for it; a watcher added here
+          // triggers one more read when it is ready, covering what happened in between.
+          await this.rewatch();
+          if (!result) return;
+        } while (this.again && !this.closed);
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
+  }
+
+  /**
+   * An empty file or a dangling link is retried until the grace runs out; after that the
+   * empty file is read as content (and fails to parse) and the link counts as missing.
+   */
+  private settle(result: ReadResult): ReadResult | undefined {
+    if (result.kind !== 'transient') {
+      this.transientSince = undefined;
+      return result;
+    }
+    const now = Date.now();
+    this.transientSince ??= now;
+    if (result.why === 'changed while read' || now - this.transientSince < this.graceMs) {
+      this.schedule();
+      return undefined;
+    }
+    this.transientSince = undefined;
+    return this.atFaceValue(result);
+  }
+
+  /** A transient state whose grace ran out: an empty file is content, a dangling link is missing. */
+  private atFaceValue(result: Extract<ReadResult, { kind: 'transient' }>): ReadResult {
+    if (result.why === 'dangling symlink') return { kind: 'missing' };
+    if (result.why === 'changed while read') return this.unreadable('it kept changing while being read');
+    return { kind: 'content', files: [{ file: this.name, bytes: Buffer.alloc(0) }], hash: hashBytes('') };
+  }
+  /** The update a read means, or `undefined` when nothing changed since the last report. */
+  private toUpdate(result: ReadResult): SourceUpdate | undefined {
+    switch (result.kind) {
+      case 'transient':
+        return undefined;
+      case 'missing':
+        if (this.state !== 'present') return undefined; // still absent, or already reported
+        this.state = 'missing';
+        this.lastHash = undefined;
+        return { state: 'missing' };
+      case 'unreadable':
+        this.lastHash = undefined;
+        return { state: 'error', reason: 'read', error: result.error };
+      case 'content':
+        this.state = 'present';
+        if (result.hash === this.lastHash) return undefined;
+        this.lastHash = result.hash;
+        return this.parse(result.files, result.hash);
+    }
+  }
+
+  private parse(files: FileBytes[], hash: string): SourceUpdate {
+    const format = this.options.format ? { format: this.options.format } : {};
+    let data: Record<string, unknown> = {};
+    const locators: Locator[] = [];
+    for (const { file, bytes } of files) {
+      try {
+        const doc = loadDocument(bytes, { file, ...format });
+        if (!isPlainObject(doc.data)) {
+          const location = { file, line: 1, column: 1 };
+          const error = new AgentforgeError(
+            'PARSE_ERROR',
+            `${file}: expected a mapping of settings at the top level`,
+            { location },
+          );
+          return { state: 'error', reason: 'parse', error, hash };
+        }
+        data = deepMerge(data, doc.data) as Record<string, unknown>;
+        locators.push(doc.locator);
+      } catch (error) {
+        if (!isAgentforgeError(error)) throw error;
+        return { state: 'error', reason: 'parse', error, hash };
+      }
+    }
+    return { state: 'ok', data, hash, locator: layeredLocator(this.name, locators) };
+  }
+
+  /** The files the source reads: the one file, or the documents in the directory. */
+  private async targets(): Promise<string[]> {
+    if (!this.options.directory) return [this.path];
+    const names = await readdir(this.path).catch(() => [] as string[]);
+    return names
+      .filter((name) => DOCUMENT.test(name) && !name.startsWith('.'))
+      .sort()
+      .map((name) => join(this.path, name));
+  }
+
+  private async read(): Promise<ReadResult> {
+    if (!this.options.directory) {
+      const one = await this.readOne(this.path, this.name);
+      return 'bytes' in one ? { kind: 'content', files: [one], hash: hashBytes(one.bytes) } : one;
+    }
+    const info = await stat(this.path).catch(() => undefined);
+    if (!info) return { kind: 'missing' };
+    if (!info.isDirectory()) return this.unreadable('not a directory');
+    const files: FileBytes[] = [];
+    const hash = createHash('sha256');
+    for (const target of await this.targets()) {
+      const one = await this.readOne(target, target);
+      if (!('bytes' in one)) {
+        // A key vanishing between the listing and the read is a swap in progress.
+        return one.kind === 'missing' ? { kind: 'transient', why: 'changed while read' } : one;
+      }
+      files.push(one);
+      hash.update(`${basename(target)}\0${one.bytes.length}\0`).update(one.bytes);
+    }
+    return { kind: 'content', files, hash: hash.digest('hex').slice(0, 16) };
+  }
+
+  private async readOne(
+    path: string,
+    file: string,
+  ): Promise<FileBytes | Exclude<ReadResult, { kind: 'content' }>> {
+    let before: Awaited<ReturnType<typeof stat>>;
+    try {
+      before = await stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return this.unreadable(code);
+      // A link whose target is not there yet: kubelet or a deploy script is mid-swap.
+      const link = await lstat(path).catch(() => undefined);
+      return link?.isSymbolicLink() ? { kind: 'transient', why: 'dangling symlink' } : { kind: 'missing' };
+    }
+    if (!before.isFile()) return this.unreadable('not a regular file');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? { kind: 'transient', why: 'changed while read' } : this.unreadable(code);
+    }
+    // Same inode, size and mtime before and after: the bytes are one version of the file.
+    const after = await stat(path).catch(() => undefined);
+    if (
+      !after ||
+      after.ino !== before.ino ||
+      after.size !== before.size ||
+      after.mtimeMs !== before.mtimeMs ||
+      bytes.length !== after.size
+    ) {
+      return { kind: 'transient', why: 'changed while read' };
+    }
+    // An empty file is what a truncate-then-write looks like between the two steps.
+    if (bytes.length === 0) return { kind: 'transient', why: 'empty' };
+    return { file, bytes };
+  }
+
+  private unreadable(code: string | undefined): { kind: 'unreadable'; error: AgentforgeError } {
+    return {
+      kind: 'unreadable',
+      error: new AgentforgeError(
+        'FILE_UNREADABLE',
+        `${this.name}: cannot be read (${code ?? 'unknown error'})`,
+      ),
+    };
+  }
+}
