@@ -16,6 +16,7 @@ import {
 import type { z } from 'zod';
 import { idMatcher } from './_paths.js';
 import { baselineKey } from './baseline.js';
+import { redactLine } from './reporters/_redact-line.js';
 import { describeRule, levelFor } from './rule.js';
 import { compileSuppressions, type CompiledSuppressions } from './suppressions.js';
 import type {
@@ -381,7 +382,7 @@ function safeCall<T>(fn: () => T): T | undefined {
 }
 
 function errorText(error: unknown): string {
-  return redactString(error instanceof Error ? error.message : String(error)).slice(0, 300);
+  return redactLine(error instanceof Error ? error.message : String(error)).slice(0, 300);
 }
 
 function withLocation(location: SourceLocation | undefined): { location?: SourceLocation } {

@@ -30,13 +30,11 @@ export function toEnvironmentInput(loaded: LoadedDocument, options: EnvMappingOp
     throw new AgentforgeError(error.code, error.message, { location, cause: error });
   }
   const entries = [...mapped.sources.entries()];
+  // The variable that set the pointer, else the first one under it or under its nearest parent.
   const variableFor = (pointer: string): string | undefined => {
-    const under = entries.find(([p]) => p === pointer || p.startsWith(`${pointer}/`));
-    if (under) return under[1];
-    for (let p = pointer; p !== ''; ) {
-      p = p.slice(0, p.lastIndexOf('/'));
-      const name = mapped.sources.get(p);
-      if (name) return name;
+    for (let p = pointer; p !== ''; p = p.slice(0, p.lastIndexOf('/'))) {
+      const hit = entries.find(([q]) => q === p || q.startsWith(`${p}/`));
+      if (hit) return hit[1];
     }
     return undefined;
   };
