@@ -327,7 +327,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       if (seen.has(key)) continue;
       seen.add(key);
       const by = finding.ruleId === 'suppression/expired' ? undefined : suppressions.match(finding, environment);
-      if (by) suppressed.push({ ...finding, suppression: { reason: by.reason, ...(by.expires ? { expires: by.expires } : {}) } });
+      if (by) suppressed.push({ ...finding, suppression: { reason: redactLine(by.reason), ...(by.expires ? { expires: by.expires } : {}) } });
       else if (baselineKeys?.has(baselineKey({ ruleId: finding.ruleId, environment: environment.name, path: finding.path, ...docOf(finding) }))) baselined.push(finding);
       else active_.push(finding);
     }
@@ -405,7 +405,7 @@ function expiredFindings(suppressions: CompiledSuppressions, environment: Resolv
     ruleId: 'suppression/expired',
     severity: level,
     path: '',
-    message: `the suppression of ${s.rule}${s.path ? ` at ${s.path}` : ''} expired on ${s.expires} and no longer applies (reason was: ${redactString(s.reason)})`,
+    message: `the suppression of ${s.rule}${s.path ? ` at ${s.path}` : ''} expired on ${s.expires} and no longer applies (reason was: ${redactLine(s.reason)})`,
     recommendation: ENGINE_RULES['suppression/expired']!.recommendation,
     ...withLocation(s.location),
   }));
