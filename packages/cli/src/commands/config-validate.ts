@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { AgentforgeError, SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
 import {
@@ -124,5 +125,6 @@ function relocate(suppressions: Suppression[], absolute: string, shown: string):
 }
 
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  // Self-reference by package name resolves from src/ (tests) and dist/ alike.
+  return (createRequire(import.meta.url)('@agentforge/cli/package.json') as { version: string }).version;
 }
