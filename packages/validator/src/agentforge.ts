@@ -257,25 +257,40 @@ const noPlaintextSecrets = defineRule({
   tags: ['security'],
   helpUri: help('agentforge/no-plaintext-secrets'),
   check({ raw, report }) {
-    // One walk over the document as written (defaults add no secrets); depth is bounded by the loader.
-    const walk = (value: unknown, segments: string[], depth: number) => {
+    // One walk over the document as written (defaults add no secrets), with one segment stack;
+    // key verdicts are cached because keys repeat across services and documents.
+    const segments: string[] = [];
+    const walk = (value: unknown, depth: number) => {
       if (depth > 64) return;
       if (value !== null && typeof value === 'object') {
-        for (const key of Object.keys(value)) walk((value as Record_)[key], [...segments, key], depth + 1);
+        // for-in allocates no key array; loaded documents are plain objects and arrays.
+        for (const key in value) {
+          segments.push(key);
+          walk((value as Record_)[key], depth + 1);
+          segments.pop();
+        }
         return;
       }
       const key = segments.at(-1);
-      const isSecretField = key !== undefined && isSecretKey(key) && value !== '' && value !== null && value !== undefined;
+      const isSecretField = key !== undefined && value !== '' && value !== null && value !== undefined && secretKey(key);
       const kind = typeof value === 'string' && value.length >= 8 ? secretValueKind(value) : undefined;
       if (!isSecretField && !kind) return;
-      report({
-        path: segments,
-        message: `plaintext secret at ${showPath(segments)} (${kind ?? 'the key names a secret'})`,
-      });
+      report({ path: segments.slice(), message: `plaintext secret at ${showPath(segments)} (${kind ?? 'the key names a secret'})` });
     };
-    walk(raw, [], 0);
+    walk(raw, 0);
   },
 });
+
+const secretKeys = new Map<string, boolean>();
+function secretKey(key: string): boolean {
+  let verdict = secretKeys.get(key);
+  if (verdict === undefined) {
+    verdict = isSecretKey(key);
+    if (secretKeys.size > 10_000) secretKeys.clear();
+    secretKeys.set(key, verdict);
+  }
+  return verdict;
+}
 
 const serviceRule = (
   rule: Omit<Rule, 'check' | 'scope'>,

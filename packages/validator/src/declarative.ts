@@ -1,6 +1,6 @@
 import { parseDuration, parseQuantity, SEVERITIES } from '@agentforge/schema';
 import { z } from 'zod';
-import { bindPath, type CompiledPath, compilePath, expandPath } from './_paths.js';
+import { type CompiledPath, compilePath, expandPath } from './_paths.js';
 import { showPath, showValue } from './_show.js';
 import { FORMATS } from './formats.js';
 import type { DocumentRule, Violation } from './types.js';
@@ -162,11 +162,12 @@ export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
         for (const captures of bindings) {
           expandPath(
             data,
-            bindPath(condition.path, captures),
+            condition.path,
             (match) => {
               if (condition.test(match.value, match.missing)) next.push([...captures, ...match.captures]);
             },
             true,
+            captures,
           );
         }
         bindings = next;
@@ -179,18 +180,19 @@ export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
 }
 
 function compileAssertion(spec: DeclarativeRule, message: (fallback: string, segments: readonly string[], value: unknown) => string): Check {
-  const at = (segments: string[], text: string): Violation => ({ path: segments, message: text });
+  const at = (segments: readonly string[], text: string): Violation => ({ path: segments.slice(), message: text });
   if (spec.required !== undefined) {
     const paths = (Array.isArray(spec.required) ? spec.required : [spec.required]).map(compilePath);
     return (data, captures, out) => {
       for (const p of paths) {
         expandPath(
           data,
-          bindPath(p, captures),
+          p,
           (m) => {
             if (m.missing || m.value === null) out.push(at(m.segments, message(`${showPath(m.segments)} is required`, m.segments, m.value)));
           },
           true,
+          captures,
         );
       }
     };
@@ -200,25 +202,26 @@ function compileAssertion(spec: DeclarativeRule, message: (fallback: string, seg
     const regexes = patterns.map((p) => new RegExp(p));
     const p = compilePath(spec.forbidden.path);
     return (data, captures, out) =>
-      expandPath(data, bindPath(p, captures), (m) => {
+      expandPath(data, p, (m) => {
         const hit = values.includes(m.value as Scalar) || (typeof m.value === 'string' && regexes.some((r) => r.test(m.value as string)));
         if (hit) out.push(at(m.segments, message(`${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`, m.segments, m.value)));
-      });
+      }, false, captures);
   }
   if (spec.range) {
     const { min, max, integer } = spec.range;
     const p = compilePath(spec.range.path);
     const bounds = [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
     return (data, captures, out) =>
-      expandPath(data, bindPath(p, captures), (m) => {
+      expandPath(data, p, (m) => {
         const n = toNumber(m.value);
-        const shown = showValue(m.value, m.segments.at(-1));
         let problem: string | undefined;
-        if (n === undefined) problem = `${showPath(m.segments)} is ${shown}, not a number`;
-        else if (integer && !Number.isInteger(n)) problem = `${showPath(m.segments)} is ${shown}, not an integer`;
-        else if ((min !== undefined && n < min) || (max !== undefined && n > max)) problem = `${showPath(m.segments)} is ${shown}; it must be ${bounds}`;
-        if (problem) out.push(at(m.segments, message(problem, m.segments, m.value)));
-      });
+        if (n === undefined) problem = 'not a number';
+        else if (integer && !Number.isInteger(n)) problem = 'not an integer';
+        else if ((min !== undefined && n < min) || (max !== undefined && n > max)) problem = `it must be ${bounds}`;
+        if (problem === undefined) return;
+        const text = `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
+        out.push(at(m.segments, message(text, m.segments, m.value)));
+      }, false, captures);
   }
   if (spec.pattern) {
     const format = spec.pattern.format === undefined ? undefined : FORMATS[spec.pattern.format]!;
@@ -226,36 +229,36 @@ function compileAssertion(spec: DeclarativeRule, message: (fallback: string, seg
     const expected = format ? format.description : `text matching /${spec.pattern.regex}/`;
     const p = compilePath(spec.pattern.path);
     return (data, captures, out) =>
-      expandPath(data, bindPath(p, captures), (m) => {
+      expandPath(data, p, (m) => {
         // A number is a valid spelling of a quantity or a port-like value, so formats see its text.
         const text = typeof m.value === 'number' && format ? String(m.value) : m.value;
         const ok = typeof text === 'string' && (format ? format.test(text) : regex!.test(text));
         if (!ok) out.push(at(m.segments, message(`${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`, m.segments, m.value)));
-      });
+      }, false, captures);
   }
   if (spec.oneOf) {
     const { values } = spec.oneOf;
     const p = compilePath(spec.oneOf.path);
     const allowed = values.map((v) => JSON.stringify(v)).join(', ');
     return (data, captures, out) =>
-      expandPath(data, bindPath(p, captures), (m) => {
+      expandPath(data, p, (m) => {
         if (!values.includes(m.value as Scalar)) {
           out.push(at(m.segments, message(`${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`, m.segments, m.value)));
         }
-      });
+      }, false, captures);
   }
   const { left, op, right } = spec.compare!;
   const l = compilePath(left);
   const r = compilePath(right);
   return (data, captures, out) =>
-    expandPath(data, bindPath(l, captures), (lm) => {
+    expandPath(data, l, (lm) => {
       const a = toNumber(lm.value);
       if (a === undefined) return;
-      expandPath(data, bindPath(r, [...captures, ...lm.captures]), (rm) => {
+      expandPath(data, r, (rm) => {
         const b = toNumber(rm.value);
         if (b === undefined || COMPARE[op](a, b)) return;
         const text = `${showPath(lm.segments)} (${showValue(lm.value, lm.segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
         out.push(at(lm.segments, message(text, lm.segments, lm.value)));
-      });
-    });
+      }, false, captures.length === 0 ? lm.captures : [...captures, ...lm.captures]);
+    }, false, captures);
 }

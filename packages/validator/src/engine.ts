@@ -275,47 +275,50 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       };
     });
 
-    for (const { rule, base, override } of active) {
-      const emit = (violation: Violation, index: number | undefined) => {
-        const pointer = toPointer(violation.path);
-        const context = index === undefined ? contexts[0] : contexts[index];
-        findings.push({
-          ruleId: rule.id,
-          severity: override ?? violation.severity ?? base,
-          path: pointer,
-          message: violation.message,
-          recommendation: violation.recommendation ?? rule.recommendation,
-          ...withLocation(locate(index === undefined ? first : inputs[index], context?.document, pointer)),
-        });
-      };
+    // One context per document, reused by every rule; `current` says whose violations they are.
+    let current: ActiveRule = active[0]!;
+    const emit = (violation: Violation, index: number | undefined) => {
+      const { rule, base, override } = current;
+      const pointer = toPointer(violation.path);
+      findings.push({
+        ruleId: rule.id,
+        severity: override ?? violation.severity ?? base,
+        path: pointer,
+        message: violation.message,
+        recommendation: violation.recommendation ?? rule.recommendation,
+        ...withLocation(locate(index === undefined ? first : inputs[index], index, pointer)),
+      });
+    };
+    for (const context of contexts) context.report = (v) => emit(v, context.document);
+    const setContext = { documents: contexts, environment, report: (v: Violation) => emit(v, multi ? (v.document ?? 0) : undefined) };
+    const failed = (rule: Rule, error: unknown, index: number | undefined) => {
+      log?.warn({ err: error, rule: rule.id }, 'validation rule threw');
+      findings.push(engineFinding('engine/rule-error', `rule ${rule.id} threw: ${errorText(error)}`, locate(index === undefined ? first : inputs[index], index, '')));
+    };
+    for (const entry of active) {
+      current = entry;
+      const { rule } = entry;
       if (rule.scope === 'set') {
-        runRule(rule, () => {
-          const report = (v: Violation) => emit(v, multi ? (v.document ?? 0) : undefined);
-          const result = (rule as SetRule).check({ documents: contexts, environment, report });
-          for (const v of result ?? []) report(v);
-        });
+        try {
+          const result = rule.check(setContext);
+          if (result) for (const v of result) setContext.report(v);
+        } catch (error) {
+          failed(rule, error, undefined);
+        }
         continue;
       }
       for (const context of contexts) {
-        runRule(rule, () => {
-          const report = (v: Violation) => emit(v, context.document);
-          const result = (rule as DocumentRule).check({ ...context, report });
-          for (const v of result ?? []) report(v);
-        }, context.document);
-      }
-    }
-
-    function runRule(rule: Rule, run: () => void, index?: number) {
-      try {
-        run();
-      } catch (error) {
-        log?.warn({ err: error, rule: rule.id }, 'validation rule threw');
-        findings.push(engineFinding('engine/rule-error', `rule ${rule.id} threw: ${errorText(error)}`, locate(index === undefined ? first : inputs[index], index, '')));
+        try {
+          const result = (rule as DocumentRule).check(context);
+          if (result) for (const v of result) context.report(v);
+        } catch (error) {
+          failed(rule, error, context.document);
+        }
       }
     }
 
     // Suppressions, then the baseline.
-    const suppressions = compileSuppressions(call.suppressions ?? options.suppressions ?? [], now());
+    const suppressions = compileSuppressions(call.suppressions ?? options.suppressions ?? [], now);
     const baseline = call.baseline ?? options.baseline;
     const baselineKeys = baseline ? new Set(baseline.entries.map(baselineKey)) : undefined;
     const active_: Finding[] = [];

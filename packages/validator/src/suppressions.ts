@@ -56,8 +56,12 @@ export interface CompiledSuppressions {
   expired(environment: ResolvedEnvironment): Suppression[];
 }
 
+const NONE: CompiledSuppressions = { match: () => undefined, expired: () => [] };
+
 /** Compiles suppressions; one is expired once `now` (UTC) is past its `expires` day. */
-export function compileSuppressions(list: readonly Suppression[], now: Date): CompiledSuppressions {
+export function compileSuppressions(list: readonly Suppression[], now: Date | (() => Date)): CompiledSuppressions {
+  if (list.length === 0) return NONE;
+  if (typeof now === 'function') now = now();
   const today = now.toISOString().slice(0, 10);
   const compiled = list.map((s) => ({
     suppression: s,
