@@ -44,4 +44,14 @@ for (const name of ['development', 'staging', 'production']) {
   if (!result.success) failed++;
 }
 if (failed) process.exit(1);
+
+step(
+  'Validate every environment of the example workspace (schema + AgentForge policy + workspace policies)',
+  ['config', 'validate', '--environment', 'all', '--dir', 'examples/platform'],
+);
+step(
+  "Validate the broken example's production environment: expected to fail with exit code 1",
+  ['config', 'validate', '--environment', 'production', '--dir', 'examples/broken'],
+  { expect: [1] },
+);
 console.log('\n\u2714 demo finished');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadDocument } from '@agentforge/schema';
 import { memoryStream, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
-import { loadDocument } from '@agentforge/schema';
 import { checkAcmeEnvironments, createAcmeValidator } from './index.ts';
 
 const yaml = (text: string) => loadDocument(text).data;
@@ -24,7 +24,10 @@ function variant(replacements: Array<[string | RegExp, string]>): string {
 describe('the Acme validator composed from the AgentForge engine', () => {
   it('passes the shipped prod-eu environment with no finding at all', async () => {
     const out = memoryStream();
-    const { code, reports } = await checkAcmeEnvironments([new URL('../environments/prod-eu.yaml', import.meta.url).pathname], (t) => out.write(t));
+    const { code, reports } = await checkAcmeEnvironments(
+      [new URL('../environments/prod-eu.yaml', import.meta.url).pathname],
+      (t) => out.write(t),
+    );
     expect(reports[0]!.findings).toEqual([]);
     expect(reports[0]).toMatchObject({ environment: 'prod-eu', tier: 'production', passed: true });
     expect(code).toBe(0);
@@ -44,11 +47,24 @@ describe('the Acme validator composed from the AgentForge engine', () => {
     const { code, reports } = await checkAcmeEnvironments([join(dir, 'prod-eu.yaml')], (t) => out.write(t));
     expect(code).toBe(1);
     const byRule = Object.fromEntries(reports[0]!.findings.map((f) => [`${f.ruleId} ${f.path}`, f]));
-    expect(byRule['acme/eu-residency /llm/provider']).toMatchObject({ severity: 'critical', location: { line: 12, column: 3 } });
-    expect(byRule['acme/eu-residency /llm/endpoint']).toMatchObject({ severity: 'high', location: { line: 14, column: 3 } });
-    expect(byRule['acme/memory-budget /acme/memoryBudget']?.message).toMatch(/peak memory \d+\.\dGi exceeds the budget of 8Gi/);
-    expect(byRule['agentforge/no-debug /debug']).toMatchObject({ severity: 'high', location: { line: 10, column: 1 } });
-    expect(out.text()).toContain(`::error file=${join(dir, 'prod-eu.yaml').replace(/:/g, '%3A')},line=12,col=3,title=acme/eu-residency (critical%2C prod-eu)::`);
+    expect(byRule['acme/eu-residency /llm/provider']).toMatchObject({
+      severity: 'critical',
+      location: { line: 12, column: 3 },
+    });
+    expect(byRule['acme/eu-residency /llm/endpoint']).toMatchObject({
+      severity: 'high',
+      location: { line: 14, column: 3 },
+    });
+    expect(byRule['acme/memory-budget /acme/memoryBudget']?.message).toMatch(
+      /peak memory \d+\.\dGi exceeds the budget of 8Gi/,
+    );
+    expect(byRule['agentforge/no-debug /debug']).toMatchObject({
+      severity: 'high',
+      location: { line: 10, column: 1 },
+    });
+    expect(out.text()).toContain(
+      `::error file=${join(dir, 'prod-eu.yaml').replace(/:/g, '%3A')},line=12,col=3,title=acme/eu-residency (critical%2C prod-eu)::`,
+    );
   });
 
   it('requires the acme section through its schema extension', () => {
@@ -62,7 +78,10 @@ describe('the Acme validator composed from the AgentForge engine', () => {
     const dir = testdir({
       'staging.yaml': variant([
         ['tier: production', 'tier: staging'],
-        ['SWARM_MAX_AGENTS: "64"', 'SWARM_MAX_AGENTS: "64"\n      GITHUB_TOKEN: ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+        [
+          'SWARM_MAX_AGENTS: "64"',
+          'SWARM_MAX_AGENTS: "64"\n      GITHUB_TOKEN: ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+        ],
       ]),
     });
     const { reports } = await checkAcmeEnvironments([join(dir, 'staging.yaml')], () => undefined);

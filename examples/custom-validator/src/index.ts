@@ -1,4 +1,11 @@
-import { agentforgePolicy, createValidator, formatReports, loadEnvironmentFile, type Report, type Validator } from '@agentforge/validator';
+import {
+  agentforgePolicy,
+  createValidator,
+  formatReports,
+  loadEnvironmentFile,
+  type Report,
+  type Validator,
+} from '@agentforge/validator';
 import { euResidency, memoryBudget } from './rules.ts';
 import { AcmeEnvironmentSchema } from './schema.ts';
 
@@ -23,7 +30,10 @@ export function createAcmeValidator(): Validator {
  * What Acme's CI step runs: validates environment files and prints GitHub annotations (Acme's
  * reporter choice, so findings show inline on pull requests). Returns the exit code.
  */
-export async function checkAcmeEnvironments(files: readonly string[], write: (text: string) => void): Promise<{ code: number; reports: Report[] }> {
+export async function checkAcmeEnvironments(
+  files: readonly string[],
+  write: (text: string) => void,
+): Promise<{ code: number; reports: Report[] }> {
   const validator = createAcmeValidator();
   const reports: Report[] = [];
   for (const file of files) reports.push(validator.validate(await loadEnvironmentFile(file)));

@@ -16,10 +16,20 @@ export const euResidency = defineRule<AcmeEnvironment>({
     if (!schemaValid || data.acme.dataResidency !== 'eu') return;
     const out: Violation[] = [];
     if (!EU_PROVIDERS.has(data.llm.provider) && data.llm.provider !== 'mock') {
-      out.push({ path: '/llm/provider', message: `LLM provider "${data.llm.provider}" has no EU processing region under Acme's DPA` });
+      out.push({
+        path: '/llm/provider',
+        message: `LLM provider "${data.llm.provider}" has no EU processing region under Acme's DPA`,
+      });
     }
-    if (data.llm.endpoint !== undefined && !/\.(eu|europe)[.-]|[.-](eu|europe)[.-]|\.eu$/i.test(new URL(data.llm.endpoint).hostname)) {
-      out.push({ path: '/llm/endpoint', message: 'the LLM endpoint is not in an EU region', severity: 'high' });
+    if (
+      data.llm.endpoint !== undefined &&
+      !/\.(eu|europe)[.-]|[.-](eu|europe)[.-]|\.eu$/i.test(new URL(data.llm.endpoint).hostname)
+    ) {
+      out.push({
+        path: '/llm/endpoint',
+        message: 'the LLM endpoint is not in an EU region',
+        severity: 'high',
+      });
     }
     return out;
   },
@@ -29,7 +39,8 @@ export const euResidency = defineRule<AcmeEnvironment>({
 export const memoryBudget = defineRule<AcmeEnvironment>({
   id: 'acme/memory-budget',
   severity: { production: 'high', default: 'medium' },
-  description: 'Every environment has a memory budget agreed with finance; autoscaling to the peak must fit in it.',
+  description:
+    'Every environment has a memory budget agreed with finance; autoscaling to the peak must fit in it.',
   recommendation: 'Lower memory limits or maxReplicas, or agree a larger acme.memoryBudget with finance.',
   tags: ['cost'],
   check({ data, schemaValid, report }) {
@@ -44,7 +55,10 @@ export const memoryBudget = defineRule<AcmeEnvironment>({
     }
     if (peak > budget) {
       const gi = (n: number) => `${(n / 2 ** 30).toFixed(1)}Gi`;
-      report({ path: '/acme/memoryBudget', message: `peak memory ${gi(peak)} exceeds the budget of ${data.acme.memoryBudget}` });
+      report({
+        path: '/acme/memoryBudget',
+        message: `peak memory ${gi(peak)} exceeds the budget of ${data.acme.memoryBudget}`,
+      });
     }
   },
 });

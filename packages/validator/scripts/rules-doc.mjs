@@ -15,11 +15,23 @@ export function renderRules() {
     if (rule.environments && !rule.environments.includes(tier)) return 'off';
     return levelFor(rule.severity, { name: tier, tier });
   };
-  const out = ['| Rule | ' + TIERS.join(' | ') + ' |', '| --- | ' + TIERS.map(() => '---').join(' | ') + ' |'];
-  for (const rule of rules) out.push(`| [\`${rule.id}\`](#${rule.id.replace('/', '')}) | ${TIERS.map((t) => level(rule, t)).join(' | ')} |`);
+  const out = [
+    '| Rule | ' + TIERS.join(' | ') + ' |',
+    '| --- | ' + TIERS.map(() => '---').join(' | ') + ' |',
+  ];
+  for (const rule of rules)
+    out.push(
+      `| [\`${rule.id}\`](#${rule.id.replace('/', '')}) | ${TIERS.map((t) => level(rule, t)).join(' | ')} |`,
+    );
   out.push('');
   for (const rule of rules) {
-    out.push(`### \`${rule.id}\``, '', rule.description, '', `- **Severity**: ${TIERS.map((t) => `${t} ${level(rule, t)}`).join(', ')}`);
+    out.push(
+      `### \`${rule.id}\``,
+      '',
+      rule.description,
+      '',
+      `- **Severity**: ${TIERS.map((t) => `${t} ${level(rule, t)}`).join(', ')}`,
+    );
     if (rule.tags?.length) out.push(`- **Tags**: ${rule.tags.join(', ')}`);
     out.push(`- **Fix**: ${rule.recommendation}`, '');
   }

@@ -5,7 +5,11 @@ import type { z } from 'zod';
  * Parses a policy, suppressions or baseline file with its own schema; the first problem is
  * thrown as a `POLICY_INVALID` error at its file, line and column, all of them in `details`.
  */
-export function checkDocument<S extends z.ZodType>(schema: S, loaded: LoadedDocument, what: string): z.output<S> {
+export function checkDocument<S extends z.ZodType>(
+  schema: S,
+  loaded: LoadedDocument,
+  what: string,
+): z.output<S> {
   const checked = checkSchema(schema, loaded.data ?? {}, { locator: loaded.locator });
   if (checked.success) return checked.data;
   const [first] = checked.findings;

@@ -1,4 +1,10 @@
-import { EnvironmentDocumentSchema, isSecretKey, type Severity, SERVICE_NAMES, secretValueKind } from '@agentforge/schema';
+import {
+  EnvironmentDocumentSchema,
+  isSecretKey,
+  SERVICE_NAMES,
+  type Severity,
+  secretValueKind,
+} from '@agentforge/schema';
 import type { z } from 'zod';
 import { showPath } from './_show.js';
 import type { DeclarativeRule } from './declarative.js';
@@ -16,7 +22,11 @@ export const STATELESS_SERVICES = SERVICE_NAMES.filter((name) => name !== 'monit
 /** Services that take bursty load and must autoscale in production. */
 export const AUTOSCALED_SERVICES = ['swarm', 'orchestrator', 'gateway'] as const;
 
-const strict = (production: Severity, staging: Severity) => ({ production, staging, default: 'off' as const });
+const strict = (production: Severity, staging: Severity) => ({
+  production,
+  staging,
+  default: 'off' as const,
+});
 const enabledService = { path: 'services.*.enabled', notIn: [false] };
 
 type Record_ = Record<string, unknown>;
@@ -37,7 +47,8 @@ const declarative: DeclarativeRule[] = [
     id: 'agentforge/no-mock-llm',
     severity: strict('high', 'medium'),
     description: 'The mock LLM provider answers canned text; users would get no real model.',
-    recommendation: 'Set `llm.provider` to a real provider (openai, anthropic, azure-openai, bedrock, vertex, ollama).',
+    recommendation:
+      'Set `llm.provider` to a real provider (openai, anthropic, azure-openai, bedrock, vertex, ollama).',
     tags: ['reliability'],
     forbidden: { path: 'llm.provider', values: ['mock'] },
     message: 'the LLM provider is "mock"',
@@ -73,7 +84,8 @@ const declarative: DeclarativeRule[] = [
   {
     id: 'agentforge/postgres-tls',
     severity: strict('high', 'medium'),
-    description: 'PostgreSQL holds long-term memory; a connection that may fall back to plaintext can be read or altered.',
+    description:
+      'PostgreSQL holds long-term memory; a connection that may fall back to plaintext can be read or altered.',
     recommendation: 'Set `dependencies.postgres.sslmode` to `verify-full` (or at least `require`).',
     tags: ['security'],
     oneOf: { path: 'dependencies.postgres.sslmode', values: ['require', 'verify-ca', 'verify-full'] },
@@ -82,7 +94,8 @@ const declarative: DeclarativeRule[] = [
   {
     id: 'agentforge/resources',
     severity: strict('high', 'medium'),
-    description: 'Without requests the scheduler overcommits nodes; without limits one service can starve the others.',
+    description:
+      'Without requests the scheduler overcommits nodes; without limits one service can starve the others.',
     recommendation: 'Set `resources.requests` and `resources.limits` for both cpu and memory.',
     tags: ['reliability'],
     when: enabledService,
@@ -96,7 +109,8 @@ const declarative: DeclarativeRule[] = [
   {
     id: 'agentforge/image-pinned',
     severity: strict('high', 'medium'),
-    description: 'An image without a tag, or tagged `latest`, changes under a running deployment and cannot be rolled back.',
+    description:
+      'An image without a tag, or tagged `latest`, changes under a running deployment and cannot be rolled back.',
     recommendation: 'Pin a version tag, better with its digest: `ghcr.io/agentforge/swarm:1.8.2@sha256:…`.',
     tags: ['reliability', 'supply-chain'],
     pattern: { path: 'services.*.image', format: 'pinned-image' },
@@ -160,7 +174,8 @@ const declarative: DeclarativeRule[] = [
   {
     id: 'agentforge/probes',
     severity: strict('medium', 'low'),
-    description: 'Without liveness and readiness probes a hung pod keeps receiving traffic and is never restarted.',
+    description:
+      'Without liveness and readiness probes a hung pod keeps receiving traffic and is never restarted.',
     recommendation: 'Set `probes.liveness` and `probes.readiness` for every enabled service.',
     tags: ['reliability'],
     when: enabledService,
@@ -212,7 +227,11 @@ const declarative: DeclarativeRule[] = [
     description: 'A HorizontalPodAutoscaler with minReplicas above maxReplicas is rejected.',
     recommendation: 'Make `autoscaling.minReplicas` at most `autoscaling.maxReplicas`.',
     tags: ['correctness'],
-    compare: { left: 'services.*.autoscaling.minReplicas', op: '<=', right: 'services.*.autoscaling.maxReplicas' },
+    compare: {
+      left: 'services.*.autoscaling.minReplicas',
+      op: '<=',
+      right: 'services.*.autoscaling.maxReplicas',
+    },
   },
   {
     id: 'agentforge/pool-bounds',
@@ -225,7 +244,8 @@ const declarative: DeclarativeRule[] = [
   {
     id: 'agentforge/llm-timeout',
     severity: 'medium',
-    description: 'An LLM timeout under 1 s fails most completions; over 5 minutes it ties up workers on hung calls.',
+    description:
+      'An LLM timeout under 1 s fails most completions; over 5 minutes it ties up workers on hung calls.',
     recommendation: 'Set `llm.timeoutMs` between 1000 and 300000.',
     tags: ['reliability'],
     range: { path: 'llm.timeoutMs', min: 1000, max: 300_000 },
@@ -236,7 +256,11 @@ const declarative: DeclarativeRule[] = [
     description: 'A probe that may take longer than its period overlaps itself and flaps.',
     recommendation: 'Keep `timeoutSeconds` at most `periodSeconds` (and at most 30 s).',
     tags: ['reliability'],
-    compare: { left: 'services.*.probes.*.timeoutSeconds', op: '<=', right: 'services.*.probes.*.periodSeconds' },
+    compare: {
+      left: 'services.*.probes.*.timeoutSeconds',
+      op: '<=',
+      right: 'services.*.probes.*.periodSeconds',
+    },
   },
   {
     id: 'agentforge/secret-store',
@@ -272,10 +296,14 @@ const noPlaintextSecrets = defineRule({
         return;
       }
       const key = segments.at(-1);
-      const isSecretField = key !== undefined && value !== '' && value !== null && value !== undefined && secretKey(key);
+      const isSecretField =
+        key !== undefined && value !== '' && value !== null && value !== undefined && secretKey(key);
       const kind = typeof value === 'string' && value.length >= 8 ? secretValueKind(value) : undefined;
       if (!isSecretField && !kind) return;
-      report({ path: segments.slice(), message: `plaintext secret at ${showPath(segments)} (${kind ?? 'the key names a secret'})` });
+      report({
+        path: segments.slice(),
+        message: `plaintext secret at ${showPath(segments)} (${kind ?? 'the key names a secret'})`,
+      });
     };
     walk(raw, 0);
   },
@@ -314,7 +342,8 @@ const minReplicas = serviceRule(
   {
     id: 'agentforge/min-replicas',
     severity: strict('high', 'low'),
-    description: 'A single replica of a stateless service is a single point of failure and drops traffic on every rollout.',
+    description:
+      'A single replica of a stateless service is a single point of failure and drops traffic on every rollout.',
     recommendation: 'Run at least 2 replicas (or `autoscaling.minReplicas: 2`).',
     tags: ['reliability'],
   },
@@ -325,7 +354,11 @@ const minReplicas = serviceRule(
     const count = scaled ? autoscaling?.minReplicas : (service.replicas ?? 1);
     if (typeof count === 'number' && count < 2) {
       out.push({
-        path: scaled ? ['services', name, 'autoscaling', 'minReplicas'] : service.replicas === undefined ? ['services', name] : ['services', name, 'replicas'],
+        path: scaled
+          ? ['services', name, 'autoscaling', 'minReplicas']
+          : service.replicas === undefined
+            ? ['services', name]
+            : ['services', name, 'replicas'],
         message: `${name} runs ${count} replica${count === 1 ? '' : 's'}${scaled ? ' at minimum' : ''}; a stateless service needs at least 2`,
       });
     }
@@ -336,15 +369,20 @@ const autoscaling = serviceRule(
   {
     id: 'agentforge/autoscaling',
     severity: strict('medium', 'low'),
-    description: 'swarm, orchestrator and gateway take bursty load; fixed replicas either waste capacity or drop requests.',
-    recommendation: 'Set `autoscaling.enabled: true` with `minReplicas` ≥ 2 and a `maxReplicas` for the peak.',
+    description:
+      'swarm, orchestrator and gateway take bursty load; fixed replicas either waste capacity or drop requests.',
+    recommendation:
+      'Set `autoscaling.enabled: true` with `minReplicas` ≥ 2 and a `maxReplicas` for the peak.',
     tags: ['reliability', 'cost'],
   },
   AUTOSCALED_SERVICES,
   (name, service, out) => {
     const scaling = obj(service.autoscaling);
     if (scaling?.enabled !== true) {
-      out.push({ path: scaling ? ['services', name, 'autoscaling', 'enabled'] : ['services', name], message: `${name} does not autoscale` });
+      out.push({
+        path: scaling ? ['services', name, 'autoscaling', 'enabled'] : ['services', name],
+        message: `${name} does not autoscale`,
+      });
     }
   },
 );
@@ -363,7 +401,7 @@ const imageDigest = serviceRule(
     const ref = parseImageReference(service.image);
     // Unpinned or malformed images are agentforge/image-pinned's finding, not this one's.
     if (ref?.tag !== undefined && ref.tag !== 'latest' && ref.digest === undefined) {
-      out.push({ path: ['services', name, 'image'], message: `${name}'s image is pinned by tag only` });
+      out.push({ path: ['services', name, 'image'], message: `the ${name} image is pinned by tag only` });
     }
   },
 );
@@ -376,7 +414,13 @@ const imageDigest = serviceRule(
  * @example createValidator({ schema: EnvironmentDocumentSchema, policies: [agentforgePolicy()] })
  */
 export function agentforgePolicy(): Policy {
-  const rules = [...declarative.map((rule) => ({ ...rule, helpUri: help(rule.id) })), noPlaintextSecrets, minReplicas, autoscaling, imageDigest];
+  const rules = [
+    ...declarative.map((rule) => ({ ...rule, helpUri: help(rule.id) })),
+    noPlaintextSecrets,
+    minReplicas,
+    autoscaling,
+    imageDigest,
+  ];
   return definePolicy({ name: 'agentforge', rules });
 }
 

@@ -9,7 +9,12 @@ export const BaselineSchema = z.strictObject({
   formatVersion: z.literal(1),
   created: z.string().optional(),
   entries: z.array(
-    z.strictObject({ ruleId: z.string().min(1), environment: z.string(), path: z.string(), document: z.number().int().min(0).optional() }),
+    z.strictObject({
+      ruleId: z.string().min(1),
+      environment: z.string(),
+      path: z.string(),
+      document: z.number().int().min(0).optional(),
+    }),
   ),
 });
 
@@ -50,7 +55,11 @@ export async function readBaseline(path: string): Promise<Baseline> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new AgentforgeError('FILE_NOT_FOUND', `${path}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? error})`, { cause: error });
+    throw new AgentforgeError(
+      'FILE_NOT_FOUND',
+      `${path}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? error})`,
+      { cause: error },
+    );
   }
   return parseBaseline(text, path);
 }

@@ -13,7 +13,11 @@ const doc = {
   debug: true,
   llm: { provider: 'mock', apiKey: 'sk-proj-4fJx9QmZr2LkT7vBnW8cYp3HdGs6AeU1' },
   services: {
-    a: { replicas: 1, image: 'x:latest', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '250m', memory: '2Gi' } } },
+    a: {
+      replicas: 1,
+      image: 'x:latest',
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '250m', memory: '2Gi' } },
+    },
     b: { replicas: 3, image: 'x:1.2.3', enabled: false, resources: { requests: { cpu: '1' } } },
   },
 };
@@ -25,30 +29,81 @@ const cases: Array<{ name: string; rule: Omit<DeclarativeRule, keyof typeof meta
     rule: { required: 'services.*.resources.limits.cpu' },
     expected: ['/services/b/resources/limits/cpu services.b.resources.limits.cpu is required'],
   },
-  { name: 'forbidden value', rule: { forbidden: { path: 'debug', values: [true] } }, expected: ['/debug debug must not be true'] },
-  { name: 'forbidden pattern', rule: { forbidden: { path: 'services.*.image', patterns: [':latest$'] } }, expected: ['/services/a/image services.a.image must not be "x:latest"'] },
-  { name: 'range', rule: { range: { path: 'services.*.replicas', min: 2 } }, expected: ['/services/a/replicas services.a.replicas is 1; it must be ≥ 2'] },
-  { name: 'range on quantities', rule: { range: { path: 'services.*.resources.requests.cpu', max: 0.75 } }, expected: ['/services/b/resources/requests/cpu services.b.resources.requests.cpu is "1"; it must be ≤ 0.75'] },
-  { name: 'range integer', rule: { range: { path: 'services.a.resources.requests.cpu', integer: true } }, expected: ['/services/a/resources/requests/cpu services.a.resources.requests.cpu is "500m", not an integer'] },
-  { name: 'pattern regex', rule: { pattern: { path: 'llm.provider', regex: '^(openai|anthropic)$' } }, expected: ['/llm/provider llm.provider is "mock"; expected text matching /^(openai|anthropic)$/'] },
+  {
+    name: 'forbidden value',
+    rule: { forbidden: { path: 'debug', values: [true] } },
+    expected: ['/debug debug must not be true'],
+  },
+  {
+    name: 'forbidden pattern',
+    rule: { forbidden: { path: 'services.*.image', patterns: [':latest$'] } },
+    expected: ['/services/a/image services.a.image must not be "x:latest"'],
+  },
+  {
+    name: 'range',
+    rule: { range: { path: 'services.*.replicas', min: 2 } },
+    expected: ['/services/a/replicas services.a.replicas is 1; it must be ≥ 2'],
+  },
+  {
+    name: 'range on quantities',
+    rule: { range: { path: 'services.*.resources.requests.cpu', max: 0.75 } },
+    expected: [
+      '/services/b/resources/requests/cpu services.b.resources.requests.cpu is "1"; it must be ≤ 0.75',
+    ],
+  },
+  {
+    name: 'range integer',
+    rule: { range: { path: 'services.a.resources.requests.cpu', integer: true } },
+    expected: [
+      '/services/a/resources/requests/cpu services.a.resources.requests.cpu is "500m", not an integer',
+    ],
+  },
+  {
+    name: 'pattern regex',
+    rule: { pattern: { path: 'llm.provider', regex: '^(openai|anthropic)$' } },
+    expected: ['/llm/provider llm.provider is "mock"; expected text matching /^(openai|anthropic)$/'],
+  },
   {
     name: 'pattern format (and secrets redacted in messages)',
     rule: { pattern: { path: 'llm.apiKey', format: 'url' } },
-    expected: [expect.stringMatching(/^\/llm\/apiKey llm\.apiKey is "«redacted:[0-9a-f]{12}»"; expected a well-formed URL/) as unknown as string],
+    expected: [
+      expect.stringMatching(
+        /^\/llm\/apiKey llm\.apiKey is "«redacted:[0-9a-f]{12}»"; expected a well-formed URL/,
+      ) as unknown as string,
+    ],
   },
-  { name: 'oneOf', rule: { oneOf: { path: 'llm.provider', values: ['openai'] } }, expected: ['/llm/provider llm.provider is "mock"; allowed: "openai"'] },
+  {
+    name: 'oneOf',
+    rule: { oneOf: { path: 'llm.provider', values: ['openai'] } },
+    expected: ['/llm/provider llm.provider is "mock"; allowed: "openai"'],
+  },
   {
     name: 'when binds * for the assertion',
-    rule: { when: { path: 'services.*.enabled', notIn: [false] }, range: { path: 'services.*.replicas', min: 2 } },
+    rule: {
+      when: { path: 'services.*.enabled', notIn: [false] },
+      range: { path: 'services.*.replicas', min: 2 },
+    },
     expected: ['/services/a/replicas services.a.replicas is 1; it must be ≥ 2'],
   },
-  { name: 'when not met', rule: { when: { path: 'debug', equals: false }, required: 'nothing' }, expected: [] },
+  {
+    name: 'when not met',
+    rule: { when: { path: 'debug', equals: false }, required: 'nothing' },
+    expected: [],
+  },
   {
     name: 'compare with bindings per service and resource',
-    rule: { compare: { left: 'services.*.resources.limits.*', op: '>=', right: 'services.*.resources.requests.*' } },
-    expected: ['/services/a/resources/limits/cpu services.a.resources.limits.cpu ("250m") must be >= services.a.resources.requests.cpu ("500m")'],
+    rule: {
+      compare: { left: 'services.*.resources.limits.*', op: '>=', right: 'services.*.resources.requests.*' },
+    },
+    expected: [
+      '/services/a/resources/limits/cpu services.a.resources.limits.cpu ("250m") must be >= services.a.resources.requests.cpu ("500m")',
+    ],
   },
-  { name: 'message template', rule: { forbidden: { path: 'llm.provider', values: ['mock'] }, message: '{path} = {value}' }, expected: ['/llm/provider llm.provider = "mock"'] },
+  {
+    name: 'message template',
+    rule: { forbidden: { path: 'llm.provider', values: ['mock'] }, message: '{path} = {value}' },
+    expected: ['/llm/provider llm.provider = "mock"'],
+  },
 ];
 
 describe('declarative rules', () => {

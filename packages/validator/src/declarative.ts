@@ -17,7 +17,10 @@ const regex = z.string().refine(
   },
   { message: 'must be a valid regular expression' },
 );
-const path = z.string().min(1).describe('A path or glob: `services.*.replicas`, `security.**` or a JSON pointer.');
+const path = z
+  .string()
+  .min(1)
+  .describe('A path or glob: `services.*.replicas`, `security.**` or a JSON pointer.');
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** A test on the value at a path; with no test, the value must exist. */
@@ -35,13 +38,28 @@ const assertions = {
   required: z.union([path, z.array(path).min(1)]).describe('Paths that must be set.'),
   forbidden: z
     .strictObject({ path, values: z.array(scalar).optional(), patterns: z.array(regex).optional() })
-    .refine((f) => f.values !== undefined || f.patterns !== undefined, { message: 'needs values or patterns' }),
+    .refine((f) => f.values !== undefined || f.patterns !== undefined, {
+      message: 'needs values or patterns',
+    }),
   range: z
-    .strictObject({ path, min: z.number().optional(), max: z.number().optional(), integer: z.boolean().optional() })
-    .refine((r) => r.min !== undefined || r.max !== undefined || r.integer !== undefined, { message: 'needs min, max or integer' }),
+    .strictObject({
+      path,
+      min: z.number().optional(),
+      max: z.number().optional(),
+      integer: z.boolean().optional(),
+    })
+    .refine((r) => r.min !== undefined || r.max !== undefined || r.integer !== undefined, {
+      message: 'needs min, max or integer',
+    }),
   pattern: z
-    .strictObject({ path, regex: regex.optional(), format: z.enum(Object.keys(FORMATS) as [string, ...string[]]).optional() })
-    .refine((p) => (p.regex === undefined) !== (p.format === undefined), { message: 'needs exactly one of regex or format' }),
+    .strictObject({
+      path,
+      regex: regex.optional(),
+      format: z.enum(Object.keys(FORMATS) as [string, ...string[]]).optional(),
+    })
+    .refine((p) => (p.regex === undefined) !== (p.format === undefined), {
+      message: 'needs exactly one of regex or format',
+    }),
   oneOf: z.strictObject({ path, values: z.array(scalar).min(1) }),
   compare: z.strictObject({ left: path, op: z.enum(['<', '<=', '==', '!=', '>=', '>']), right: path }),
 } as const;
@@ -55,11 +73,17 @@ const ASSERTION_KINDS = Object.keys(assertions) as AssertionKind[];
  */
 export const DeclarativeRuleSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/, 'must be "<namespace>/<name>" in kebab-case'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/, 'must be "<namespace>/<name>" in kebab-case'),
     description: z.string().min(1),
     recommendation: z.string().min(1),
     severity: z.union([severityLevel, z.record(z.string(), severityLevel)]),
-    message: z.string().min(1).optional().describe('Message template; `{path}` and `{value}` are filled in (secrets redacted).'),
+    message: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Message template; `{path}` and `{value}` are filled in (secrets redacted).'),
     environments: z.array(z.string().min(1)).optional(),
     tags: z.array(z.string()).optional(),
     helpUri: z.string().url().optional(),
@@ -103,7 +127,9 @@ interface CompiledCondition {
 
 function compileCondition(condition: Condition): CompiledCondition {
   const matches = condition.matches === undefined ? undefined : new RegExp(condition.matches);
-  const hasTest = ['equals', 'in', 'notIn', 'matches', 'exists'].some((k) => (condition as Record<string, unknown>)[k] !== undefined);
+  const hasTest = ['equals', 'in', 'notIn', 'matches', 'exists'].some(
+    (k) => (condition as Record<string, unknown>)[k] !== undefined,
+  );
   return {
     path: compilePath(condition.path),
     test(value, missing) {
@@ -141,10 +167,15 @@ type Check = (data: unknown, captures: readonly string[], out: Violation[]) => v
  * only the segments a path names.
  */
 export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
-  const conditions = spec.when === undefined ? [] : (Array.isArray(spec.when) ? spec.when : [spec.when]).map(compileCondition);
+  const conditions =
+    spec.when === undefined ? [] : (Array.isArray(spec.when) ? spec.when : [spec.when]).map(compileCondition);
   const template = spec.message;
   const message = (fallback: string, segments: readonly string[], value: unknown): string =>
-    template === undefined ? fallback : template.replaceAll('{path}', showPath(segments)).replaceAll('{value}', showValue(value, segments.at(-1)));
+    template === undefined
+      ? fallback
+      : template
+          .replaceAll('{path}', showPath(segments))
+          .replaceAll('{value}', showValue(value, segments.at(-1)));
   const assertion = compileAssertion(spec, message);
   return {
     id: spec.id,
@@ -179,8 +210,14 @@ export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
   };
 }
 
-function compileAssertion(spec: DeclarativeRule, message: (fallback: string, segments: readonly string[], value: unknown) => string): Check {
-  const at = (segments: readonly string[], text: string): Violation => ({ path: segments.slice(), message: text });
+function compileAssertion(
+  spec: DeclarativeRule,
+  message: (fallback: string, segments: readonly string[], value: unknown) => string,
+): Check {
+  const at = (segments: readonly string[], text: string): Violation => ({
+    path: segments.slice(),
+    message: text,
+  });
   if (spec.required !== undefined) {
     const paths = (Array.isArray(spec.required) ? spec.required : [spec.required]).map(compilePath);
     return (data, captures, out) => {
@@ -189,7 +226,8 @@ function compileAssertion(spec: DeclarativeRule, message: (fallback: string, seg
           data,
           p,
           (m) => {
-            if (m.missing || m.value === null) out.push(at(m.segments, message(`${showPath(m.segments)} is required`, m.segments, m.value)));
+            if (m.missing || m.value === null)
+              out.push(at(m.segments, message(`${showPath(m.segments)} is required`, m.segments, m.value)));
           },
           true,
           captures,
@@ -202,26 +240,53 @@ function compileAssertion(spec: DeclarativeRule, message: (fallback: string, seg
     const regexes = patterns.map((p) => new RegExp(p));
     const p = compilePath(spec.forbidden.path);
     return (data, captures, out) =>
-      expandPath(data, p, (m) => {
-        const hit = values.includes(m.value as Scalar) || (typeof m.value === 'string' && regexes.some((r) => r.test(m.value as string)));
-        if (hit) out.push(at(m.segments, message(`${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`, m.segments, m.value)));
-      }, false, captures);
+      expandPath(
+        data,
+        p,
+        (m) => {
+          const hit =
+            values.includes(m.value as Scalar) ||
+            (typeof m.value === 'string' && regexes.some((r) => r.test(m.value as string)));
+          if (hit)
+            out.push(
+              at(
+                m.segments,
+                message(
+                  `${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`,
+                  m.segments,
+                  m.value,
+                ),
+              ),
+            );
+        },
+        false,
+        captures,
+      );
   }
   if (spec.range) {
     const { min, max, integer } = spec.range;
     const p = compilePath(spec.range.path);
-    const bounds = [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+    const bounds = [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : '']
+      .filter(Boolean)
+      .join(' and ');
     return (data, captures, out) =>
-      expandPath(data, p, (m) => {
-        const n = toNumber(m.value);
-        let problem: string | undefined;
-        if (n === undefined) problem = 'not a number';
-        else if (integer && !Number.isInteger(n)) problem = 'not an integer';
-        else if ((min !== undefined && n < min) || (max !== undefined && n > max)) problem = `it must be ${bounds}`;
-        if (problem === undefined) return;
-        const text = `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
-        out.push(at(m.segments, message(text, m.segments, m.value)));
-      }, false, captures);
+      expandPath(
+        data,
+        p,
+        (m) => {
+          const n = toNumber(m.value);
+          let problem: string | undefined;
+          if (n === undefined) problem = 'not a number';
+          else if (integer && !Number.isInteger(n)) problem = 'not an integer';
+          else if ((min !== undefined && n < min) || (max !== undefined && n > max))
+            problem = `it must be ${bounds}`;
+          if (problem === undefined) return;
+          const text = `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
+          out.push(at(m.segments, message(text, m.segments, m.value)));
+        },
+        false,
+        captures,
+      );
   }
   if (spec.pattern) {
     const format = spec.pattern.format === undefined ? undefined : FORMATS[spec.pattern.format]!;
@@ -229,36 +294,79 @@ function compileAssertion(spec: DeclarativeRule, message: (fallback: string, seg
     const expected = format ? format.description : `text matching /${spec.pattern.regex}/`;
     const p = compilePath(spec.pattern.path);
     return (data, captures, out) =>
-      expandPath(data, p, (m) => {
-        // A number is a valid spelling of a quantity or a port-like value, so formats see its text.
-        const text = typeof m.value === 'number' && format ? String(m.value) : m.value;
-        const ok = typeof text === 'string' && (format ? format.test(text) : regex!.test(text));
-        if (!ok) out.push(at(m.segments, message(`${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`, m.segments, m.value)));
-      }, false, captures);
+      expandPath(
+        data,
+        p,
+        (m) => {
+          // A number is a valid spelling of a quantity or a port-like value, so formats see its text.
+          const text = typeof m.value === 'number' && format ? String(m.value) : m.value;
+          const ok = typeof text === 'string' && (format ? format.test(text) : regex!.test(text));
+          if (!ok)
+            out.push(
+              at(
+                m.segments,
+                message(
+                  `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`,
+                  m.segments,
+                  m.value,
+                ),
+              ),
+            );
+        },
+        false,
+        captures,
+      );
   }
   if (spec.oneOf) {
     const { values } = spec.oneOf;
     const p = compilePath(spec.oneOf.path);
     const allowed = values.map((v) => JSON.stringify(v)).join(', ');
     return (data, captures, out) =>
-      expandPath(data, p, (m) => {
-        if (!values.includes(m.value as Scalar)) {
-          out.push(at(m.segments, message(`${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`, m.segments, m.value)));
-        }
-      }, false, captures);
+      expandPath(
+        data,
+        p,
+        (m) => {
+          if (!values.includes(m.value as Scalar)) {
+            out.push(
+              at(
+                m.segments,
+                message(
+                  `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`,
+                  m.segments,
+                  m.value,
+                ),
+              ),
+            );
+          }
+        },
+        false,
+        captures,
+      );
   }
   const { left, op, right } = spec.compare!;
   const l = compilePath(left);
   const r = compilePath(right);
   return (data, captures, out) =>
-    expandPath(data, l, (lm) => {
-      const a = toNumber(lm.value);
-      if (a === undefined) return;
-      expandPath(data, r, (rm) => {
-        const b = toNumber(rm.value);
-        if (b === undefined || COMPARE[op](a, b)) return;
-        const text = `${showPath(lm.segments)} (${showValue(lm.value, lm.segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
-        out.push(at(lm.segments, message(text, lm.segments, lm.value)));
-      }, false, captures.length === 0 ? lm.captures : [...captures, ...lm.captures]);
-    }, false, captures);
+    expandPath(
+      data,
+      l,
+      (lm) => {
+        const a = toNumber(lm.value);
+        if (a === undefined) return;
+        expandPath(
+          data,
+          r,
+          (rm) => {
+            const b = toNumber(rm.value);
+            if (b === undefined || COMPARE[op](a, b)) return;
+            const text = `${showPath(lm.segments)} (${showValue(lm.value, lm.segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
+            out.push(at(lm.segments, message(text, lm.segments, lm.value)));
+          },
+          false,
+          captures.length === 0 ? lm.captures : [...captures, ...lm.captures],
+        );
+      },
+      false,
+      captures,
+    );
 }

@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { input, mutate, PRODUCTION } from '../test/helpers.js';
-import { agentforgePolicy, createAgentforgeValidator } from './agentforge.js';
+import {
+  type AgentforgeValidatorOptions,
+  agentforgePolicy,
+  createAgentforgeValidator,
+} from './agentforge.js';
 import { createBaseline, parseBaseline } from './baseline.js';
 import { createValidator, passes } from './engine.js';
 import { toEnvironmentInput } from './environment-input.js';
@@ -33,27 +37,72 @@ describe('createValidator', () => {
   });
 
   it('reports schema violations as located findings with their own rule ids', () => {
-    const text = mutate(PRODUCTION, [['port: 8080', 'port: "8080"'], ['replicas: 3\n    port: 8081', 'replicas: 3\n    prot: 8081']]);
+    const text = mutate(PRODUCTION, [
+      ['port: 8080', 'port: "8080"'],
+      ['replicas: 3\n    port: 8081', 'replicas: 3\n    prot: 8081'],
+    ]);
     const report = createAgentforgeValidator().validate(input(text));
     const schema = report.findings.filter((f) => f.ruleId.startsWith('schema/'));
     expect(schema.map((f) => [f.ruleId, f.path, f.location?.line])).toEqual(
       expect.arrayContaining([
-        ['schema/invalid-type', '/services/swarm/port', text.split('\n').findIndex((l) => l.includes('port: "8080"')) + 1],
-        ['schema/unrecognized-keys', '/services/orchestrator/prot', text.split('\n').findIndex((l) => l.includes('prot: 8081')) + 1],
+        [
+          'schema/invalid-type',
+          '/services/swarm/port',
+          text.split('\n').findIndex((l) => l.includes('port: "8080"')) + 1,
+        ],
+        [
+          'schema/unrecognized-keys',
+          '/services/orchestrator/prot',
+          text.split('\n').findIndex((l) => l.includes('prot: 8081')) + 1,
+        ],
       ]),
     );
     expect(schema.find((f) => f.path.endsWith('/prot'))!.message).toContain('did you mean "port"');
   });
 
-  const severityCases = [
-    { name: 'per rule, everywhere', options: { severity: { 'agentforge/no-debug': 'critical' as const } }, expected: 'critical' },
-    { name: 'per tier', options: { environments: { production: { 'agentforge/no-debug': 'low' as const } } }, expected: 'low' },
-    { name: 'per environment name over tier', options: { environments: { production: { 'agentforge/no-debug': 'low' as const }, 'prod-eu': { 'agentforge/no-debug': 'info' as const } } }, expected: 'info', environment: 'prod-eu' },
-    { name: 'by glob, exact id winning', options: { severity: { 'agentforge/*': 'info' as const, 'agentforge/no-debug': 'medium' as const } }, expected: 'medium' },
-    { name: 'switched off', options: { severity: { 'agentforge/no-debug': 'off' as const } }, expected: undefined },
+  const severityCases: Array<{
+    name: string;
+    options: AgentforgeValidatorOptions;
+    expected: string | undefined;
+    environment?: string;
+  }> = [
+    {
+      name: 'per rule, everywhere',
+      options: { severity: { 'agentforge/no-debug': 'critical' as const } },
+      expected: 'critical',
+    },
+    {
+      name: 'per tier',
+      options: { environments: { production: { 'agentforge/no-debug': 'low' as const } } },
+      expected: 'low',
+    },
+    {
+      name: 'per environment name over tier',
+      options: {
+        environments: {
+          production: { 'agentforge/no-debug': 'low' as const },
+          'prod-eu': { 'agentforge/no-debug': 'info' as const },
+        },
+      },
+      expected: 'info',
+      environment: 'prod-eu',
+    },
+    {
+      name: 'by glob, exact id winning',
+      options: { severity: { 'agentforge/*': 'info' as const, 'agentforge/no-debug': 'medium' as const } },
+      expected: 'medium',
+    },
+    {
+      name: 'switched off',
+      options: { severity: { 'agentforge/no-debug': 'off' as const } },
+      expected: undefined,
+    },
   ];
   it.each(severityCases)('overrides severity $name', ({ options, expected, environment }) => {
-    const report = createAgentforgeValidator(options).validate(input(broken), environment ? { environment } : {});
+    const report = createAgentforgeValidator(options).validate(
+      input(broken),
+      environment ? { environment } : {},
+    );
     expect(report.findings.find((f) => f.ruleId === 'agentforge/no-debug')?.severity).toBe(expected);
   });
 
@@ -67,7 +116,11 @@ describe('createValidator', () => {
         throw new Error('boom with sk-ant-api03-AbCdEfGhIjKlMnOpQrStUv inside');
       },
     });
-    const report = createValidator({ schema: EnvironmentDocumentSchema, policies: [agentforgePolicy()], rules: [crash] }).validate(input(broken));
+    const report = createValidator({
+      schema: EnvironmentDocumentSchema,
+      policies: [agentforgePolicy()],
+      rules: [crash],
+    }).validate(input(broken));
     const error = report.findings.find((f) => f.ruleId === 'engine/rule-error')!;
     // Located at the document's first node (line 1 is a comment).
     expect(error).toMatchObject({ severity: 'high', location: { line: 2, column: 1 } });
@@ -78,7 +131,9 @@ describe('createValidator', () => {
   it('refuses malformed rule definitions when they are defined', () => {
     const base = { severity: 'low' as const, description: 'd', recommendation: 'r', check: () => undefined };
     expect(() => defineRule({ ...base, id: 'NoNamespace' })).toThrow(/namespace/);
-    expect(() => defineRule({ ...base, id: 'a/b', severity: 'severe' as never })).toThrow(/unknown severity "severe"/);
+    expect(() => defineRule({ ...base, id: 'a/b', severity: 'severe' as never })).toThrow(
+      /unknown severity "severe"/,
+    );
   });
 
   it('never throws, whatever JSON value the document is', () => {
@@ -114,7 +169,10 @@ describe('createValidator', () => {
       severity: 'high',
       description: 'ports in range',
       recommendation: 'fix it',
-      check: ({ data }) => ((data as { port?: number }).port ?? 0) > 65535 ? [{ path: '/port', message: 'port out of range' }] : [],
+      check: ({ data }) =>
+        ((data as { port?: number }).port ?? 0) > 65535
+          ? [{ path: '/port', message: 'port out of range' }]
+          : [],
     });
     const names = defineRule({
       id: 'k8s/unique-kinds',
@@ -122,9 +180,16 @@ describe('createValidator', () => {
       severity: 'medium',
       description: 'wiring across documents',
       recommendation: 'add a C',
-      check: ({ documents }) => (documents.some((d) => (d.data as { kind: string }).kind === 'C') ? [] : [{ path: '/kind', document: 1, message: 'no C for B' }]),
+      check: ({ documents }) =>
+        documents.some((d) => (d.data as { kind: string }).kind === 'C')
+          ? []
+          : [{ path: '/kind', document: 1, message: 'no C for B' }],
     });
-    const validator = createValidator({ schema: z.looseObject({ kind: z.string() }), rules: [portRange, names], tier: 'production' });
+    const validator = createValidator({
+      schema: z.looseObject({ kind: z.string() }),
+      rules: [portRange, names],
+      tier: 'production',
+    });
     const report = validator.validateDocuments(docs.map((d) => ({ data: d.data, locator: d.locator })));
     expect(report.findings.map((f) => [f.ruleId, f.location])).toEqual([
       ['k8s/port', { file: 'manifests.yaml', line: 6, column: 1, document: 1 }],
@@ -136,15 +201,39 @@ describe('createValidator', () => {
 
 describe('suppressions', () => {
   const now = () => new Date('2026-06-15T12:00:00Z');
-  const suppress = (s: Partial<Suppression>): Suppression => ({ rule: 'agentforge/no-debug', reason: 'incident 42', ...s });
+  const suppress = (s: Partial<Suppression>): Suppression => ({
+    rule: 'agentforge/no-debug',
+    reason: 'incident 42',
+    ...s,
+  });
   const cases: Array<{ name: string; suppression: Suppression; suppressed: boolean; expired?: boolean }> = [
     { name: 'by rule id', suppression: suppress({}), suppressed: true },
-    { name: 'by rule glob and path glob', suppression: suppress({ rule: 'agentforge/*', path: 'debug' }), suppressed: true },
+    {
+      name: 'by rule glob and path glob',
+      suppression: suppress({ rule: 'agentforge/*', path: 'debug' }),
+      suppressed: true,
+    },
     { name: 'not at another path', suppression: suppress({ path: 'services.**' }), suppressed: false },
     { name: 'in its environment', suppression: suppress({ environment: 'production' }), suppressed: true },
-    { name: 'not in another environment', suppression: suppress({ environment: 'staging' }), suppressed: false },
-    { name: 'until the end of its expiry day', suppression: suppress({ expires: '2026-06-15' }), suppressed: true },
-    { name: 'not after it expired, which is reported', suppression: suppress({ expires: '2026-06-14', location: { file: 'suppressions.yaml', line: 3, column: 5 } }), suppressed: false, expired: true },
+    {
+      name: 'not in another environment',
+      suppression: suppress({ environment: 'staging' }),
+      suppressed: false,
+    },
+    {
+      name: 'until the end of its expiry day',
+      suppression: suppress({ expires: '2026-06-15' }),
+      suppressed: true,
+    },
+    {
+      name: 'not after it expired, which is reported',
+      suppression: suppress({
+        expires: '2026-06-14',
+        location: { file: 'suppressions.yaml', line: 3, column: 5 },
+      }),
+      suppressed: false,
+      expired: true,
+    },
   ];
   it.each(cases)('suppresses $name', ({ suppression, suppressed, expired }) => {
     const report = createAgentforgeValidator({ now, suppressions: [suppression] }).validate(input(broken));
@@ -152,7 +241,11 @@ describe('suppressions', () => {
     expect(report.findings.some((f) => f.ruleId === 'agentforge/no-debug')).toBe(!suppressed);
     const reported = report.findings.find((f) => f.ruleId === 'suppression/expired');
     expect(reported !== undefined).toBe(expired === true);
-    if (reported) expect(reported).toMatchObject({ severity: 'medium', location: { file: 'suppressions.yaml', line: 3 } });
+    if (reported)
+      expect(reported).toMatchObject({
+        severity: 'medium',
+        location: { file: 'suppressions.yaml', line: 3 },
+      });
     if (suppressed) expect(report.suppressed[0]!.suppression).toMatchObject({ reason: 'incident 42' });
   });
 
@@ -172,14 +265,20 @@ describe('baseline', () => {
     expect(same).toMatchObject({ findings: [], passed: true });
     expect(same.baselined).toHaveLength(3);
     // Lines moved by an added comment still match; a new mistake does not.
-    const later = validator.validate(input(`# moved\n${mutate(broken, [['runAsNonRoot: true', 'runAsNonRoot: false']])}`), { baseline });
+    const later = validator.validate(
+      input(`# moved\n${mutate(broken, [['runAsNonRoot: true', 'runAsNonRoot: false']])}`),
+      { baseline },
+    );
     expect(later.findings.map((f) => f.ruleId)).toEqual(['agentforge/run-as-non-root']);
     expect(later.passed).toBe(false);
   });
 
   it('rejects a malformed baseline with a located error', () => {
     expect(() => parseBaseline('{"formatVersion": 2, "entries": []}', 'baseline.json')).toThrow(
-      expect.objectContaining({ code: 'POLICY_INVALID', location: expect.objectContaining({ file: 'baseline.json', line: 1 }) }),
+      expect.objectContaining({
+        code: 'POLICY_INVALID',
+        location: expect.objectContaining({ file: 'baseline.json', line: 1 }),
+      }),
     );
   });
 });
@@ -191,7 +290,11 @@ describe('located findings for every input format', () => {
     const text = JSON.stringify({ ...data, debug: true }, null, 2);
     const report = validator.validate(toEnvironmentInput(loadDocument(text, { file: 'production.json' })));
     const finding = report.findings.find((f) => f.ruleId === 'agentforge/no-debug')!;
-    expect(finding.location).toEqual({ file: 'production.json', line: text.split('\n').findIndex((l) => l.includes('"debug"')) + 1, column: 3 });
+    expect(finding.location).toEqual({
+      file: 'production.json',
+      line: text.split('\n').findIndex((l) => l.includes('"debug"')) + 1,
+      column: 3,
+    });
   });
 
   it('locates findings in .env files at the variable that set the value', () => {
@@ -210,11 +313,17 @@ describe('located findings for every input format', () => {
     expect(at('agentforge/no-mock-llm')).toEqual({ file: '.env.production', line: 5, column: 1 });
     expect(at('agentforge/image-pinned')).toEqual({ file: '.env.production', line: 6, column: 1 });
     // A missing key is located at a variable under it, else at line 1.
-    expect(report.findings.find((f) => f.path === '/services/swarm/resources/requests/cpu')?.location).toMatchObject({ line: 6 });
+    expect(
+      report.findings.find((f) => f.path === '/services/swarm/resources/requests/cpu')?.location,
+    ).toMatchObject({ line: 6 });
   });
 
   it('names the variable, line and column of an .env value that cannot be read', () => {
-    expect(() => toEnvironmentInput(loadDocument('AGENTFORGE_NAME=x\nAGENTFORGE_SERVICES__SWARM__PORT=eighty\n', { file: '.env' }))).toThrow(
+    expect(() =>
+      toEnvironmentInput(
+        loadDocument('AGENTFORGE_NAME=x\nAGENTFORGE_SERVICES__SWARM__PORT=eighty\n', { file: '.env' }),
+      ),
+    ).toThrow(
       expect.objectContaining({ code: 'ENV_VAR_INVALID', location: { file: '.env', line: 2, column: 1 } }),
     );
   });

@@ -18,7 +18,7 @@ import { idMatcher } from './_paths.js';
 import { baselineKey } from './baseline.js';
 import { redactLine } from './reporters/_redact-line.js';
 import { describeRule, levelFor } from './rule.js';
-import { compileSuppressions, type CompiledSuppressions } from './suppressions.js';
+import { type CompiledSuppressions, compileSuppressions } from './suppressions.js';
 import type {
   Baseline,
   DocumentRule,
@@ -29,7 +29,6 @@ import type {
   Rule,
   RuleContext,
   RuleDescriptor,
-  SetRule,
   SeverityLevel,
   SeverityOverrides,
   SuppressedFinding,
@@ -78,7 +77,11 @@ export interface ValidatorOptions<S extends z.ZodType = z.ZodType> {
   /** Known tiers, least strict first; an unknown tier is a finding and the strictest applies. @default TIERS */
   tiers?: readonly string[];
   /** Reads the environment name and tier a document declares. @default its top-level `name` and `tier` */
-  resolveEnvironment?: (data: unknown) => { name?: string | undefined; tier?: string | undefined; tierPath?: string };
+  resolveEnvironment?: (data: unknown) => {
+    name?: string | undefined;
+    tier?: string | undefined;
+    tierPath?: string;
+  };
   /** Severity of schema findings (before overrides). @default 'high' */
   schemaSeverity?: Severity;
   suppressions?: readonly Suppression[];
@@ -116,7 +119,8 @@ interface ActiveRule {
 const ENGINE_RULES: Record<string, Omit<RuleDescriptor, 'id'>> = {
   'engine/rule-error': {
     description: 'A rule failed while checking the document; its result is unknown.',
-    recommendation: 'Report the error to the rule author; meanwhile treat the document as unchecked by that rule.',
+    recommendation:
+      'Report the error to the rule author; meanwhile treat the document as unchecked by that rule.',
     defaultSeverity: 'high',
   },
   'engine/schema-error': {
@@ -137,14 +141,21 @@ const ENGINE_RULES: Record<string, Omit<RuleDescriptor, 'id'>> = {
 };
 
 /** Overrides as ordered tests; exact ids are applied after globs so they win. */
-function compileOverrides(layers: readonly (SeverityOverrides | undefined)[]): Array<{ test: (id: string) => boolean; level: SeverityLevel }> {
+function compileOverrides(
+  layers: readonly (SeverityOverrides | undefined)[],
+): Array<{ test: (id: string) => boolean; level: SeverityLevel }> {
   const out: Array<{ test: (id: string) => boolean; level: SeverityLevel; exact: boolean }> = [];
-  for (const layer of layers) for (const [pattern, level] of Object.entries(layer ?? {})) out.push({ test: idMatcher(pattern), level, exact: !pattern.includes('*') });
+  for (const layer of layers)
+    for (const [pattern, level] of Object.entries(layer ?? {}))
+      out.push({ test: idMatcher(pattern), level, exact: !pattern.includes('*') });
   return [...out.filter((o) => !o.exact), ...out.filter((o) => o.exact)];
 }
 
 const defaultResolve = (data: unknown) => {
-  const record = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const record =
+    data !== null && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : {};
   return {
     name: typeof record.name === 'string' ? record.name : undefined,
     tier: typeof record.tier === 'string' ? record.tier : undefined,
@@ -175,7 +186,10 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   const descriptors = new Map<string, RuleDescriptor>(rules.map((rule) => [rule.id, describeRule(rule)]));
   const policies = options.policies ?? [];
   const overrideLayers = [...policies.map((p) => p.severity), options.severity];
-  const environmentLayers = (key: string) => [...policies.map((p) => p.environments?.[key]), options.environments?.[key]];
+  const environmentLayers = (key: string) => [
+    ...policies.map((p) => p.environments?.[key]),
+    options.environments?.[key],
+  ];
   const resolveEnvironment = options.resolveEnvironment ?? defaultResolve;
   const schemaSeverity = options.schemaSeverity ?? 'high';
   const now = options.now ?? (() => new Date());
@@ -187,7 +201,11 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     const key = `${environment.name}\u0000${environment.tier}`;
     let entry = cache.get(key);
     if (entry) return entry;
-    const overrides = compileOverrides([...overrideLayers, ...environmentLayers(environment.tier), ...environmentLayers(environment.name)]);
+    const overrides = compileOverrides([
+      ...overrideLayers,
+      ...environmentLayers(environment.tier),
+      ...environmentLayers(environment.name),
+    ]);
     const overrideFor = (id: string): SeverityLevel | undefined => {
       let level: SeverityLevel | undefined;
       for (const o of overrides) if (o.test(id)) level = o.level;
@@ -195,11 +213,20 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     };
     const active: ActiveRule[] = [];
     for (const rule of rules) {
-      if (rule.environments && !rule.environments.includes(environment.name) && !rule.environments.includes(environment.tier)) continue;
+      if (
+        rule.environments &&
+        !rule.environments.includes(environment.name) &&
+        !rule.environments.includes(environment.tier)
+      )
+        continue;
       const base = levelFor(rule.severity, environment);
       const override = overrideFor(rule.id);
       if ((override ?? base) === 'off') continue;
-      active.push({ rule, base: base === 'off' ? (override as Severity) : base, override: override as Severity | undefined });
+      active.push({
+        rule,
+        base: base === 'off' ? (override as Severity) : base,
+        override: override as Severity | undefined,
+      });
     }
     entry = { active, overrides };
     cache.set(key, entry);
@@ -215,7 +242,11 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     let tier = tierGiven ?? declared.tier;
     const findings: Finding[] = [];
     const multi = inputs.length > 1;
-    const locate = (input: ValidationInput | undefined, index: number | undefined, pointer: string): SourceLocation | undefined => {
+    const locate = (
+      input: ValidationInput | undefined,
+      index: number | undefined,
+      pointer: string,
+    ): SourceLocation | undefined => {
       const where = input?.locator?.nearest(pointer);
       if (!where) return undefined;
       return index !== undefined && where.document === undefined ? { ...where, document: index } : where;
@@ -233,7 +264,10 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       });
       tier = strictest;
     }
-    const environment: ResolvedEnvironment = { name: call.environment ?? first?.environment ?? options.environment ?? declared.name ?? tier, tier };
+    const environment: ResolvedEnvironment = {
+      name: call.environment ?? first?.environment ?? options.environment ?? declared.name ?? tier,
+      tier,
+    };
     const { active, overrides } = activeFor(environment);
     const overrideFor = (id: string): SeverityLevel | undefined => {
       let level: SeverityLevel | undefined;
@@ -243,7 +277,10 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
 
     const contexts: RuleContext[] = inputs.map((input, index) => {
       const documentIndex = multi ? index : undefined;
-      const schema = typeof options.schema === 'function' ? safeCall(() => (options.schema as (d: unknown) => z.ZodType | undefined)(input.data)) : options.schema;
+      const schema =
+        typeof options.schema === 'function'
+          ? safeCall(() => (options.schema as (d: unknown) => z.ZodType | undefined)(input.data))
+          : options.schema;
       let data: unknown = input.data;
       let schemaValid = true;
       if (schema) {
@@ -255,12 +292,22 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
             for (const finding of checked.findings) {
               const level = overrideFor(finding.ruleId) ?? finding.severity;
               if (level === 'off') continue;
-              findings.push({ ...finding, severity: level, ...withLocation(locate(input, documentIndex, finding.path)) });
+              findings.push({
+                ...finding,
+                severity: level,
+                ...withLocation(locate(input, documentIndex, finding.path)),
+              });
             }
           }
         } catch (error) {
           schemaValid = false;
-          findings.push(engineFinding('engine/schema-error', `the schema threw: ${errorText(error)}`, locate(input, documentIndex, '')));
+          findings.push(
+            engineFinding(
+              'engine/schema-error',
+              `the schema threw: ${errorText(error)}`,
+              locate(input, documentIndex, ''),
+            ),
+          );
         }
       }
       return {
@@ -290,10 +337,20 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       });
     };
     for (const context of contexts) context.report = (v) => emit(v, context.document);
-    const setContext = { documents: contexts, environment, report: (v: Violation) => emit(v, multi ? (v.document ?? 0) : undefined) };
+    const setContext = {
+      documents: contexts,
+      environment,
+      report: (v: Violation) => emit(v, multi ? (v.document ?? 0) : undefined),
+    };
     const failed = (rule: Rule, error: unknown, index: number | undefined) => {
       log?.warn({ err: error, rule: rule.id }, 'validation rule threw');
-      findings.push(engineFinding('engine/rule-error', `rule ${rule.id} threw: ${errorText(error)}`, locate(index === undefined ? first : inputs[index], index, '')));
+      findings.push(
+        engineFinding(
+          'engine/rule-error',
+          `rule ${rule.id} threw: ${errorText(error)}`,
+          locate(index === undefined ? first : inputs[index], index, ''),
+        ),
+      );
     };
     for (const entry of active) {
       current = entry;
@@ -329,9 +386,24 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       const key = `${finding.ruleId}\u0000${finding.location?.document ?? ''}\u0000${finding.path}\u0000${finding.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const by = finding.ruleId === 'suppression/expired' ? undefined : suppressions.match(finding, environment);
-      if (by) suppressed.push({ ...finding, suppression: { reason: redactLine(by.reason), ...(by.expires ? { expires: by.expires } : {}) } });
-      else if (baselineKeys?.has(baselineKey({ ruleId: finding.ruleId, environment: environment.name, path: finding.path, ...docOf(finding) }))) baselined.push(finding);
+      const by =
+        finding.ruleId === 'suppression/expired' ? undefined : suppressions.match(finding, environment);
+      if (by)
+        suppressed.push({
+          ...finding,
+          suppression: { reason: redactLine(by.reason), ...(by.expires ? { expires: by.expires } : {}) },
+        });
+      else if (
+        baselineKeys?.has(
+          baselineKey({
+            ruleId: finding.ruleId,
+            environment: environment.name,
+            path: finding.path,
+            ...docOf(finding),
+          }),
+        )
+      )
+        baselined.push(finding);
       else active_.push(finding);
     }
     for (const list of [active_, suppressed, baselined]) list.sort(compareFindings);
@@ -352,7 +424,9 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       passed: !active_.some((f) => isAtLeast(f.severity, failOn)),
       rules: [...usedIds].sort().map((id) => descriptors.get(id) ?? syntheticDescriptor(id, schemaSeverity)),
     };
-    const locators = new Map(inputs.filter((i) => i.locator).map((i) => [i.file ?? i.locator!.file, i.locator!]));
+    const locators = new Map(
+      inputs.filter((i) => i.locator).map((i) => [i.file ?? i.locator!.file, i.locator!]),
+    );
     if (locators.size > 0) report.lineText = (f, line) => locators.get(f)?.lineText(line);
     log?.debug({ environment: environment.name, tier: environment.tier, file, counts }, 'validated');
     return report;
@@ -362,17 +436,27 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     validate: (input, call) => validateDocuments([input], call),
     validateDocuments,
     rules: [...descriptors.values()],
-    activeRules: (environment) => activeFor(environment).active.map(({ rule, base, override }) => ({ rule: descriptors.get(rule.id)!, severity: override ?? base })),
+    activeRules: (environment) =>
+      activeFor(environment).active.map(({ rule, base, override }) => ({
+        rule: descriptors.get(rule.id)!,
+        severity: override ?? base,
+      })),
   };
 }
 
 function checkTier(tier: string | undefined, tiers: readonly string[], where: string): void {
   if (tier !== undefined && !tiers.includes(tier)) {
-    throw new AgentforgeError('UNKNOWN_ENVIRONMENT', `${where}: unknown tier "${tier}" (known: ${tiers.join(', ')})`);
+    throw new AgentforgeError(
+      'UNKNOWN_ENVIRONMENT',
+      `${where}: unknown tier "${tier}" (known: ${tiers.join(', ')})`,
+    );
   }
 }
 
-function safeResolve(resolve: NonNullable<ValidatorOptions['resolveEnvironment']>, data: unknown): ReturnType<NonNullable<ValidatorOptions['resolveEnvironment']>> {
+function safeResolve(
+  resolve: NonNullable<ValidatorOptions['resolveEnvironment']>,
+  data: unknown,
+): ReturnType<NonNullable<ValidatorOptions['resolveEnvironment']>> {
   return safeCall(() => resolve(data)) ?? {};
 }
 
@@ -398,10 +482,21 @@ function docOf(finding: Finding): { document?: number } {
 
 function engineFinding(ruleId: string, message: string, location: SourceLocation | undefined): Finding {
   const meta = ENGINE_RULES[ruleId]!;
-  return { ruleId, severity: meta.defaultSeverity, path: '', message, recommendation: meta.recommendation, ...withLocation(location) };
+  return {
+    ruleId,
+    severity: meta.defaultSeverity,
+    path: '',
+    message,
+    recommendation: meta.recommendation,
+    ...withLocation(location),
+  };
 }
 
-function expiredFindings(suppressions: CompiledSuppressions, environment: ResolvedEnvironment, overrideFor: (id: string) => SeverityLevel | undefined): Finding[] {
+function expiredFindings(
+  suppressions: CompiledSuppressions,
+  environment: ResolvedEnvironment,
+  overrideFor: (id: string) => SeverityLevel | undefined,
+): Finding[] {
   const level = overrideFor('suppression/expired') ?? 'medium';
   if (level === 'off') return [];
   return suppressions.expired(environment).map((s) => ({

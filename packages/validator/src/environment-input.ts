@@ -4,8 +4,8 @@ import {
   fromEnvironmentVariables,
   isAgentforgeError,
   type LoadedDocument,
-  type Locator,
   type LoadOptions,
+  type Locator,
   loadFile,
 } from '@agentforge/schema';
 import type { ValidationInput } from './engine.js';
@@ -58,6 +58,9 @@ export function toEnvironmentInput(loaded: LoadedDocument, options: EnvMappingOp
  * Reads an environment file (YAML, JSON or dotenv, by its name) as validator input.
  * Unreadable or malformed files throw an `AgentforgeError` naming file, line and column.
  */
-export async function loadEnvironmentFile(path: string, options: LoadOptions & EnvMappingOptions = {}): Promise<ValidationInput> {
+export async function loadEnvironmentFile(
+  path: string,
+  options: LoadOptions & EnvMappingOptions = {},
+): Promise<ValidationInput> {
   return toEnvironmentInput(await loadFile(path, options), options);
 }

@@ -10,7 +10,8 @@ export interface ImageReference {
 }
 
 // The grammar of distribution/reference (reference.go), without the domain/path split.
-const IMAGE = /^((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+const IMAGE =
+  /^((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 /** Parses an image reference (`registry/repo:tag@sha256:…`), or `undefined` when malformed. */
 export function parseImageReference(reference: string): ImageReference | undefined {
@@ -39,13 +40,21 @@ function isUrl(value: string): boolean {
 export const FORMATS: Readonly<Record<string, { test(value: string): boolean; description: string }>> = {
   url: { test: isUrl, description: 'a well-formed URL with a scheme and a host' },
   hostname: { test: (v) => HOSTNAME.test(v), description: 'a DNS host name' },
-  duration: { test: (v) => parseDuration(v) !== undefined, description: 'a duration such as 250ms, 30s, 5m or 1h' },
+  duration: {
+    test: (v) => parseDuration(v) !== undefined,
+    description: 'a duration such as 250ms, 30s, 5m or 1h',
+  },
   quantity: { test: isQuantity, description: 'a Kubernetes quantity such as 250m, 0.5 or 512Mi' },
-  image: { test: (v) => parseImageReference(v) !== undefined, description: 'an image reference such as ghcr.io/org/app:1.2.3' },
+  image: {
+    test: (v) => parseImageReference(v) !== undefined,
+    description: 'an image reference such as ghcr.io/org/app:1.2.3',
+  },
   'pinned-image': {
     test: (v) => {
       const ref = parseImageReference(v);
-      return ref !== undefined && (ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== 'latest'));
+      return (
+        ref !== undefined && (ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== 'latest'))
+      );
     },
     description: 'an image pinned to a version tag (not latest) or a digest',
   },

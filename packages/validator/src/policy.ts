@@ -41,7 +41,8 @@ export function mergePolicies(policies: readonly Policy[], name?: string): Polic
   for (const policy of policies) {
     for (const rule of policy.rules) rules.set(rule.id, rule);
     Object.assign(severity, policy.severity);
-    for (const [key, layer] of Object.entries(policy.environments ?? {})) environments[key] = { ...environments[key], ...layer };
+    for (const [key, layer] of Object.entries(policy.environments ?? {}))
+      environments[key] = { ...environments[key], ...layer };
   }
   return { ...(name ? { name } : {}), rules: [...rules.values()], severity, environments };
 }
@@ -58,7 +59,8 @@ export function parsePolicy(loaded: LoadedDocument): Policy & { extends: string[
     ...(file.severity ? { severity: file.severity } : {}),
     ...(file.environments ? { environments: file.environments } : {}),
   });
-  const parents = file.extends === undefined ? [] : Array.isArray(file.extends) ? file.extends : [file.extends];
+  const parents =
+    file.extends === undefined ? [] : Array.isArray(file.extends) ? file.extends : [file.extends];
   return { ...policy, extends: parents };
 }
 
@@ -75,10 +77,17 @@ export interface LoadPolicyOptions {
  */
 export async function loadPolicy(path: string, options: LoadPolicyOptions = {}): Promise<Policy> {
   const presets = options.presets ?? (await import('./agentforge.js')).AGENTFORGE_PRESETS;
-  const visit = async (file: string, chain: string[], from?: LoadedDocument, index?: number): Promise<Policy> => {
+  const visit = async (
+    file: string,
+    chain: string[],
+    from?: LoadedDocument,
+    index?: number,
+  ): Promise<Policy> => {
     if (chain.includes(file)) {
       throw new AgentforgeError('POLICY_INVALID', `policy extends itself: ${[...chain, file].join(' → ')}`, {
-        ...(from ? { location: from.locator.nearest(`/extends${index === undefined ? '' : `/${index}`}`) } : {}),
+        ...(from
+          ? { location: from.locator.nearest(`/extends${index === undefined ? '' : `/${index}`}`) }
+          : {}),
       });
     }
     let loaded: LoadedDocument;
@@ -86,10 +95,14 @@ export async function loadPolicy(path: string, options: LoadPolicyOptions = {}):
       loaded = await loadFile(file);
     } catch (error) {
       if (from && error instanceof AgentforgeError && error.code === 'FILE_NOT_FOUND') {
-        throw new AgentforgeError('POLICY_INVALID', `extends "${file}": no such policy file or preset (presets: ${Object.keys(presets).join(', ') || 'none'})`, {
-          location: from.locator.nearest(`/extends${index === undefined ? '' : `/${index}`}`),
-          cause: error,
-        });
+        throw new AgentforgeError(
+          'POLICY_INVALID',
+          `extends "${file}": no such policy file or preset (presets: ${Object.keys(presets).join(', ') || 'none'})`,
+          {
+            location: from.locator.nearest(`/extends${index === undefined ? '' : `/${index}`}`),
+            cause: error,
+          },
+        );
       }
       throw error;
     }
@@ -99,7 +112,10 @@ export async function loadPolicy(path: string, options: LoadPolicyOptions = {}):
     for (const [i, parent] of own.extends.entries()) {
       const preset = Object.hasOwn(presets, parent) ? presets[parent] : undefined;
       if (preset) parents.push(typeof preset === 'function' ? preset() : preset);
-      else parents.push(await visit(resolve(dirname(file), parent), [...chain, file], loaded, many ? i : undefined));
+      else
+        parents.push(
+          await visit(resolve(dirname(file), parent), [...chain, file], loaded, many ? i : undefined),
+        );
     }
     return mergePolicies([...parents, own], file);
   };

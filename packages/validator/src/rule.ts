@@ -1,5 +1,13 @@
 import { compareSeverity, SEVERITIES, type Severity } from '@agentforge/schema';
-import type { DocumentRule, ResolvedEnvironment, Rule, RuleDescriptor, SetRule, SeverityLevel, SeveritySpec } from './types.js';
+import type {
+  DocumentRule,
+  ResolvedEnvironment,
+  Rule,
+  RuleDescriptor,
+  SetRule,
+  SeverityLevel,
+  SeveritySpec,
+} from './types.js';
 
 /**
  * Declares a rule in TypeScript; returns it unchanged, typed, after checking its metadata, so
@@ -18,9 +26,13 @@ export function defineRule(rule: Rule): Rule {
     throw new TypeError(`rule id "${rule.id}" must be "<namespace>/<name>" in kebab-case`);
   }
   for (const level of typeof rule.severity === 'string' ? [rule.severity] : Object.values(rule.severity)) {
-    if (!isLevel(level)) throw new TypeError(`rule ${rule.id}: unknown severity "${String(level)}" (${[...SEVERITIES, 'off'].join(', ')})`);
+    if (!isLevel(level))
+      throw new TypeError(
+        `rule ${rule.id}: unknown severity "${String(level)}" (${[...SEVERITIES, 'off'].join(', ')})`,
+      );
   }
-  if (!rule.description || !rule.recommendation) throw new TypeError(`rule ${rule.id}: description and recommendation are required`);
+  if (!rule.description || !rule.recommendation)
+    throw new TypeError(`rule ${rule.id}: description and recommendation are required`);
   if (typeof rule.check !== 'function') throw new TypeError(`rule ${rule.id}: check must be a function`);
   return rule;
 }
@@ -38,7 +50,9 @@ export function levelFor(spec: SeveritySpec, environment: ResolvedEnvironment): 
 
 /** The most severe level a rule can have in any environment (what SARIF shows as its default). */
 export function defaultSeverity(spec: SeveritySpec): Severity {
-  const levels = (typeof spec === 'string' ? [spec] : Object.values(spec)).filter((l): l is Severity => l !== 'off');
+  const levels = (typeof spec === 'string' ? [spec] : Object.values(spec)).filter(
+    (l): l is Severity => l !== 'off',
+  );
   return levels.sort(compareSeverity)[0] ?? 'info';
 }
 

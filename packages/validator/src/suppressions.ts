@@ -1,7 +1,7 @@
 import { compileGlob, type Finding, type LoadedDocument, loadFile, toSegments } from '@agentforge/schema';
 import { z } from 'zod';
-import { idMatcher } from './_paths.js';
 import { checkDocument } from './_check.js';
+import { idMatcher } from './_paths.js';
 import type { ResolvedEnvironment, Suppression } from './types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -9,7 +9,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // YAML reads an unquoted 2026-03-31 as a Date; both spellings mean the same day.
 const day = z.union([
   z.date().transform((d) => d.toISOString().slice(0, 10)),
-  z.string().regex(DATE, 'must be a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), { message: 'must be a real date' }),
+  z
+    .string()
+    .regex(DATE, 'must be a date YYYY-MM-DD')
+    .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'must be a real date' }),
 ]);
 
 /** The suppressions file: `suppressions:` a list of `{ rule, path?, environment?, reason, expires? }`. */
@@ -20,7 +23,11 @@ export const SuppressionsFileSchema = z.strictObject({
         rule: z.string().min(1).describe('Rule id; `*` matches within it.'),
         path: z.string().min(1).optional().describe('Path glob, e.g. services.memory.replicas.'),
         environment: z.string().min(1).optional().describe('Environment name or tier.'),
-        reason: z.string().trim().min(1, 'a suppression needs a reason').describe('Why the finding is accepted.'),
+        reason: z
+          .string()
+          .trim()
+          .min(1, 'a suppression needs a reason')
+          .describe('Why the finding is accepted.'),
         expires: day.optional().describe('Last day the suppression holds (YYYY-MM-DD, UTC).'),
       }),
     )
@@ -59,7 +66,10 @@ export interface CompiledSuppressions {
 const NONE: CompiledSuppressions = { match: () => undefined, expired: () => [] };
 
 /** Compiles suppressions; one is expired once `now` (UTC) is past its `expires` day. */
-export function compileSuppressions(list: readonly Suppression[], now: Date | (() => Date)): CompiledSuppressions {
+export function compileSuppressions(
+  list: readonly Suppression[],
+  now: Date | (() => Date),
+): CompiledSuppressions {
   if (list.length === 0) return NONE;
   if (typeof now === 'function') now = now();
   const today = now.toISOString().slice(0, 10);
@@ -75,13 +85,17 @@ export function compileSuppressions(list: readonly Suppression[], now: Date | ((
     match(finding, environment) {
       for (const c of compiled) {
         if (c.expired || !c.rule(finding.ruleId) || !applies(c.suppression, environment)) continue;
-        if (c.suppression.document !== undefined && c.suppression.document !== (finding.location?.document ?? 0)) continue;
+        if (
+          c.suppression.document !== undefined &&
+          c.suppression.document !== (finding.location?.document ?? 0)
+        )
+          continue;
         if (c.path && !c.path(toSegments(finding.path))) continue;
         return c.suppression;
       }
       return undefined;
     },
-    expired: (environment) => compiled.filter((c) => c.expired && applies(c.suppression, environment)).map((c) => c.suppression),
+    expired: (environment) =>
+      compiled.filter((c) => c.expired && applies(c.suppression, environment)).map((c) => c.suppression),
   };
 }
-

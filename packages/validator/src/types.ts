@@ -81,12 +81,15 @@ interface RuleBase {
 /** A rule checked on each document separately (the default). */
 export interface DocumentRule<TData = unknown> extends RuleBase {
   scope?: 'document';
+  // `void` so that a check that only calls `context.report` needs no return statement.
+  // biome-ignore lint/suspicious/noConfusingVoidType: see above.
   check(context: RuleContext<TData>): Iterable<Violation> | undefined | void;
 }
 
 /** A rule checked once on all documents of a multi-document input (cross-document wiring). */
 export interface SetRule extends RuleBase {
   scope: 'set';
+  // biome-ignore lint/suspicious/noConfusingVoidType: as for DocumentRule.
   check(context: SetRuleContext): Iterable<Violation> | undefined | void;
 }
 

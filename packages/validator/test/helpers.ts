@@ -3,7 +3,10 @@ import { loadDocument } from '@agentforge/schema';
 import { expect } from 'vitest';
 
 /** The bundled example production environment: valid, and clean under the AgentForge policy. */
-export const PRODUCTION = readFileSync(new URL('../../../examples/platform/environments/production.yaml', import.meta.url), 'utf8');
+export const PRODUCTION = readFileSync(
+  new URL('../../../examples/platform/environments/production.yaml', import.meta.url),
+  'utf8',
+);
 
 /** `text` with each `[from, to]` applied once; fails the test when a `from` is not found. */
 export function mutate(text: string, replacements: ReadonlyArray<readonly [string, string]>): string {

@@ -40,24 +40,40 @@ describe('agentforge config validate', () => {
     expect(stdout).toContain('2 suppressed');
     // The team policy in policies/ applies, and so does the expired suppression.
     expect(stdout).toMatch(/high +logging\.level is "debug" +agentforge\/log-level/);
-    expect(stdout).toMatch(/suppressions\.yaml\n +8:5 +medium +the suppression of agentforge\/image-digest expired on 2025-03-31/);
+    expect(stdout).toMatch(
+      /suppressions\.yaml\n +8:5 +medium +the suppression of agentforge\/image-digest expired on 2025-03-31/,
+    );
   });
 
   it('exits 1 for --environment all when one environment fails, reporting each', async () => {
     const { code, stdout } = await cli(['--environment', 'all', '--format', 'json'], broken);
     expect(code).toBe(1);
     const json = JSON.parse(stdout);
-    expect(json.reports.map((r: { environment: string; passed: boolean }) => [r.environment, r.passed])).toEqual([
+    expect(
+      json.reports.map((r: { environment: string; passed: boolean }) => [r.environment, r.passed]),
+    ).toEqual([
       ['development', true],
       ['production', false],
     ]);
   });
 
   it.each([
-    { name: 'an unknown environment', args: ['--environment', 'qa'], message: /unknown environment "qa" in environments \(known: development, production\)/ },
+    {
+      name: 'an unknown environment',
+      args: ['--environment', 'qa'],
+      message: /unknown environment "qa" in environments \(known: development, production\)/,
+    },
     { name: 'a missing --environment', args: [], message: /--environment <name\|all> is required/ },
-    { name: 'an unknown format', args: ['--environment', 'production', '--format', 'xml'], message: /unknown --format "xml"/ },
-    { name: 'an unknown severity', args: ['--environment', 'production', '--fail-on', 'severe'], message: /unknown --fail-on "severe"/ },
+    {
+      name: 'an unknown format',
+      args: ['--environment', 'production', '--format', 'xml'],
+      message: /unknown --format "xml"/,
+    },
+    {
+      name: 'an unknown severity',
+      args: ['--environment', 'production', '--fail-on', 'severe'],
+      message: /unknown --fail-on "severe"/,
+    },
     { name: '--config with all', args: ['--environment', 'all', '--config', 'x.yaml'], message: /not "all"/ },
   ])('exits 2 on $name', async ({ args, message }) => {
     const { code, stderr, stdout } = await cli(args, broken);
@@ -67,15 +83,24 @@ describe('agentforge config validate', () => {
   });
 
   it('exits 2 on a malformed policy file, naming its file, line and column', async () => {
-    const dir = testdir({ 'bad-policy.yaml': 'rules:\n  - id: team/x\n    description: d\n    recommendation: r\n    severity: hihg\n    required: debug\n' });
-    const { code, stderr } = await cli(['--environment', 'production', '--policy', join(dir, 'bad-policy.yaml')], broken);
+    const dir = testdir({
+      'bad-policy.yaml':
+        'rules:\n  - id: team/x\n    description: d\n    recommendation: r\n    severity: hihg\n    required: debug\n',
+    });
+    const { code, stderr } = await cli(
+      ['--environment', 'production', '--policy', join(dir, 'bad-policy.yaml')],
+      broken,
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`^${join(dir, 'bad-policy.yaml')}:5:5: invalid policy`));
   });
 
   it('exits 2 on a malformed environment file, naming its file, line and column', async () => {
     const dir = brokenCopy();
-    writeFileSync(join(dir, 'environments/production.yaml'), 'name: production\ntier: production\n  debug: [\n');
+    writeFileSync(
+      join(dir, 'environments/production.yaml'),
+      'name: production\ntier: production\n  debug: [\n',
+    );
     const { code, stderr } = await cli(['--environment', 'production'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/environments\/production\.yaml:3:\d+: invalid YAML/);
@@ -83,18 +108,29 @@ describe('agentforge config validate', () => {
 
   it('writes only the document to stdout in machine formats, or to --output', async () => {
     const json = await cli(['--environment', 'production', '--format', 'json'], broken);
-    expect(JSON.parse(json.stdout)).toMatchObject({ formatVersion: 1, passed: false, summary: { suppressed: 2 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      formatVersion: 1,
+      passed: false,
+      summary: { suppressed: 2 },
+    });
     expect(json.stderr).toBe('');
     const dir = testdir();
-    const sarif = await cli(['--environment', 'production', '--format', 'sarif', '--output', join(dir, 'out.sarif')], broken);
+    const sarif = await cli(
+      ['--environment', 'production', '--format', 'sarif', '--output', join(dir, 'out.sarif')],
+      broken,
+    );
     expect(sarif.stdout).toBe('');
     expect(JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')).version).toBe('2.1.0');
     expect(sarif.code).toBe(1);
   });
 
   it('ignores every suppression with --no-suppressions', async () => {
-    const withThem = JSON.parse((await cli(['--environment', 'production', '--format', 'json'], broken)).stdout);
-    const without = JSON.parse((await cli(['--environment', 'production', '--format', 'json', '--no-suppressions'], broken)).stdout);
+    const withThem = JSON.parse(
+      (await cli(['--environment', 'production', '--format', 'json'], broken)).stdout,
+    );
+    const without = JSON.parse(
+      (await cli(['--environment', 'production', '--format', 'json', '--no-suppressions'], broken)).stdout,
+    );
     expect(without.summary.suppressed).toBe(0);
     expect(without.summary.findings).toBe(withThem.summary.findings + 2 - 1); // two unsuppressed, one expiry notice gone
   });
@@ -106,24 +142,47 @@ describe('agentforge config validate', () => {
     expect(write.stderr).toMatch(/wrote baseline\.json: \d+ finding\(s\) accepted/);
     expect((await cli(['--environment', 'production', '--baseline', 'baseline.json'], dir)).code).toBe(0);
     const file = join(dir, 'environments/production.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'));
-    const after = await cli(['--environment', 'production', '--baseline', 'baseline.json', '--format', 'github'], dir);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'),
+    );
+    const after = await cli(
+      ['--environment', 'production', '--baseline', 'baseline.json', '--format', 'github'],
+      dir,
+    );
     expect(after.code).toBe(1);
-    expect(after.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^::error file=environments\/production\.yaml,line=\d+,col=3,title=agentforge\/read-only-root-filesystem/)]);
+    expect(after.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^::error file=environments\/production\.yaml,line=\d+,col=3,title=agentforge\/read-only-root-filesystem/,
+      ),
+    ]);
   });
 
   it('honours --fail-on', async () => {
     const dir = brokenCopy();
-    writeFileSync(join(dir, 'environments/staging.yaml'), readFileSync(join(platform, 'environments/staging.yaml'), 'utf8').replace('debug: false', 'debug: true'));
+    writeFileSync(
+      join(dir, 'environments/staging.yaml'),
+      readFileSync(join(platform, 'environments/staging.yaml'), 'utf8').replace(
+        'debug: false',
+        'debug: true',
+      ),
+    );
     expect((await cli(['--environment', 'staging'], dir)).code).toBe(0);
     expect((await cli(['--environment', 'staging', '--fail-on', 'medium'], dir)).code).toBe(1);
   });
 
   it('validates a .env file given with --config, locating findings at its variables', async () => {
-    const dir = testdir({ '.env.production': 'AGENTFORGE_NAME=production\nAGENTFORGE_TIER=production\nAGENTFORGE_DEBUG=true\n' });
-    const { code, stdout } = await cli(['--environment', 'production', '--config', '.env.production', '--format', 'json'], dir);
+    const dir = testdir({
+      '.env.production': 'AGENTFORGE_NAME=production\nAGENTFORGE_TIER=production\nAGENTFORGE_DEBUG=true\n',
+    });
+    const { code, stdout } = await cli(
+      ['--environment', 'production', '--config', '.env.production', '--format', 'json'],
+      dir,
+    );
     expect(code).toBe(1);
-    const debug = JSON.parse(stdout).reports[0].findings.find((f: { ruleId: string }) => f.ruleId === 'agentforge/no-debug');
+    const debug = JSON.parse(stdout).reports[0].findings.find(
+      (f: { ruleId: string }) => f.ruleId === 'agentforge/no-debug',
+    );
     expect(debug.location).toEqual({ file: '.env.production', line: 3, column: 1 });
   });
 });

@@ -12,16 +12,17 @@ import {
   loadSuppressions,
   type Policy,
   REPORT_FORMATS,
+  type Report,
   type ReportFormat,
   readBaseline,
-  type Report,
   type Suppression,
   writeBaseline,
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
 import { findWorkspace, type Workspace } from '../workspace.js';
 
-const fail = (message: string) => new AgentforgeError('INVALID_ARGUMENT', `agentforge config validate: ${message}`);
+const fail = (message: string) =>
+  new AgentforgeError('INVALID_ARGUMENT', `agentforge config validate: ${message}`);
 
 export const command: Command = {
   usage:
@@ -29,37 +30,83 @@ export const command: Command = {
   description:
     'Validate environment documents against the schema, the AgentForge policy and the workspace policies (policies/*.yaml or agentforge.yaml `policies`). Suppressions are read from suppressions.yaml (or agentforge.yaml `suppressions`).',
   options: {
-    environment: { type: 'string', short: 'e', description: 'Environment to validate, or "all" for every environment of the workspace', valueName: 'name|all' },
-    config: { type: 'string', description: 'Validate this file (YAML, JSON or .env) instead of environments/<name>.yaml', valueName: 'file' },
+    environment: {
+      type: 'string',
+      short: 'e',
+      description: 'Environment to validate, or "all" for every environment of the workspace',
+      valueName: 'name|all',
+    },
+    config: {
+      type: 'string',
+      description: 'Validate this file (YAML, JSON or .env) instead of environments/<name>.yaml',
+      valueName: 'file',
+    },
     policy: { type: 'string', multiple: true, description: 'Extra policy file', valueName: 'file' },
-    format: { type: 'string', description: 'human (default), json, sarif, github or junit', valueName: 'format' },
-    'fail-on': { type: 'string', description: 'Exit 1 on findings at or above this severity (default: high)', valueName: 'severity' },
-    output: { type: 'string', description: 'Write the report to this file instead of stdout', valueName: 'file' },
-    baseline: { type: 'string', description: 'Fail only on findings not recorded in this baseline', valueName: 'file' },
-    'write-baseline': { type: 'string', description: 'Record the current findings as the baseline, then exit 0', valueName: 'file' },
-    suppressions: { type: 'boolean', description: 'Apply the suppressions file (--no-suppressions ignores it)' },
+    format: {
+      type: 'string',
+      description: 'human (default), json, sarif, github or junit',
+      valueName: 'format',
+    },
+    'fail-on': {
+      type: 'string',
+      description: 'Exit 1 on findings at or above this severity (default: high)',
+      valueName: 'severity',
+    },
+    output: {
+      type: 'string',
+      description: 'Write the report to this file instead of stdout',
+      valueName: 'file',
+    },
+    baseline: {
+      type: 'string',
+      description: 'Fail only on findings not recorded in this baseline',
+      valueName: 'file',
+    },
+    'write-baseline': {
+      type: 'string',
+      description: 'Record the current findings as the baseline, then exit 0',
+      valueName: 'file',
+    },
+    suppressions: {
+      type: 'boolean',
+      description: 'Apply the suppressions file (--no-suppressions ignores it)',
+    },
   },
   async run({ values, cwd, dir, env, stdout, stderr }) {
     const environment = values.environment;
-    if (typeof environment !== 'string' || environment === '') throw fail('--environment <name|all> is required');
+    if (typeof environment !== 'string' || environment === '')
+      throw fail('--environment <name|all> is required');
     const format = (values.format ?? 'human') as ReportFormat;
-    if (!REPORT_FORMATS.includes(format)) throw fail(`unknown --format "${format}" (${REPORT_FORMATS.join(', ')})`);
+    if (!REPORT_FORMATS.includes(format))
+      throw fail(`unknown --format "${format}" (${REPORT_FORMATS.join(', ')})`);
     const failOn = (values['fail-on'] ?? 'high') as Severity;
     if (!SEVERITIES.includes(failOn)) throw fail(`unknown --fail-on "${failOn}" (${SEVERITIES.join(', ')})`);
     const config = values.config as string | undefined;
-    if (config !== undefined && environment === 'all') throw fail('--config names one file; use it with one --environment, not "all"');
+    if (config !== undefined && environment === 'all')
+      throw fail('--config names one file; use it with one --environment, not "all"');
 
     // A lone --config file needs no workspace; everything else does.
-    const workspace = config !== undefined && dir === undefined ? await findWorkspace(cwd).catch(() => undefined) : await findWorkspace(cwd, dir);
+    const workspace =
+      config !== undefined && dir === undefined
+        ? await findWorkspace(cwd).catch(() => undefined)
+        : await findWorkspace(cwd, dir);
     const display = (path: string) => relative(cwd, path) || path;
 
-    const policyFiles = [...(workspace ? await workspacePolicies(workspace) : []), ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p))];
+    const policyFiles = [
+      ...(workspace ? await workspacePolicies(workspace) : []),
+      ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
+    ];
     const policies: Policy[] = [];
     for (const file of policyFiles) policies.push(await loadPolicy(file));
 
     let suppressions: Suppression[] = [];
     if (values.suppressions !== false && workspace) {
-      const file = resolve(workspace.root, typeof workspace.settings.suppressions === 'string' ? workspace.settings.suppressions : 'suppressions.yaml');
+      const file = resolve(
+        workspace.root,
+        typeof workspace.settings.suppressions === 'string'
+          ? workspace.settings.suppressions
+          : 'suppressions.yaml',
+      );
       if (existsSync(file)) suppressions = relocate(await loadSuppressions(file), file, display(file));
     }
     const baselineFile = values.baseline as string | undefined;
@@ -71,10 +118,17 @@ export const command: Command = {
     else {
       const known = await workspace!.listEnvironments();
       const names = environment === 'all' ? known : [environment];
-      if (names.length === 0) throw new AgentforgeError('UNKNOWN_ENVIRONMENT', `no environments in ${display(workspace!.environmentsDir)}`);
+      if (names.length === 0)
+        throw new AgentforgeError(
+          'UNKNOWN_ENVIRONMENT',
+          `no environments in ${display(workspace!.environmentsDir)}`,
+        );
       for (const name of names) {
         if (!known.includes(name)) {
-          throw new AgentforgeError('UNKNOWN_ENVIRONMENT', `unknown environment "${name}" in ${display(workspace!.environmentsDir)} (known: ${known.join(', ') || 'none'})`);
+          throw new AgentforgeError(
+            'UNKNOWN_ENVIRONMENT',
+            `unknown environment "${name}" in ${display(workspace!.environmentsDir)} (known: ${known.join(', ') || 'none'})`,
+          );
         }
         const yaml = workspace!.environmentFile(name);
         targets.push({ name, path: existsSync(yaml) ? yaml : yaml.replace(/\.yaml$/, '.yml') });
@@ -96,7 +150,11 @@ export const command: Command = {
     const text = formatReports(reports, {
       format,
       color: format === 'human' && values.output === undefined && shouldColor(stdout, env),
-      tool: { name: 'agentforge', version: version(), informationUri: 'https://github.com/agentforge/config-toolkit' },
+      tool: {
+        name: 'agentforge',
+        version: version(),
+        informationUri: 'https://github.com/agentforge/config-toolkit',
+      },
     });
     if (typeof values.output === 'string') {
       const file = resolve(cwd, values.output);
@@ -110,7 +168,8 @@ export const command: Command = {
 
 /** agentforge.yaml `policies`, else every policies/*.yaml of the workspace. */
 async function workspacePolicies(workspace: Workspace): Promise<string[]> {
-  if (Array.isArray(workspace.settings.policies)) return workspace.settings.policies.map((p) => resolve(workspace.root, String(p)));
+  if (Array.isArray(workspace.settings.policies))
+    return workspace.settings.policies.map((p) => resolve(workspace.root, String(p)));
   const folder = join(workspace.root, 'policies');
   if (!existsSync(folder)) return [];
   return (await readdir(folder))
@@ -121,7 +180,9 @@ async function workspacePolicies(workspace: Workspace): Promise<string[]> {
 
 /** Suppression locations name the file as the user sees it (relative to the working directory). */
 function relocate(suppressions: Suppression[], absolute: string, shown: string): Suppression[] {
-  return suppressions.map((s) => (s.location?.file === absolute ? { ...s, location: { ...s.location, file: shown } } : s));
+  return suppressions.map((s) =>
+    s.location?.file === absolute ? { ...s, location: { ...s.location, file: shown } } : s,
+  );
 }
 
 function version(): string {

@@ -1,4 +1,11 @@
-import { type Colors, createColors, type Finding, redactString, SEVERITIES, type Severity } from '@agentforge/schema';
+import {
+  type Colors,
+  createColors,
+  type Finding,
+  redactString,
+  SEVERITIES,
+  type Severity,
+} from '@agentforge/schema';
 import type { Report, RuleDescriptor } from '../types.js';
 import { redactLine } from './_redact-line.js';
 
@@ -18,7 +25,11 @@ export interface FormatOptions {
   tool?: { name: string; version: string; informationUri?: string };
 }
 
-const DEFAULT_TOOL = { name: 'agentforge-validator', version: '0.0.0', informationUri: 'https://github.com/agentforge/config-toolkit' };
+const DEFAULT_TOOL = {
+  name: 'agentforge-validator',
+  version: '0.0.0',
+  informationUri: 'https://github.com/agentforge/config-toolkit',
+};
 
 /**
  * Renders reports (one per environment or input) as text: `human` (grouped by file, the source
@@ -42,7 +53,8 @@ export function formatReports(reports: readonly Report[], options: FormatOptions
   }
 }
 
-const where = (f: Finding) => (f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : f.path || '/');
+const where = (f: Finding) =>
+  f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : f.path || '/';
 const countText = (counts: Record<Severity, number>) =>
   SEVERITIES.filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`)
@@ -64,12 +76,16 @@ function renderHuman(reports: readonly Report[], c: Colors): string {
       out.push(`  ${c.bold(file)}`);
       for (const f of findings) {
         const position = f.location ? `${f.location.line}:${f.location.column}` : '-';
-        out.push(`    ${c.dim(position.padEnd(7))} ${c.severity(f.severity, f.severity.padEnd(8))} ${f.message}  ${c.dim(f.ruleId)}`);
+        out.push(
+          `    ${c.dim(position.padEnd(7))} ${c.severity(f.severity, f.severity.padEnd(8))} ${f.message}  ${c.dim(f.ruleId)}`,
+        );
         const line = f.location ? report.lineText?.(f.location.file, f.location.line) : undefined;
         if (f.location && line !== undefined && line !== '') {
           const gutter = String(f.location.line);
           out.push(`      ${c.dim(`${gutter} |`)} ${redactLine(line)}`);
-          out.push(`      ${' '.repeat(gutter.length)} ${c.dim('|')} ${' '.repeat(Math.max(0, f.location.column - 1))}${c.severity(f.severity, '^')}`);
+          out.push(
+            `      ${' '.repeat(gutter.length)} ${c.dim('|')} ${' '.repeat(Math.max(0, f.location.column - 1))}${c.severity(f.severity, '^')}`,
+          );
         }
         out.push(`      ${c.cyan('→')} ${f.recommendation}`);
       }
@@ -120,9 +136,21 @@ function toJson(reports: readonly Report[], tool: typeof DEFAULT_TOOL) {
 
 // ---- SARIF 2.1.0 -------------------------------------------------------------------------------
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 // GitHub code scanning ranks security results by this property (0.0–10.0).
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
 
 function toSarif(reports: readonly Report[], tool: typeof DEFAULT_TOOL) {
   const rules = new Map<string, RuleDescriptor>();
@@ -140,7 +168,9 @@ function toSarif(reports: readonly Report[], tool: typeof DEFAULT_TOOL) {
             {
               physicalLocation: {
                 artifactLocation: { uri: toUri(f.location?.file ?? report.file!) },
-                ...(f.location ? { region: { startLine: f.location.line, startColumn: f.location.column } } : {}),
+                ...(f.location
+                  ? { region: { startLine: f.location.line, startColumn: f.location.column } }
+                  : {}),
               },
               ...(f.path ? { logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }] } : {}),
             },
@@ -167,13 +197,21 @@ function toSarif(reports: readonly Report[], tool: typeof DEFAULT_TOOL) {
             informationUri: tool.informationUri,
             rules: ruleList.map((r) => ({
               id: r.id,
-              name: r.id.replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : '')),
+              name: r.id.replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) =>
+                ch ? ch.toUpperCase() : '',
+              ),
               shortDescription: { text: r.description },
               fullDescription: { text: r.description },
-              help: { text: r.recommendation, markdown: `**${r.id}**: ${r.description}\n\n${r.recommendation}` },
+              help: {
+                text: r.recommendation,
+                markdown: `**${r.id}**: ${r.description}\n\n${r.recommendation}`,
+              },
               ...(r.helpUri ? { helpUri: r.helpUri } : {}),
               defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
-              properties: { tags: [...(r.tags ?? [])], 'security-severity': SECURITY_SEVERITY[r.defaultSeverity] },
+              properties: {
+                tags: [...(r.tags ?? [])],
+                'security-severity': SECURITY_SEVERITY[r.defaultSeverity],
+              },
             })),
           },
         },
@@ -181,7 +219,11 @@ function toSarif(reports: readonly Report[], tool: typeof DEFAULT_TOOL) {
           ...report.findings.map((f) => result(report, f, {})),
           ...report.baselined.map((f) => result(report, f, { baselineState: 'unchanged' })),
           ...report.suppressed.map((f) =>
-            result(report, f, { suppressions: [{ kind: 'external', status: 'accepted', justification: redactString(f.suppression.reason) }] }),
+            result(report, f, {
+              suppressions: [
+                { kind: 'external', status: 'accepted', justification: redactString(f.suppression.reason) },
+              ],
+            }),
           ),
         ]),
       },
@@ -195,7 +237,13 @@ function toUri(file: string): string {
 
 // ---- GitHub workflow commands ------------------------------------------------------------------
 
-const GITHUB_COMMAND: Record<Severity, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
+const GITHUB_COMMAND: Record<Severity, string> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'notice',
+  info: 'notice',
+};
 // Escaping per @actions/core (src/command.ts): data escapes % CR LF, properties also : and ,.
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -205,10 +253,16 @@ function renderGithub(reports: readonly Report[]): string {
   for (const report of reports) {
     for (const f of report.findings) {
       const props = [
-        ...(f.location ? [`file=${escapeProperty(f.location.file)}`, `line=${f.location.line}`, `col=${f.location.column}`] : report.file ? [`file=${escapeProperty(report.file)}`] : []),
+        ...(f.location
+          ? [`file=${escapeProperty(f.location.file)}`, `line=${f.location.line}`, `col=${f.location.column}`]
+          : report.file
+            ? [`file=${escapeProperty(report.file)}`]
+            : []),
         `title=${escapeProperty(`${f.ruleId} (${f.severity}, ${report.environment})`)}`,
       ];
-      lines.push(`::${GITHUB_COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${f.message}\n${f.recommendation}`)}`);
+      lines.push(
+        `::${GITHUB_COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${f.message}\n${f.recommendation}`)}`,
+      );
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
@@ -217,8 +271,14 @@ function renderGithub(reports: readonly Report[]): string {
 // ---- JUnit XML ---------------------------------------------------------------------------------
 
 const xml = (s: string) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters.
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  // XML 1.0 forbids these control characters even as references.
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 function renderJunit(reports: readonly Report[]): string {
   const suites = reports.map((report) => {
@@ -236,9 +296,14 @@ function renderJunit(reports: readonly Report[]): string {
       );
     }
     for (const f of report.suppressed) {
-      cases.push(`    <testcase classname="${xml(f.ruleId)}" name="${xml(`${f.ruleId} ${where(f)}`)}"><skipped message="${xml(`suppressed: ${redactString(f.suppression.reason)}`)}"/></testcase>`);
+      cases.push(
+        `    <testcase classname="${xml(f.ruleId)}" name="${xml(`${f.ruleId} ${where(f)}`)}"><skipped message="${xml(`suppressed: ${redactString(f.suppression.reason)}`)}"/></testcase>`,
+      );
     }
-    if (cases.length === 0) cases.push(`    <testcase classname="agentforge" name="${xml(`${report.environment}: no findings`)}"/>`);
+    if (cases.length === 0)
+      cases.push(
+        `    <testcase classname="agentforge" name="${xml(`${report.environment}: no findings`)}"/>`,
+      );
     const skipped = report.suppressed.length;
     return {
       failures,
