@@ -32,6 +32,7 @@ export const ConditionSchema = z.strictObject({
   matches: regex.optional(),
   exists: z.boolean().optional(),
 });
+/** A condition of a declarative rule's `when`. */
 export type Condition = z.infer<typeof ConditionSchema>;
 
 const assertions = {

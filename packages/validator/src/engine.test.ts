@@ -196,6 +196,28 @@ describe('createValidator', () => {
       ['k8s/unique-kinds', { file: 'manifests.yaml', line: 4, column: 1, document: 1 }],
     ]);
     expect(report.tier).toBe('production');
+    // Suppressions may target one document of one file (as Kubernetes annotations will).
+    const suppressed = validator.validateDocuments(
+      docs.map((d) => ({ data: d.data, locator: d.locator })),
+      { suppressions: [{ rule: 'k8s/*', file: 'manifests.yaml', document: 1, reason: 'annotated' }] },
+    );
+    expect(suppressed.findings).toEqual([]);
+    expect(suppressed.suppressed).toHaveLength(2);
+  });
+
+  it("keeps each file's own document index when a set spans several files", () => {
+    const a = loadDocument('kind: A\nport: 1\n', { file: 'a.yaml' });
+    const b = loadDocument('kind: B\nport: 99999\n', { file: 'b.yaml' });
+    const rule = defineRule({
+      id: 'k8s/port',
+      severity: 'high',
+      description: 'ports in range',
+      recommendation: 'fix it',
+      check: ({ data }) =>
+        (data as { port: number }).port > 65535 ? [{ path: '/port', message: 'out of range' }] : [],
+    });
+    const report = createValidator({ rules: [rule], tier: 'staging' }).validateDocuments([a, b]);
+    expect(report.findings.map((f) => f.location)).toEqual([{ file: 'b.yaml', line: 2, column: 1 }]);
   });
 });
 

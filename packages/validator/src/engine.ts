@@ -46,6 +46,8 @@ export interface ValidationInput {
   environment?: string | undefined;
   /** Tier, when the caller knows it better than the document does. */
   tier?: string | undefined;
+  /** Index of the document in its file, when the locator does not say (it does for `loadDocuments`). */
+  document?: number | undefined;
 }
 
 /** Options of one validation; each replaces the validator's option of the same name. */
@@ -242,14 +244,14 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     let tier = tierGiven ?? declared.tier;
     const findings: Finding[] = [];
     const multi = inputs.length > 1;
-    const locate = (
-      input: ValidationInput | undefined,
-      index: number | undefined,
-      pointer: string,
-    ): SourceLocation | undefined => {
+    // `location.document` is the document's index in its file: from a multi-document locator,
+    // else from the input; never the index in this set (inputs may come from several files).
+    const locate = (input: ValidationInput | undefined, pointer: string): SourceLocation | undefined => {
       const where = input?.locator?.nearest(pointer);
       if (!where) return undefined;
-      return index !== undefined && where.document === undefined ? { ...where, document: index } : where;
+      return input?.document !== undefined && where.document === undefined
+        ? { ...where, document: input.document }
+        : where;
     };
     if (tier === undefined || !tiers.includes(tier)) {
       const pointer = declared.tierPath ?? '';
@@ -260,7 +262,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
         path: pointer,
         message: `${tier === undefined ? 'no tier is set' : `unknown tier ${JSON.stringify(redactString(tier))}`} (known: ${tiers.join(', ')}); the ${strictest} rules were applied`,
         recommendation: ENGINE_RULES['engine/unknown-tier']!.recommendation,
-        ...withLocation(locate(first, multi ? 0 : undefined, pointer)),
+        ...withLocation(locate(first, pointer)),
       });
       tier = strictest;
     }
@@ -295,18 +297,14 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
               findings.push({
                 ...finding,
                 severity: level,
-                ...withLocation(locate(input, documentIndex, finding.path)),
+                ...withLocation(locate(input, finding.path)),
               });
             }
           }
         } catch (error) {
           schemaValid = false;
           findings.push(
-            engineFinding(
-              'engine/schema-error',
-              `the schema threw: ${errorText(error)}`,
-              locate(input, documentIndex, ''),
-            ),
+            engineFinding('engine/schema-error', `the schema threw: ${errorText(error)}`, locate(input, '')),
           );
         }
       }
@@ -333,7 +331,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
         path: pointer,
         message: violation.message,
         recommendation: violation.recommendation ?? rule.recommendation,
-        ...withLocation(locate(index === undefined ? first : inputs[index], index, pointer)),
+        ...withLocation(locate(index === undefined ? first : inputs[index], pointer)),
       });
     };
     for (const context of contexts) context.report = (v) => emit(v, context.document);
@@ -348,7 +346,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
         engineFinding(
           'engine/rule-error',
           `rule ${rule.id} threw: ${errorText(error)}`,
-          locate(index === undefined ? first : inputs[index], index, ''),
+          locate(index === undefined ? first : inputs[index], ''),
         ),
       );
     };

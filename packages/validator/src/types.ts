@@ -20,7 +20,7 @@ export interface Violation {
   recommendation?: string;
   /** Replaces the resolved severity for this one violation (before overrides by rule id). */
   severity?: Severity;
-  /** For set-scoped rules: which document of the set (0-based) the violation is in. @default 0 */
+  /** For set-scoped rules: which document of the set (index into `documents`) the violation is in. @default 0 */
   document?: number;
 }
 
@@ -47,7 +47,7 @@ export interface RuleContext<TData = unknown> {
   locator: Locator | undefined;
   /** File the document was read from, when known. */
   file: string | undefined;
-  /** Index of the document in a multi-document input. */
+  /** Index of the document in the input set of `validateDocuments` (undefined for `validate`). */
   document: number | undefined;
   environment: ResolvedEnvironment;
   /** Reports a violation (alternative to returning an array from `check`). */
@@ -115,7 +115,9 @@ export interface Suppression {
   path?: string;
   /** Environment name or tier; every environment when absent. */
   environment?: string;
-  /** Document index in multi-document input; every document when absent. */
+  /** File the finding is in (as its location names it); every file when absent. */
+  file?: string;
+  /** Index of the document in its file (`location.document`); every document when absent. */
   document?: number;
   /** Why the finding is accepted. Required. */
   reason: string;

@@ -32,7 +32,6 @@ export const command: Command = {
   options: {
     environment: {
       type: 'string',
-      short: 'e',
       description: 'Environment to validate, or "all" for every environment of the workspace',
       valueName: 'name|all',
     },

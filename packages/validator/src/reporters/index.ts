@@ -11,6 +11,7 @@ import { redactLine } from './_redact-line.js';
 
 /** The output formats of {@link formatReports}. */
 export const REPORT_FORMATS = ['human', 'json', 'sarif', 'github', 'junit'] as const;
+/** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The version of the JSON report's shape; bumped on any incompatible change. */
