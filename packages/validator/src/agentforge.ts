@@ -29,9 +29,9 @@ const strict = (production: Severity, staging: Severity) => ({
 });
 const enabledService = { path: 'services.*.enabled', notIn: [false] };
 
-type Record_ = Record<string, unknown>;
-const obj = (value: unknown): Record_ | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record_) : undefined;
+type Dict = Record<string, unknown>;
+const obj = (value: unknown): Dict | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Dict) : undefined;
 
 const declarative: DeclarativeRule[] = [
   {
@@ -290,7 +290,7 @@ const noPlaintextSecrets = defineRule({
         // for-in allocates no key array; loaded documents are plain objects and arrays.
         for (const key in value) {
           segments.push(key);
-          walk((value as Record_)[key], depth + 1);
+          walk((value as Dict)[key], depth + 1);
           segments.pop();
         }
         return;
@@ -323,7 +323,7 @@ function secretKey(key: string): boolean {
 const serviceRule = (
   rule: Omit<Rule, 'check' | 'scope'>,
   services: readonly string[],
-  check: (name: string, service: Record_, out: Violation[]) => void,
+  check: (name: string, service: Dict, out: Violation[]) => void,
 ): Rule =>
   defineRule({
     ...rule,

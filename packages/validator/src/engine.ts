@@ -376,7 +376,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     const suppressions = compileSuppressions(call.suppressions ?? options.suppressions ?? [], now);
     const baseline = call.baseline ?? options.baseline;
     const baselineKeys = baseline ? new Set(baseline.entries.map(baselineKey)) : undefined;
-    const active_: Finding[] = [];
+    const counted: Finding[] = [];
     const suppressed: SuppressedFinding[] = [];
     const baselined: Finding[] = [];
     const seen = new Set<string>();
@@ -402,24 +402,24 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
         )
       )
         baselined.push(finding);
-      else active_.push(finding);
+      else counted.push(finding);
     }
-    for (const list of [active_, suppressed, baselined]) list.sort(compareFindings);
+    for (const list of [counted, suppressed, baselined]) list.sort(compareFindings);
 
     const failOn = call.failOn ?? options.failOn ?? 'high';
     const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    for (const finding of active_) counts[finding.severity]++;
-    const usedIds = new Set([...active_, ...suppressed, ...baselined].map((f) => f.ruleId));
+    for (const finding of counted) counts[finding.severity]++;
+    const usedIds = new Set([...counted, ...suppressed, ...baselined].map((f) => f.ruleId));
     const report: Report = {
       environment: environment.name,
       tier: environment.tier,
       file,
-      findings: active_,
+      findings: counted,
       suppressed,
       baselined,
       counts,
       failOn,
-      passed: !active_.some((f) => isAtLeast(f.severity, failOn)),
+      passed: !counted.some((f) => isAtLeast(f.severity, failOn)),
       rules: [...usedIds].sort().map((id) => descriptors.get(id) ?? syntheticDescriptor(id, schemaSeverity)),
     };
     const locators = new Map(
