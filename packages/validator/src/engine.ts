@@ -198,7 +198,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   const log = options.logger;
   checkTier(options.tier, tiers, 'createValidator({ tier })');
 
-  const cache = new Map<string, { active: ActiveRule[]; overrides: ReturnType<typeof compileOverrides> }>();
+  const cache = new Map<string, { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined }>();
   function activeFor(environment: ResolvedEnvironment) {
     const key = `${environment.name}\u0000${environment.tier}`;
     let entry = cache.get(key);
@@ -230,7 +230,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
         override: override as Severity | undefined,
       });
     }
-    entry = { active, overrides };
+    entry = { active, overrideFor };
     cache.set(key, entry);
     return entry;
   }
@@ -270,12 +270,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       name: call.environment ?? first?.environment ?? options.environment ?? declared.name ?? tier,
       tier,
     };
-    const { active, overrides } = activeFor(environment);
-    const overrideFor = (id: string): SeverityLevel | undefined => {
-      let level: SeverityLevel | undefined;
-      for (const o of overrides) if (o.test(id)) level = o.level;
-      return level;
-    };
+    const { active, overrideFor } = activeFor(environment);
 
     const contexts: RuleContext[] = inputs.map((input, index) => {
       const documentIndex = multi ? index : undefined;
