@@ -198,7 +198,10 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   const log = options.logger;
   checkTier(options.tier, tiers, 'createValidator({ tier })');
 
-  const cache = new Map<string, { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined }>();
+  const cache = new Map<
+    string,
+    { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined }
+  >();
   function activeFor(environment: ResolvedEnvironment) {
     const key = `${environment.name}\u0000${environment.tier}`;
     let entry = cache.get(key);
