@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,20 +48,15 @@ console.log(
   `${jsonSchema.title}: ${options} options in ${Object.keys(jsonSchema.properties).length} sections (${jsonSchema.required.join(', ')} required)`,
 );
 
-console.log('\n\u25b6 Check the three example environments against the schema');
-const { EnvironmentDocumentSchema, checkSchema, loadFile } = await import('@agentforge/schema');
-let failed = 0;
-for (const name of ['development', 'staging', 'production']) {
-  const file = join(root, 'examples/platform/environments', `${name}.yaml`);
-  const loaded = await loadFile(file, { file: relative(root, file) });
-  const result = checkSchema(EnvironmentDocumentSchema, loaded.data, { locator: loaded.locator });
-  console.log(
-    `${result.success ? '\u2714' : '\u2716'} ${loaded.file}${result.success ? '' : `: ${result.findings.length} problem(s)`}`,
-  );
-  for (const f of result.findings) console.log(`  ${f.location?.line}:${f.location?.column} ${f.message}`);
-  if (!result.success) failed++;
-}
-if (failed) process.exit(1);
+step(
+  'Validate every environment of the example workspace (schema + AgentForge policy + workspace policies)',
+  ['config', 'validate', '--environment', 'all', '--dir', 'examples/platform'],
+);
+step(
+  "Validate the broken example's production environment: expected to fail with exit code 1",
+  ['config', 'validate', '--environment', 'production', '--dir', 'examples/broken'],
+  { expect: [1] },
+);
 
 // Generated files go to a copy of the example workspace in a temporary folder, never into examples/.
 const workspace = join(mkdtempSync(join(tmpdir(), 'agentforge-demo-')), 'platform');

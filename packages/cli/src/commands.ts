@@ -17,6 +17,11 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary: 'Generate .env, docker-compose, Kustomize or Helm values files for an environment',
     load: () => import('./commands/env-generate.js'),
   },
+  'config validate': {
+    summary:
+      'Validate environments against the schema and policies (exit 1 on findings at or above --fail-on)',
+    load: () => import('./commands/config-validate.js'),
+  },
   'config snapshot': {
     summary: 'Store the current configuration of an environment as a snapshot',
     load: () => import('./commands/config-snapshot.js'),

@@ -1,2 +1,78 @@
-// Filled in by this package's own issue; see ../../shared/DESIGN.md.
-export {};
+export {
+  AGENTFORGE_PRESETS,
+  type AgentforgeValidatorOptions,
+  AUTOSCALED_SERVICES,
+  agentforgePolicy,
+  createAgentforgeValidator,
+  STATELESS_SERVICES,
+} from './agentforge.js';
+export {
+  BaselineSchema,
+  baselineKey,
+  createBaseline,
+  parseBaseline,
+  readBaseline,
+  writeBaseline,
+} from './baseline.js';
+export {
+  type Condition,
+  ConditionSchema,
+  compileDeclarativeRule,
+  type DeclarativeRule,
+  DeclarativeRuleSchema,
+} from './declarative.js';
+export {
+  compareFindings,
+  createValidator,
+  passes,
+  type ValidateOptions,
+  type ValidationInput,
+  type Validator,
+  type ValidatorOptions,
+} from './engine.js';
+export { loadEnvironmentFile, toEnvironmentInput } from './environment-input.js';
+export { FORMATS, type FormatName, type ImageReference, parseImageReference } from './formats.js';
+export {
+  definePolicy,
+  type LoadPolicyOptions,
+  loadPolicy,
+  mergePolicies,
+  PolicyFileSchema,
+  parsePolicy,
+} from './policy.js';
+export { redactLine } from './reporters/_redact-line.js';
+export {
+  type FormatOptions,
+  formatReports,
+  JSON_FORMAT_VERSION,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from './reporters/index.js';
+export { defineRule, describeRule, levelFor } from './rule.js';
+export {
+  type CompiledSuppressions,
+  compileSuppressions,
+  loadSuppressions,
+  parseSuppressions,
+  SuppressionsFileSchema,
+} from './suppressions.js';
+export type {
+  Baseline,
+  BaselineEntry,
+  DocumentRule,
+  Logger,
+  Policy,
+  Report,
+  ResolvedEnvironment,
+  Rule,
+  RuleContext,
+  RuleDescriptor,
+  SetRule,
+  SetRuleContext,
+  SeverityLevel,
+  SeverityOverrides,
+  SeveritySpec,
+  SuppressedFinding,
+  Suppression,
+  Violation,
+} from './types.js';

@@ -1,0 +1,244 @@
+// @agentforge/validator: the full AgentForge policy on the production example against raw zod
+// safeParse and against convict on an equivalent schema; then 1,000 environment files through
+// the CLI's own code path (runCli, in one process). Run after a build: node bench/validator.bench.mjs
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  EnvironmentDocumentSchema,
+  isQuantity,
+  LLM_PROVIDERS,
+  loadDocument,
+  SERVICE_NAMES,
+} from '@agentforge/schema';
+
+// The validator, CLI and convict are dependencies of their packages, not of the root.
+const { createAgentforgeValidator } = await import('../packages/validator/dist/index.js');
+const { runCli } = await import('../packages/cli/dist/index.js');
+const convict = createRequire(new URL('../packages/validator/package.json', import.meta.url))('convict');
+
+/**
+ * Median milliseconds per call of each function. Each function runs hot for a block of about
+ * 150 ms (batches of about 5 ms), and the blocks take turns (a, b, c, a, b, c, …) so load from
+ * other processes on a shared machine falls on all of them alike; a ratio is the median of the
+ * per-round ratios of block medians.
+ */
+function compare(fns, rounds = 9, blockMs = 150) {
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const batches = fns.map((fn) => {
+    for (let i = 0; i < 20; i++) fn();
+    let n = 0;
+    for (const start = performance.now(); performance.now() - start < 5; n++) fn();
+    return Math.max(1, n);
+  });
+  const blocks = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    fns.forEach((fn, k) => {
+      const samples = [];
+      for (const end = performance.now() + blockMs; performance.now() < end; ) {
+        const start = performance.now();
+        for (let i = 0; i < batches[k]; i++) fn();
+        samples.push((performance.now() - start) / batches[k]);
+      }
+      blocks[k].push(median(samples));
+    });
+  }
+  return blocks.map((xs) => ({ ms: median(xs), ratio: median(xs.map((x, i) => x / blocks[0][i])) }));
+}
+const show = (ms) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+function table(title, rows) {
+  const results = compare(rows.map(([, fn]) => fn));
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(`\n${title}`);
+  rows.forEach(([name], k) => {
+    const { ms, ratio } = results[k];
+    console.log(
+      `  ${name.padEnd(width)}  ${show(ms).padStart(10)}  ${`${ratio.toFixed(2)}×`.padStart(7)}${k === 0 ? '  (baseline)' : ''}`,
+    );
+  });
+}
+
+const file = 'examples/platform/environments/production.yaml';
+const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+const loaded = loadDocument(text, { file });
+const validator = createAgentforgeValidator();
+const clean = validator.validate(loaded);
+if (clean.findings.length !== 0 || !EnvironmentDocumentSchema.safeParse(loaded.data).success)
+  throw new Error('the production example should be clean');
+
+// ---- convict on an equivalent schema -----------------------------------------------------------
+const regex = (re, what) => (v) => {
+  if (typeof v !== 'string' || !re.test(v)) throw new Error(`must be ${what}`);
+};
+const range = (min, max) => (v) => {
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`must be an integer in [${min}, ${max}]`);
+};
+const secretRef = (v) => {
+  if (v !== undefined && v !== null && (typeof v !== 'object' || typeof v.secretRef !== 'string'))
+    throw new Error('must be { secretRef }');
+};
+const quantity = (v) => {
+  if (v !== undefined && v !== null && !(typeof v === 'number' || isQuantity(String(v))))
+    throw new Error('must be a quantity');
+};
+const url = (schemes) => regex(new RegExp(`^(${schemes.join('|')})://\\S+$`), 'a URL');
+const dns = regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a DNS label');
+const duration = regex(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/, 'a duration');
+const probe = {
+  path: { format: String, default: '/' },
+  initialDelaySeconds: { format: range(0, 3600), default: 0 },
+  periodSeconds: { format: range(1, 3600), default: 10 },
+  timeoutSeconds: { format: range(1, 600), default: 1 },
+  failureThreshold: { format: range(1, 1000), default: 3 },
+};
+const amounts = { cpu: { format: quantity, default: null }, memory: { format: quantity, default: null } };
+const service = {
+  enabled: { format: Boolean, default: true },
+  image: { format: regex(/./, 'an image'), default: '' },
+  replicas: { format: range(0, 1000), default: 1 },
+  port: { format: 'port', default: 8080 },
+  resources: { requests: amounts, limits: amounts },
+  autoscaling: {
+    enabled: { format: Boolean, default: false },
+    minReplicas: { format: range(1, 1000), default: 1 },
+    maxReplicas: { format: range(1, 1000), default: 1 },
+    targetCPUUtilization: { format: range(1, 100), default: 80 },
+  },
+  probes: { liveness: probe, readiness: probe, startup: probe },
+  env: { format: Object, default: {} },
+};
+const convictSchema = {
+  name: { format: dns, default: 'x' },
+  tier: { format: ['development', 'staging', 'production'], default: 'development' },
+  platform: { namespace: { format: dns, default: 'x' }, domain: { format: String, default: 'x' } },
+  logging: {
+    level: { format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info' },
+    format: { format: ['json', 'pretty'], default: 'json' },
+  },
+  debug: { format: Boolean, default: false },
+  llm: {
+    provider: { format: [...LLM_PROVIDERS], default: 'mock' },
+    model: { format: String, default: 'x' },
+    endpoint: { format: url(['http', 'https']), default: 'https://x' },
+    timeoutMs: { format: range(1, 600000), default: 30000 },
+    retries: { format: range(0, 10), default: 2 },
+    apiKey: { format: secretRef, default: null },
+  },
+  dependencies: {
+    redis: {
+      url: { format: url(['redis', 'rediss']), default: 'redis://x' },
+      tls: { format: Boolean, default: false },
+      db: { format: range(0, 15), default: 0 },
+      password: { format: secretRef, default: null },
+    },
+    nats: {
+      url: { format: url(['nats', 'tls']), default: 'nats://x' },
+      jetstream: { format: Boolean, default: true },
+      tls: { format: Boolean, default: false },
+      credentials: { format: secretRef, default: null },
+    },
+    postgres: {
+      url: { format: url(['postgres', 'postgresql']), default: 'postgres://x' },
+      pool: { min: { format: range(0, 1000), default: 2 }, max: { format: range(1, 1000), default: 10 } },
+      sslmode: {
+        format: ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'],
+        default: 'prefer',
+      },
+      password: { format: secretRef, default: null },
+    },
+  },
+  services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, service])),
+  monitoring: {
+    enabled: { format: Boolean, default: true },
+    prometheus: {
+      enabled: { format: Boolean, default: true },
+      scrapeInterval: { format: duration, default: '30s' },
+      retention: { format: duration, default: '15d' },
+    },
+    grafana: {
+      enabled: { format: Boolean, default: false },
+      adminPassword: { format: secretRef, default: null },
+    },
+    alerting: { enabled: { format: Boolean, default: false }, rules: { format: Array, default: [] } },
+  },
+  security: {
+    runAsNonRoot: { format: Boolean, default: true },
+    readOnlyRootFilesystem: { format: Boolean, default: true },
+    networkPolicies: { format: Boolean, default: true },
+    tls: {
+      enabled: { format: Boolean, default: false },
+      issuer: { format: String, default: '' },
+      minVersion: { format: ['1.2', '1.3'], default: '1.2' },
+    },
+  },
+  secrets: {
+    backend: { format: ['kubernetes', 'external-secrets'], default: 'kubernetes' },
+    store: { format: String, default: '' },
+  },
+  features: { format: Object, default: {} },
+};
+const byConvict = () => {
+  const config = convict(convictSchema);
+  config.load(loaded.data);
+  config.validate({ allowed: 'warn', output: () => undefined });
+};
+byConvict();
+
+table('Validate the parsed production example (median per document)', [
+  ['raw zod safeParse (schema only)', () => EnvironmentDocumentSchema.safeParse(loaded.data)],
+  ['@agentforge/validator, full AgentForge policy', () => validator.validate(loaded)],
+  ['convict (equivalent schema, no policy)', byConvict],
+]);
+
+const brokenText = readFileSync(
+  new URL('../examples/broken/environments/production.yaml', import.meta.url),
+  'utf8',
+);
+table('Load + validate from text (median per document)', [
+  [
+    'js-yaml load via loadDocument + raw zod safeParse',
+    () => EnvironmentDocumentSchema.safeParse(loadDocument(text, { file }).data),
+  ],
+  ['loadDocument + full policy, clean production', () => validator.validate(loadDocument(text, { file }))],
+  [
+    'loadDocument + full policy, broken production (32 findings located)',
+    () => validator.validate(loadDocument(brokenText, { file })),
+  ],
+]);
+
+// ---- 1,000 environment files through the CLI, one process -------------------------------------
+const root = mkdtempSync(join(tmpdir(), 'agentforge-bench-'));
+try {
+  mkdirSync(join(root, 'environments'));
+  for (let i = 0; i < 1000; i++) {
+    const name = `env-${String(i).padStart(4, '0')}`;
+    const body = text
+      .replace('name: production', `name: ${name}`)
+      .replace('debug: false', i % 10 === 0 ? 'debug: true' : 'debug: false');
+    writeFileSync(join(root, 'environments', `${name}.yaml`), body);
+  }
+  const sink = { isTTY: false, write: () => true };
+  const timings = [];
+  let code;
+  for (let round = 0; round < 3; round++) {
+    const start = performance.now();
+    code = await runCli(['config', 'validate', '--environment', 'all', '--format', 'json'], {
+      cwd: root,
+      env: {},
+      stdout: sink,
+      stderr: sink,
+    });
+    timings.push(performance.now() - start);
+  }
+  const median = timings.sort((a, b) => a - b)[1];
+  console.log(
+    `\n1,000 environment files: agentforge config validate --environment all --format json (runCli, one process, median of 3)`,
+  );
+  console.log(
+    `  total ${show(median)}, ${show(median / 1000)} per file (read, parse, schema, full policy, report); exit code ${code}`,
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

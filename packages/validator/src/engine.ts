@@ -1,0 +1,540 @@
+import {
+  AgentforgeError,
+  checkSchema,
+  compareSeverity,
+  type Finding,
+  formatPointer,
+  isAtLeast,
+  type Locator,
+  pathToPointer,
+  redactString,
+  SEVERITIES,
+  type Severity,
+  type SourceLocation,
+  TIERS,
+} from '@agentforge/schema';
+import type { z } from 'zod';
+import { idMatcher } from './_paths.js';
+import { baselineKey } from './baseline.js';
+import { redactLine } from './reporters/_redact-line.js';
+import { describeRule, levelFor } from './rule.js';
+import { type CompiledSuppressions, compileSuppressions } from './suppressions.js';
+import type {
+  Baseline,
+  DocumentRule,
+  Logger,
+  Policy,
+  Report,
+  ResolvedEnvironment,
+  Rule,
+  RuleContext,
+  RuleDescriptor,
+  SeverityLevel,
+  SeverityOverrides,
+  SuppressedFinding,
+  Suppression,
+  Violation,
+} from './types.js';
+
+/** A document to validate: its data and, when read from text, its locator. */
+export interface ValidationInput {
+  data: unknown;
+  locator?: Locator | undefined;
+  /** @default the locator's file */
+  file?: string | undefined;
+  /** Environment name, when the caller knows it better than the document does. */
+  environment?: string | undefined;
+  /** Tier, when the caller knows it better than the document does. */
+  tier?: string | undefined;
+  /** Index of the document in its file, when the locator does not say (it does for `loadDocuments`). */
+  document?: number | undefined;
+}
+
+/** Options of one validation; each replaces the validator's option of the same name. */
+export interface ValidateOptions {
+  environment?: string;
+  tier?: string;
+  /** @default 'high' */
+  failOn?: Severity;
+  suppressions?: readonly Suppression[];
+  baseline?: Baseline | undefined;
+}
+
+/** Options of {@link createValidator}. */
+export interface ValidatorOptions<S extends z.ZodType = z.ZodType> {
+  /** The schema documents must match (findings `schema/<code>`), or a function choosing one per document. */
+  schema?: S | ((data: unknown) => z.ZodType | undefined);
+  /** Policies (presets, loaded policy files) in order; a later rule with the same id replaces an earlier one. */
+  policies?: readonly Policy[];
+  /** Extra rules, applied after the policies. */
+  rules?: readonly Rule[];
+  /** Severity by rule id (or glob) in every environment, applied after the policies'. */
+  severity?: SeverityOverrides;
+  /** Severity by rule id per environment name or tier, applied after the policies'. */
+  environments?: Readonly<Record<string, SeverityOverrides>>;
+  /** Environment name, when not given per call or found in the document. */
+  environment?: string;
+  /** Tier, when not given per call or found in the document. */
+  tier?: string;
+  /** Known tiers, least strict first; an unknown tier is a finding and the strictest applies. @default TIERS */
+  tiers?: readonly string[];
+  /** Reads the environment name and tier a document declares. @default its top-level `name` and `tier` */
+  resolveEnvironment?: (data: unknown) => {
+    name?: string | undefined;
+    tier?: string | undefined;
+    tierPath?: string;
+  };
+  /** Severity of schema findings (before overrides). @default 'high' */
+  schemaSeverity?: Severity;
+  suppressions?: readonly Suppression[];
+  baseline?: Baseline | undefined;
+  /** @default 'high' */
+  failOn?: Severity;
+  /** The current time, for suppression expiry. @default () => new Date() */
+  now?: () => Date;
+  logger?: Logger;
+}
+
+/** A configured validator; create one and reuse it, rules and globs are compiled once. */
+export interface Validator {
+  /** Validates one document. Never throws because of the document's content. */
+  validate(input: ValidationInput, options?: ValidateOptions): Report;
+  /**
+   * Validates the documents of a multi-document input as one set for one environment:
+   * document rules run on each (findings carry `location.document`), set rules once on all.
+   */
+  validateDocuments(inputs: readonly ValidationInput[], options?: ValidateOptions): Report;
+  /** Every rule, in order. */
+  readonly rules: readonly RuleDescriptor[];
+  /** The rules that apply in an environment, with their resolved severities. */
+  activeRules(environment: ResolvedEnvironment): Array<{ rule: RuleDescriptor; severity: Severity }>;
+}
+
+interface ActiveRule {
+  rule: Rule;
+  /** Severity from the rule's own spec; a violation may replace it. */
+  base: Severity;
+  /** Severity from overrides by id, which wins over everything. */
+  override: Severity | undefined;
+}
+
+const ENGINE_RULES: Record<string, Omit<RuleDescriptor, 'id'>> = {
+  'engine/rule-error': {
+    description: 'A rule failed while checking the document; its result is unknown.',
+    recommendation:
+      'Report the error to the rule author; meanwhile treat the document as unchecked by that rule.',
+    defaultSeverity: 'high',
+  },
+  'engine/schema-error': {
+    description: 'The schema failed while checking the document.',
+    recommendation: 'Report the error to the schema author.',
+    defaultSeverity: 'high',
+  },
+  'engine/unknown-tier': {
+    description: 'The environment tier is missing or unknown, so the strictest tier was applied.',
+    recommendation: 'Set a known tier.',
+    defaultSeverity: 'critical',
+  },
+  'suppression/expired': {
+    description: 'A suppression has passed its expiry date and no longer suppresses anything.',
+    recommendation: 'Fix the finding it covered, or renew the suppression with a new reason and date.',
+    defaultSeverity: 'medium',
+  },
+};
+
+/** Overrides as ordered tests; exact ids are applied after globs so they win. */
+function compileOverrides(
+  layers: readonly (SeverityOverrides | undefined)[],
+): Array<{ test: (id: string) => boolean; level: SeverityLevel }> {
+  const out: Array<{ test: (id: string) => boolean; level: SeverityLevel; exact: boolean }> = [];
+  for (const layer of layers)
+    for (const [pattern, level] of Object.entries(layer ?? {}))
+      out.push({ test: idMatcher(pattern), level, exact: !pattern.includes('*') });
+  return [...out.filter((o) => !o.exact), ...out.filter((o) => o.exact)];
+}
+
+const defaultResolve = (data: unknown) => {
+  const record =
+    data !== null && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : {};
+  return {
+    name: typeof record.name === 'string' ? record.name : undefined,
+    tier: typeof record.tier === 'string' ? record.tier : undefined,
+    tierPath: '/tier',
+  };
+};
+
+function toPointer(path: Violation['path']): string {
+  if (typeof path !== 'string') return formatPointer(path);
+  return path === '' || path.startsWith('/') ? path : pathToPointer(path);
+}
+
+/**
+ * Creates a validator over any zod schema and any rules. Validation never throws because of a
+ * document: schema issues, rule violations, rules that throw and unknown tiers all become
+ * findings, each located at the offending key when the input has a locator.
+ * @example
+ * const validator = createValidator({ schema: EnvironmentDocumentSchema, policies: [agentforgePolicy()] });
+ * const report = validator.validate(loadDocument(text, { file: 'environments/production.yaml' }));
+ * if (!report.passed) console.log(formatReports([report], { format: 'human' }));
+ */
+export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S> = {}): Validator {
+  const tiers = options.tiers ?? TIERS;
+  const byId = new Map<string, Rule>();
+  for (const policy of options.policies ?? []) for (const rule of policy.rules) byId.set(rule.id, rule);
+  for (const rule of options.rules ?? []) byId.set(rule.id, rule);
+  const rules = [...byId.values()];
+  const descriptors = new Map<string, RuleDescriptor>(rules.map((rule) => [rule.id, describeRule(rule)]));
+  const policies = options.policies ?? [];
+  const overrideLayers = [...policies.map((p) => p.severity), options.severity];
+  const environmentLayers = (key: string) => [
+    ...policies.map((p) => p.environments?.[key]),
+    options.environments?.[key],
+  ];
+  const resolveEnvironment = options.resolveEnvironment ?? defaultResolve;
+  const schemaSeverity = options.schemaSeverity ?? 'high';
+  const now = options.now ?? (() => new Date());
+  const log = options.logger;
+  checkTier(options.tier, tiers, 'createValidator({ tier })');
+
+  const cache = new Map<
+    string,
+    { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined }
+  >();
+  function activeFor(environment: ResolvedEnvironment) {
+    const key = `${environment.name}\u0000${environment.tier}`;
+    let entry = cache.get(key);
+    if (entry) return entry;
+    const overrides = compileOverrides([
+      ...overrideLayers,
+      ...environmentLayers(environment.tier),
+      ...environmentLayers(environment.name),
+    ]);
+    const overrideFor = (id: string): SeverityLevel | undefined => {
+      let level: SeverityLevel | undefined;
+      for (const o of overrides) if (o.test(id)) level = o.level;
+      return level;
+    };
+    const active: ActiveRule[] = [];
+    for (const rule of rules) {
+      if (
+        rule.environments &&
+        !rule.environments.includes(environment.name) &&
+        !rule.environments.includes(environment.tier)
+      )
+        continue;
+      const base = levelFor(rule.severity, environment);
+      const override = overrideFor(rule.id);
+      if ((override ?? base) === 'off') continue;
+      active.push({
+        rule,
+        base: base === 'off' ? (override as Severity) : base,
+        override: override as Severity | undefined,
+      });
+    }
+    entry = { active, overrideFor };
+    cache.set(key, entry);
+    return entry;
+  }
+
+  function validateDocuments(inputs: readonly ValidationInput[], call: ValidateOptions = {}): Report {
+    checkTier(call.tier, tiers, 'validate({ tier })');
+    const first = inputs[0];
+    const declared = safeResolve(resolveEnvironment, first?.data);
+    const file = first?.file ?? first?.locator?.file;
+    const tierGiven = call.tier ?? first?.tier ?? options.tier;
+    let tier = tierGiven ?? declared.tier;
+    const findings: Finding[] = [];
+    const multi = inputs.length > 1;
+    // `location.document` is the document's index in its file: from a multi-document locator,
+    // else from the input; never the index in this set (inputs may come from several files).
+    const locate = (input: ValidationInput | undefined, pointer: string): SourceLocation | undefined => {
+      const where = input?.locator?.nearest(pointer);
+      if (!where) return undefined;
+      return input?.document !== undefined && where.document === undefined
+        ? { ...where, document: input.document }
+        : where;
+    };
+    if (tier === undefined || !tiers.includes(tier)) {
+      const pointer = declared.tierPath ?? '';
+      const strictest = tiers.at(-1)!;
+      findings.push({
+        ruleId: 'engine/unknown-tier',
+        severity: 'critical',
+        path: pointer,
+        message: `${tier === undefined ? 'no tier is set' : `unknown tier ${JSON.stringify(redactString(tier))}`} (known: ${tiers.join(', ')}); the ${strictest} rules were applied`,
+        recommendation: ENGINE_RULES['engine/unknown-tier']!.recommendation,
+        ...withLocation(locate(first, pointer)),
+      });
+      tier = strictest;
+    }
+    const environment: ResolvedEnvironment = {
+      name: call.environment ?? first?.environment ?? options.environment ?? declared.name ?? tier,
+      tier,
+    };
+    const { active, overrideFor } = activeFor(environment);
+
+    const contexts: RuleContext[] = inputs.map((input, index) => {
+      const documentIndex = multi ? index : undefined;
+      const schema =
+        typeof options.schema === 'function'
+          ? safeCall(() => (options.schema as (d: unknown) => z.ZodType | undefined)(input.data))
+          : options.schema;
+      let data: unknown = input.data;
+      let schemaValid = true;
+      if (schema) {
+        try {
+          const checked = checkSchema(schema, input.data, { severity: schemaSeverity });
+          if (checked.success) data = checked.data;
+          else {
+            schemaValid = false;
+            for (const finding of checked.findings) {
+              const level = overrideFor(finding.ruleId) ?? finding.severity;
+              if (level === 'off') continue;
+              findings.push({
+                ...finding,
+                severity: level,
+                ...withLocation(locate(input, finding.path)),
+              });
+            }
+          }
+        } catch (error) {
+          schemaValid = false;
+          findings.push(
+            engineFinding('engine/schema-error', `the schema threw: ${errorText(error)}`, locate(input, '')),
+          );
+        }
+      }
+      return {
+        data,
+        raw: input.data,
+        schemaValid,
+        locator: input.locator,
+        file: input.file ?? input.locator?.file,
+        document: documentIndex,
+        environment,
+        report: () => undefined,
+      };
+    });
+
+    // One context per document, reused by every rule; `current` says whose violations they are.
+    let current: ActiveRule = active[0]!;
+    const emit = (violation: Violation, index: number | undefined) => {
+      const { rule, base, override } = current;
+      const pointer = toPointer(violation.path);
+      findings.push({
+        ruleId: rule.id,
+        severity: override ?? violation.severity ?? base,
+        path: pointer,
+        message: violation.message,
+        recommendation: violation.recommendation ?? rule.recommendation,
+        ...withLocation(locate(index === undefined ? first : inputs[index], pointer)),
+      });
+    };
+    for (const context of contexts) context.report = (v) => emit(v, context.document);
+    const setContext = {
+      documents: contexts,
+      environment,
+      report: (v: Violation) => emit(v, multi ? (v.document ?? 0) : undefined),
+    };
+    const failed = (rule: Rule, error: unknown, index: number | undefined) => {
+      log?.warn({ err: error, rule: rule.id }, 'validation rule threw');
+      findings.push(
+        engineFinding(
+          'engine/rule-error',
+          `rule ${rule.id} threw: ${errorText(error)}`,
+          locate(index === undefined ? first : inputs[index], ''),
+        ),
+      );
+    };
+    for (const entry of active) {
+      current = entry;
+      const { rule } = entry;
+      if (rule.scope === 'set') {
+        try {
+          const result = rule.check(setContext);
+          if (result) for (const v of result) setContext.report(v);
+        } catch (error) {
+          failed(rule, error, undefined);
+        }
+        continue;
+      }
+      for (const context of contexts) {
+        try {
+          const result = (rule as DocumentRule).check(context);
+          if (result) for (const v of result) context.report(v);
+        } catch (error) {
+          failed(rule, error, context.document);
+        }
+      }
+    }
+
+    // Suppressions, then the baseline.
+    const suppressions = compileSuppressions(call.suppressions ?? options.suppressions ?? [], now);
+    const baseline = call.baseline ?? options.baseline;
+    const baselineKeys = baseline ? new Set(baseline.entries.map(baselineKey)) : undefined;
+    const counted: Finding[] = [];
+    const suppressed: SuppressedFinding[] = [];
+    const baselined: Finding[] = [];
+    const seen = new Set<string>();
+    for (const finding of [...findings, ...expiredFindings(suppressions, environment, overrideFor)]) {
+      const key = `${finding.ruleId}\u0000${finding.location?.document ?? ''}\u0000${finding.path}\u0000${finding.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const by =
+        finding.ruleId === 'suppression/expired' ? undefined : suppressions.match(finding, environment);
+      if (by)
+        suppressed.push({
+          ...finding,
+          suppression: { reason: redactLine(by.reason), ...(by.expires ? { expires: by.expires } : {}) },
+        });
+      else if (
+        baselineKeys?.has(
+          baselineKey({
+            ruleId: finding.ruleId,
+            environment: environment.name,
+            path: finding.path,
+            ...docOf(finding),
+          }),
+        )
+      )
+        baselined.push(finding);
+      else counted.push(finding);
+    }
+    for (const list of [counted, suppressed, baselined]) list.sort(compareFindings);
+
+    const failOn = call.failOn ?? options.failOn ?? 'high';
+    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const finding of counted) counts[finding.severity]++;
+    const usedIds = new Set([...counted, ...suppressed, ...baselined].map((f) => f.ruleId));
+    const report: Report = {
+      environment: environment.name,
+      tier: environment.tier,
+      file,
+      findings: counted,
+      suppressed,
+      baselined,
+      counts,
+      failOn,
+      passed: !counted.some((f) => isAtLeast(f.severity, failOn)),
+      rules: [...usedIds].sort().map((id) => descriptors.get(id) ?? syntheticDescriptor(id, schemaSeverity)),
+    };
+    const locators = new Map(
+      inputs.filter((i) => i.locator).map((i) => [i.file ?? i.locator!.file, i.locator!]),
+    );
+    if (locators.size > 0) report.lineText = (f, line) => locators.get(f)?.lineText(line);
+    log?.debug({ environment: environment.name, tier: environment.tier, file, counts }, 'validated');
+    return report;
+  }
+
+  return {
+    validate: (input, call) => validateDocuments([input], call),
+    validateDocuments,
+    rules: [...descriptors.values()],
+    activeRules: (environment) =>
+      activeFor(environment).active.map(({ rule, base, override }) => ({
+        rule: descriptors.get(rule.id)!,
+        severity: override ?? base,
+      })),
+  };
+}
+
+function checkTier(tier: string | undefined, tiers: readonly string[], where: string): void {
+  if (tier !== undefined && !tiers.includes(tier)) {
+    throw new AgentforgeError(
+      'UNKNOWN_ENVIRONMENT',
+      `${where}: unknown tier "${tier}" (known: ${tiers.join(', ')})`,
+    );
+  }
+}
+
+function safeResolve(
+  resolve: NonNullable<ValidatorOptions['resolveEnvironment']>,
+  data: unknown,
+): ReturnType<NonNullable<ValidatorOptions['resolveEnvironment']>> {
+  return safeCall(() => resolve(data)) ?? {};
+}
+
+function safeCall<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(error: unknown): string {
+  return redactLine(error instanceof Error ? error.message : String(error)).slice(0, 300);
+}
+
+function withLocation(location: SourceLocation | undefined): { location?: SourceLocation } {
+  return location ? { location } : {};
+}
+
+function docOf(finding: Finding): { document?: number } {
+  return finding.location?.document === undefined ? {} : { document: finding.location.document };
+}
+
+function engineFinding(ruleId: string, message: string, location: SourceLocation | undefined): Finding {
+  const meta = ENGINE_RULES[ruleId]!;
+  return {
+    ruleId,
+    severity: meta.defaultSeverity,
+    path: '',
+    message,
+    recommendation: meta.recommendation,
+    ...withLocation(location),
+  };
+}
+
+function expiredFindings(
+  suppressions: CompiledSuppressions,
+  environment: ResolvedEnvironment,
+  overrideFor: (id: string) => SeverityLevel | undefined,
+): Finding[] {
+  const level = overrideFor('suppression/expired') ?? 'medium';
+  if (level === 'off') return [];
+  return suppressions.expired(environment).map((s) => ({
+    ruleId: 'suppression/expired',
+    severity: level,
+    path: '',
+    message: `the suppression of ${s.rule}${s.path ? ` at ${s.path}` : ''} expired on ${s.expires} and no longer applies (reason was: ${redactLine(s.reason)})`,
+    recommendation: ENGINE_RULES['suppression/expired']!.recommendation,
+    ...withLocation(s.location),
+  }));
+}
+
+function syntheticDescriptor(id: string, schemaSeverity: Severity): RuleDescriptor {
+  const engine = ENGINE_RULES[id];
+  if (engine) return { id, ...engine };
+  return {
+    id,
+    description: `The document must match the schema (${id.slice(id.indexOf('/') + 1)}).`,
+    recommendation: 'Correct the value to match the schema.',
+    defaultSeverity: schemaSeverity,
+  };
+}
+
+/** Orders findings: most severe first, then file, document, line, column, rule id and path. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareSeverity(a.severity, b.severity) ||
+    cmp(a.location?.file ?? '', b.location?.file ?? '') ||
+    (a.location?.document ?? 0) - (b.location?.document ?? 0) ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.path, b.path)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when no finding of the reports is at or above `failOn`. */
+export function passes(reports: Report | readonly Report[], failOn: Severity): boolean {
+  const list: readonly Report[] = Array.isArray(reports) ? reports : [reports as Report];
+  return list.every((r) => !r.findings.some((f) => isAtLeast(f.severity, failOn)));
+}
