@@ -15,7 +15,6 @@ import {
 import { parseDriftPolicy } from './rules.js';
 import { FileSnapshotStore } from './store.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: tests edit the parsed example document freely
 type Doc = any;
 
 const production = loadDocument(

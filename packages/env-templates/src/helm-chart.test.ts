@@ -70,7 +70,6 @@ for (const file of readdirSync(environmentsDir).filter((f) => f.endsWith('.yaml'
 const ENVIRONMENTS = Object.keys(examples).sort();
 
 // Rendered objects are untyped YAML; the tests read them by path and kubernetes-models checks their shape.
-// biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
 type K8sObject = {
   apiVersion: string;

@@ -44,7 +44,7 @@ export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJson
   return [
     '# Configuration reference',
     '',
-    '<!-- Generated from the zod schema of @agentforge/schema by `pnpm docs`; do not edit by hand. -->',
+    '<!-- Generated from the zod schema of @agentforge/schema by `pnpm generate`; do not edit by hand. -->',
     '',
     `${escapeCell(String(jsonSchema.description ?? ''))} Unknown keys are errors. Secrets are never values: write \`{ secretRef: <name> }\`.`,
     '',

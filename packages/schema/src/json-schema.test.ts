@@ -39,7 +39,7 @@ describe('JSON Schema', () => {
     expect(checkSchema(EnvironmentDocumentSchema, doc).success).toBe(false);
   });
 
-  it('matches the committed schema.json and docs/configuration.md (run `pnpm docs` to update)', () => {
+  it('matches the committed schema.json and docs/configuration.md (run `pnpm generate` to update)', () => {
     const committed = JSON.parse(readFileSync(`${repo}packages/schema/schema.json`, 'utf8'));
     expect(committed).toEqual(printed);
     const docs = execFileSync(process.execPath, [cli, 'schema', '--format', 'markdown'], {
