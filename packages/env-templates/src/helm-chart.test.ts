@@ -34,6 +34,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restrictedViolations } from '../test/kubernetes.js';
 import { generateHelmValues, toHelmValuesSchema } from './helm.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -152,8 +153,8 @@ function validateObject(object: K8sObject): void {
   new Model(data).validate();
 }
 
-/** Violations of the restricted Pod Security Standard (kubernetes.io/docs/concepts/security/pod-security-standards). */
-function restrictedViolations(object: K8sObject): string[] {
+/** Restricted Pod Security Standard violations of a workload's pod template, each prefixed with the object. */
+function workloadViolations(object: K8sObject): string[] {
   const spec =
     object.kind === 'Pod'
       ? object.spec
@@ -161,41 +162,7 @@ function restrictedViolations(object: K8sObject): string[] {
         ? object.spec.jobTemplate.spec.template.spec
         : object.spec?.template?.spec;
   if (!spec) return [];
-  const where = `${object.kind}/${object.metadata.name}`;
-  const out: string[] = [];
-  const podSc = spec.securityContext ?? {};
-  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[field]) out.push(`${where}: ${field}`);
-  const allowedVolumes = [
-    'configMap',
-    'csi',
-    'downwardAPI',
-    'emptyDir',
-    'ephemeral',
-    'persistentVolumeClaim',
-    'projected',
-    'secret',
-  ];
-  for (const volume of spec.volumes ?? []) {
-    const type = Object.keys(volume).find((k) => k !== 'name');
-    if (!type || !allowedVolumes.includes(type)) out.push(`${where}: volume ${volume.name} of type ${type}`);
-  }
-  if (podSc.runAsUser === 0) out.push(`${where}: pod runAsUser 0`);
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-    const sc = c.securityContext ?? {};
-    const name = `${where} container ${c.name}`;
-    if (sc.privileged) out.push(`${name}: privileged`);
-    if (sc.allowPrivilegeEscalation !== false) out.push(`${name}: allowPrivilegeEscalation must be false`);
-    if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) out.push(`${name}: runAsNonRoot must be true`);
-    if (sc.runAsUser === 0) out.push(`${name}: runAsUser 0`);
-    const seccomp = sc.seccompProfile?.type ?? podSc.seccompProfile?.type;
-    if (!['RuntimeDefault', 'Localhost'].includes(seccomp))
-      out.push(`${name}: seccompProfile must be RuntimeDefault or Localhost`);
-    if (!(sc.capabilities?.drop ?? []).includes('ALL')) out.push(`${name}: capabilities must drop ALL`);
-    for (const cap of sc.capabilities?.add ?? [])
-      if (cap !== 'NET_BIND_SERVICE') out.push(`${name}: adds capability ${cap}`);
-    for (const port of c.ports ?? []) if (port.hostPort) out.push(`${name}: hostPort`);
-  }
-  return out;
+  return restrictedViolations(spec).map((problem) => `${object.kind}/${object.metadata.name}: ${problem}`);
 }
 
 describe('generated chart files', () => {
@@ -332,13 +299,13 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
     const objects = render([ci('production')], MONITORING_API);
     const pods = objects.filter((o) => ['Deployment', 'CronJob', 'Pod'].includes(o.kind));
     expect(pods.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'CronJob', 'Pod']));
-    expect(pods.flatMap(restrictedViolations)).toEqual([]);
+    expect(pods.flatMap(workloadViolations)).toEqual([]);
   });
 
   it('the restricted check catches a root container (it can fail)', () => {
     const objects = render([ci('production'), valuesFile({ security: { runAsNonRoot: false } })]);
-    expect(objects.flatMap(restrictedViolations)).toContain(
-      'Deployment/rel-agentforge-swarm container swarm: runAsNonRoot must be true',
+    expect(objects.flatMap(workloadViolations)).toContain(
+      'Deployment/rel-agentforge-swarm: swarm: runAsNonRoot is not true',
     );
   });
 
