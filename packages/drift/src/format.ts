@@ -3,7 +3,7 @@ import { formatResourceRef } from './kubernetes.js';
 import type { DriftChange, DriftReport } from './report.js';
 
 /** The output formats of a drift report. */
-export const DRIFT_FORMATS = ['human', 'json', 'markdown'] as const;
+export const DRIFT_FORMATS = ['human', 'json', 'markdown', 'prometheus'] as const;
 /** One of {@link DRIFT_FORMATS}. */
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
@@ -118,9 +118,30 @@ export function formatMarkdown(report: DriftReport): string {
   return out.join('\n');
 }
 
+const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+/**
+ * The report as Prometheus text exposition: `agentforge_config_drift_changes{environment,severity}`
+ * gauges (after ignore rules), for a scheduled `agentforge config drift --format prometheus`
+ * written to a node-exporter textfile or a Pushgateway; the Helm chart alerts on it.
+ */
+export function formatPrometheus(report: DriftReport): string {
+  const environment = report.comparison.after.environment ?? report.comparison.before.environment ?? '';
+  const lines = [
+    '# HELP agentforge_config_drift_changes Configuration changes against the baseline, by severity, after ignore rules.',
+    '# TYPE agentforge_config_drift_changes gauge',
+    ...SEVERITIES.map(
+      (severity) =>
+        `agentforge_config_drift_changes{environment="${label(environment)}",severity="${severity}"} ${report.counts.bySeverity[severity]}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 /** Renders a report in one of {@link DRIFT_FORMATS}. */
 export function formatReport(report: DriftReport, format: DriftFormat, colors?: Colors): string {
   if (format === 'json') return formatJson(report);
+  if (format === 'prometheus') return formatPrometheus(report);
   if (format === 'markdown') return formatMarkdown(report);
   return formatHuman(report, colors);
 }

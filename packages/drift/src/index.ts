@@ -15,6 +15,7 @@ export {
   formatHuman,
   formatJson,
   formatMarkdown,
+  formatPrometheus,
   formatReport,
 } from './format.js';
 export {

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { loadDocument, loadDocuments, type Severity } from '@agentforge/schema';
 import { testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
-import { formatHuman, formatJson, formatMarkdown } from './format.js';
+import {
+  DRIFT_FORMATS,
+  formatHuman,
+  formatJson,
+  formatMarkdown,
+  formatPrometheus,
+  formatReport,
+} from './format.js';
 import {
   compareEnvironments,
   compareManifests,
@@ -362,8 +369,8 @@ describe('secrets in outputs', () => {
     ]);
     expect(report.changes[0]!.after).toBe('postgres://agentforge:«hidden»@db:5432/agentforge');
     expect(formatHuman(report)).toContain('secret value changed (hidden)');
+    for (const format of DRIFT_FORMATS) expect(formatReport(report, format)).not.toMatch(/CANARY|«redacted/);
     for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)]) {
-      expect(text).not.toMatch(/CANARY|«redacted/);
       expect(text).toContain('SWARM_API_TOKEN');
     }
   });
@@ -394,5 +401,34 @@ describe('secrets in outputs', () => {
     expect(report.changes.length).toBeGreaterThan(0);
     for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)])
       expect(text).not.toMatch(/CANARY/);
+  });
+});
+
+describe('formatPrometheus', () => {
+  it('exposes the changes per severity as gauges, the metric the Helm chart alerts on', () => {
+    const edited = structuredClone(production) as Doc;
+    edited.security.tls.minVersion = '1.2';
+    edited.logging.level = 'debug';
+    const report = compareEnvironments(
+      { name: 'staging', document: production },
+      { name: 'production', document: edited },
+    );
+    const text = formatPrometheus(report);
+    expect(text).toMatch(/^# HELP agentforge_config_drift_changes /);
+    expect(text).toContain('# TYPE agentforge_config_drift_changes gauge\n');
+    for (const [severity, count] of Object.entries(report.counts.bySeverity)) {
+      expect(text).toContain(
+        `agentforge_config_drift_changes{environment="production",severity="${severity}"} ${count}\n`,
+      );
+    }
+    expect(report.counts.bySeverity.critical).toBeGreaterThan(0);
+    expect(
+      readFileSync(
+        fileURLToPath(
+          new URL('../../../deployment/helm/agentforge/templates/prometheusrule.yaml', import.meta.url),
+        ),
+        'utf8',
+      ),
+    ).toContain('agentforge_config_drift_changes{');
   });
 });

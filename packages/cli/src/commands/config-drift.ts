@@ -24,7 +24,7 @@ function choice<T extends string>(value: unknown, allowed: readonly T[], fallbac
 
 export const command: Command = {
   usage:
-    'config drift --environment <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name>] [--format human|json|markdown] [--fail-on <severity>] [--accept]',
+    'config drift --environment <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
   description: [
     'Show what changed in an environment since a snapshot (default: the latest), between two snapshots (--to),',
     'or against another environment (--against-environment). Exits 1 when a change is at or above --fail-on.',
@@ -48,7 +48,8 @@ export const command: Command = {
     },
     format: {
       type: 'string',
-      description: 'human (default), json or markdown (for a pull-request comment)',
+      description:
+        'human (default), json, markdown (for a pull-request comment) or prometheus (drift gauges)',
       valueName: 'format',
     },
     'fail-on': {
