@@ -281,6 +281,18 @@ const falsePositives: Case[] = [
     after: { args: ['--x', '--a', '--b'] },
     expected: ['modified /args'],
   },
+  {
+    name: 'a list that shrank, holding a list that shrank, is one change',
+    before: { matrix: [['a', 'b'], ['c']] },
+    after: { matrix: [['a']] },
+    expected: ['modified /matrix'],
+  },
+  {
+    name: 'a list that grew under the empty key leaves the changes beside it',
+    before: { '': [] },
+    after: { '': [[]], name: {} },
+    expected: ['modified /', 'added /name'],
+  },
 ];
 
 describe('known false positives', () => {
