@@ -9,7 +9,7 @@ import {
 } from '@agentforge/schema';
 import { isObject, type Json, setOwn } from './_json.js';
 import { segmentText } from './_paths.js';
-import { type CanonicalOptions, createCanonicalizer } from './canonical.js';
+import { type CanonicalOptions, createCanonicalizer, createCanonicalizers } from './canonical.js';
 import { type DiffOptions, diffCanonical, type RawChange } from './diff.js';
 import {
   cleanKubernetesObject,
@@ -216,9 +216,9 @@ function normalizePair(before: unknown, after: unknown, options: DriftOptions): 
  */
 export function diffDocumentsRaw(before: unknown, after: unknown, options: DriftOptions = {}): RawChange[] {
   const { canonicalOptions, diffOptions } = settings(options);
-  const canonical = createCanonicalizer(canonicalOptions);
   const [a, b] = normalizePair(before, after, options);
-  return diffCanonical(canonical(a), canonical(b), diffOptions);
+  const canonical = createCanonicalizers(canonicalOptions).pair(a, b);
+  return canonical === undefined ? [] : diffCanonical(canonical[0], canonical[1], diffOptions);
 }
 
 /**
