@@ -6,7 +6,7 @@ import {
   redactString,
 } from '@agentforge/schema';
 import { isObject, type Json, setOwn } from './_json.js';
-import { compileGlobs } from './_paths.js';
+import { compileGlobs, type SegmentMatcher } from './_paths.js';
 import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
 
 /** Where values are compared as Kubernetes quantities unless configured otherwise. */
@@ -17,6 +17,12 @@ export const DEFAULT_QUANTITY_PATHS: readonly string[] = [
   '**.sizeLimit',
   '**.capacity.*',
 ];
+
+let defaultQuantityMatcher: SegmentMatcher | undefined;
+const defaultQuantityPath = () => {
+  defaultQuantityMatcher ??= compileGlobs(DEFAULT_QUANTITY_PATHS);
+  return defaultQuantityMatcher;
+};
 
 /** How two documents are brought to one form before they are compared. */
 export interface CanonicalOptions {
@@ -81,7 +87,7 @@ export function formatQuantity(value: number): string {
 
 /** See {@link createCanonicalizer}; `pair` canonicalises two documents for a diff. */
 export function createCanonicalizers(options: CanonicalOptions = {}): Canonicalizers {
-  const isQuantityPath = compileGlobs(options.quantityPaths ?? DEFAULT_QUANTITY_PATHS);
+  const isQuantityPath = options.quantityPaths ? compileGlobs(options.quantityPaths) : defaultQuantityPath();
   const numeric = options.numericStrings ?? false;
   const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
   const kubernetes = options.kubernetes ?? 'auto';
@@ -170,9 +176,15 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
     if (x === y) return undefined;
     if (isPlainObject(x) && isPlainObject(y)) {
       let out: [Record<string, Json>, Record<string, Json>] | undefined;
+      const keysY = Object.keys(y);
+      let shared = 0;
       for (const member of Object.keys(x)) {
         const original = x[member];
-        const other = Object.hasOwn(y, member) ? y[member] : undefined;
+        let other: unknown;
+        if (Object.hasOwn(y, member)) {
+          other = y[member];
+          shared++;
+        }
         const keyX = keyOfMember(x, member);
         const keyY = keyOfMember(y, member);
         if (original === other && keyX === keyY) continue;
@@ -187,7 +199,9 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         if (result[0] !== undefined) setOwn(out[0], member, result[0]);
         if (result[1] !== undefined) setOwn(out[1], member, result[1]);
       }
-      for (const member of Object.keys(y)) {
+      // Members only `y` has (none when every member of `y` was seen above).
+      for (let i = 0; shared < keysY.length && i < keysY.length; i++) {
+        const member = keysY[i]!;
         if (Object.hasOwn(x, member) || y[member] === undefined) continue;
         path.push(member);
         const result = walk(y[member], keyOfMember(y, member));

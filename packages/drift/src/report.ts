@@ -18,7 +18,7 @@ import {
   type ResourceRef,
   resourceRef,
 } from './kubernetes.js';
-import { createClassifier, type DriftPolicy, defaultPolicy } from './rules.js';
+import { type Classifier, createClassifier, type DriftPolicy, defaultPolicy } from './rules.js';
 import type { Logger, SnapshotMeta, SnapshotStore } from './store.js';
 
 /** Version of the report's JSON shape; bumped on any incompatible change. */
@@ -86,11 +86,13 @@ export interface DriftOptions extends CanonicalOptions, DiffOptions {
 }
 
 const MARKERS = /«redacted:[0-9a-f]{12}»/g;
+const MARKER_START = '«redacted:';
 
 function mask(value: Json | undefined): { value: Json | undefined; secret: boolean } {
   let secret = false;
   const walk = (v: Json): Json => {
     if (typeof v === 'string') {
+      if (!v.includes(MARKER_START)) return v;
       const masked = v.replace(MARKERS, HIDDEN);
       if (masked !== v) secret = true;
       return masked;
@@ -124,8 +126,18 @@ function side({ label, environment, snapshot }: Side): ComparisonSide {
   return out;
 }
 
+// The default policy and its compiled classifier, made once: most comparisons use them.
+let defaults: { policy: DriftPolicy; classifier: Classifier } | undefined;
+const defaultSettings = () => {
+  if (defaults === undefined) {
+    const policy = defaultPolicy();
+    defaults = { policy, classifier: createClassifier(policy) };
+  }
+  return defaults;
+};
+
 function settings(options: DriftOptions) {
-  const policy = options.policy ?? defaultPolicy();
+  const policy = options.policy ?? defaultSettings().policy;
   const canonicalOptions: CanonicalOptions = {
     ...(options.quantityPaths ? { quantityPaths: options.quantityPaths } : {}),
     numericStrings: options.numericStrings ?? policy.numericStrings,
@@ -144,8 +156,7 @@ function buildReport(
   options: DriftOptions,
   comparison: DriftReport['comparison'],
 ): DriftReport {
-  const { policy } = settings(options);
-  const classifier = createClassifier(policy);
+  const classifier = options.policy ? createClassifier(options.policy) : defaultSettings().classifier;
   const environments =
     options.environments ??
     [comparison.before.environment, comparison.after.environment].filter((e): e is string => e !== undefined);
@@ -178,7 +189,7 @@ function buildReport(
     // A list item keyed by a secret-looking value shows as `[name=«hidden»]`.
     const out: DriftChange = {
       kind: change.kind,
-      path: change.path.replace(MARKERS, HIDDEN),
+      path: change.path.includes(MARKER_START) ? change.path.replace(MARKERS, HIDDEN) : change.path,
       secret,
       ...verdict,
     };
@@ -189,11 +200,13 @@ function buildReport(
     bySeverity[verdict.severity]++;
     byKind[change.kind]++;
   }
-  const where = (c: DriftChange) => (c.resource ? `${formatResourceRef(c.resource)}\u0000` : '') + c.path;
-  changes.sort(
-    (x, y) =>
-      compareSeverity(x.severity, y.severity) || (where(x) < where(y) ? -1 : where(x) > where(y) ? 1 : 0),
+  const where = new Map(
+    changes.map((c) => [c, (c.resource ? `${formatResourceRef(c.resource)}\u0000` : '') + c.path]),
   );
+  changes.sort((x, y) => {
+    const [wx, wy] = [where.get(x)!, where.get(y)!];
+    return compareSeverity(x.severity, y.severity) || (wx < wy ? -1 : wx > wy ? 1 : 0);
+  });
   options.logger?.debug({ changes: changes.length, ignored, type: comparison.type }, 'drift computed');
   return {
     formatVersion: REPORT_FORMAT_VERSION,
