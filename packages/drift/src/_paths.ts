@@ -109,5 +109,9 @@ function compileUncached(glob: string): SegmentMatcher {
 export function compileGlobs(globs: readonly string[] | undefined): SegmentMatcher {
   const matchers = (globs ?? []).map(compilePathGlob);
   if (matchers.length === 0) return () => false;
-  return (segments) => matchers.some((m) => m(segments));
+  if (matchers.length === 1) return matchers[0]!;
+  return (segments) => {
+    for (const matcher of matchers) if (matcher(segments)) return true;
+    return false;
+  };
 }

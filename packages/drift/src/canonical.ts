@@ -18,6 +18,18 @@ export const DEFAULT_QUANTITY_PATHS: readonly string[] = [
   '**.capacity.*',
 ];
 
+// Documents repeat their keys, so the secret-key test (a pure function of the key) is remembered.
+const secretKeys = new Map<string, boolean>();
+function secretKey(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  let known = secretKeys.get(key);
+  if (known === undefined) {
+    known = isSecretKey(key);
+    if (secretKeys.size < 10_000) secretKeys.set(key, known);
+  }
+  return known;
+}
+
 let defaultQuantityMatcher: SegmentMatcher | undefined;
 const defaultQuantityPath = () => {
   defaultQuantityMatcher ??= compileGlobs(DEFAULT_QUANTITY_PATHS);
@@ -92,17 +104,6 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
   const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
   const kubernetes = options.kubernetes ?? 'auto';
   const path: string[] = [];
-  // Documents repeat their keys, so the secret-key test is remembered per key.
-  const secretKeys = new Map<string, boolean>();
-  const secretKey = (key: string | undefined): boolean => {
-    if (key === undefined) return false;
-    let known = secretKeys.get(key);
-    if (known === undefined) {
-      known = isSecretKey(key);
-      if (secretKeys.size < 10_000) secretKeys.set(key, known);
-    }
-    return known;
-  };
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
@@ -185,6 +186,8 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
           other = y[member];
           shared++;
         }
+        // Only a `value` can change key with its sibling `name` (see keyOfMember).
+        if (original === other && member !== 'value') continue;
         const keyX = keyOfMember(x, member);
         const keyY = keyOfMember(y, member);
         if (original === other && keyX === keyY) continue;

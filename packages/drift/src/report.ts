@@ -160,8 +160,10 @@ function buildReport(
   const environments =
     options.environments ??
     [comparison.before.environment, comparison.after.environment].filter((e): e is string => e !== undefined);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byKind = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  const bySeverity = {} as Record<Severity, number>;
+  for (const severity of SEVERITIES) bySeverity[severity] = 0;
+  const byKind = {} as Record<ChangeKind, number>;
+  for (const kind of CHANGE_KINDS) byKind[kind] = 0;
   const changes: DriftChange[] = [];
   let ignored = 0;
   for (const change of raw) {
@@ -200,11 +202,9 @@ function buildReport(
     bySeverity[verdict.severity]++;
     byKind[change.kind]++;
   }
-  const where = new Map(
-    changes.map((c) => [c, (c.resource ? `${formatResourceRef(c.resource)}\u0000` : '') + c.path]),
-  );
+  const where = (c: DriftChange) => (c.resource ? `${formatResourceRef(c.resource)}\u0000${c.path}` : c.path);
   changes.sort((x, y) => {
-    const [wx, wy] = [where.get(x)!, where.get(y)!];
+    const [wx, wy] = [where(x), where(y)];
     return compareSeverity(x.severity, y.severity) || (wx < wy ? -1 : wx > wy ? 1 : 0);
   });
   options.logger?.debug({ changes: changes.length, ignored, type: comparison.type }, 'drift computed');
