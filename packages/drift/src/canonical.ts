@@ -51,7 +51,6 @@ export interface CanonicalOptions {
 }
 
 const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
-const MARKER = /«redacted:[0-9a-f]{12}»/;
 const BINARY: ReadonlyArray<readonly [string, number]> = [
   ['Ei', 2 ** 60],
   ['Pi', 2 ** 50],
@@ -107,9 +106,8 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
-      if (value.includes('«redacted:') && MARKER.test(value)) return value;
-      if (secretKey(key)) return redactedMarker(value);
-      const redacted = redactString(value);
+      // A marker stays as it is (masking twice changes nothing); any secret beside it is masked.
+      const redacted = redactString(value, secretKey(key) ? key : undefined);
       if (redacted !== value) return redacted;
       if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
         return formatQuantity(parseQuantity(value)!);

@@ -415,6 +415,17 @@ describe('secrets in outputs', () => {
       expect(text).not.toMatch(/CANARY|«redacted/);
   });
 
+  it('masks a secret written beside a marker, and keeps the marker itself', () => {
+    const marker = '«redacted:0123456789ab»';
+    const report = diffDocuments(
+      { note: 'x', password: marker },
+      { note: `${marker} sk-ant-CANARYabcdefghijklmnopqrstu`, password: marker },
+    );
+    expect(report.changes.map((c) => [c.path, c.secret])).toEqual([['/note', true]]);
+    for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)])
+      expect(text).not.toMatch(/CANARY|«redacted/);
+  });
+
   it('keeps secrets out of a report when a secret is added or removed', () => {
     const report = diffDocuments(production, withSecrets('added'));
     expect(report.changes.length).toBeGreaterThan(0);
