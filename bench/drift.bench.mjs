@@ -11,9 +11,15 @@ const production = loadDocument(
   readFileSync(new URL('../examples/platform/environments/production.yaml', import.meta.url), 'utf8'),
 ).data;
 
-/** Median milliseconds of `fn` over enough runs to fill about `budgetMs` (at least 5 runs). */
-function measure(fn, budgetMs = 2500) {
-  for (let i = 0; i < 3; i++) fn(); // warm up
+/**
+ * Median milliseconds of `fn` over enough runs to fill about `budgetMs` (at least 5 runs),
+ * after `warmMs` of untimed calls: every contender is timed once the JIT has compiled it, not
+ * while the larger of them is still being compiled (3 warm-up calls left the drift figure of
+ * (a) between 2.7x and 3.4x microdiff from one run to the next).
+ */
+function measure(fn, budgetMs = 2500, warmMs = 300) {
+  const warm = performance.now();
+  for (let i = 0; i < 3 || performance.now() - warm < warmMs; i++) fn();
   const times = [];
   const start = performance.now();
   while (times.length < 5 || (performance.now() - start < budgetMs && times.length < 2000)) {

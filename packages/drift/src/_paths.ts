@@ -9,8 +9,11 @@ export interface KeyedSegment {
 /** One step of a drift path: an object key, a list index, or a list item by key. */
 export type Segment = string | number | KeyedSegment;
 
+const SPECIAL = /[~/[\]]/;
 const escapeText = (text: string) =>
-  text.replace(/~/g, '~0').replace(/\//g, '~1').replace(/\]/g, '~2').replace(/\[/g, '~3');
+  !SPECIAL.test(text)
+    ? text
+    : text.replace(/~/g, '~0').replace(/\//g, '~1').replace(/\]/g, '~2').replace(/\[/g, '~3');
 const unescapeText = (text: string) =>
   text.replace(/~3/g, '[').replace(/~2/g, ']').replace(/~1/g, '/').replace(/~0/g, '~');
 
@@ -106,5 +109,9 @@ function compileUncached(glob: string): SegmentMatcher {
 export function compileGlobs(globs: readonly string[] | undefined): SegmentMatcher {
   const matchers = (globs ?? []).map(compilePathGlob);
   if (matchers.length === 0) return () => false;
-  return (segments) => matchers.some((m) => m(segments));
+  if (matchers.length === 1) return matchers[0]!;
+  return (segments) => {
+    for (const matcher of matchers) if (matcher(segments)) return true;
+    return false;
+  };
 }

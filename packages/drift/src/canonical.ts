@@ -6,7 +6,7 @@ import {
   redactString,
 } from '@agentforge/schema';
 import { isObject, type Json, setOwn } from './_json.js';
-import { compileGlobs } from './_paths.js';
+import { compileGlobs, type SegmentMatcher } from './_paths.js';
 import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
 
 /** Where values are compared as Kubernetes quantities unless configured otherwise. */
@@ -17,6 +17,24 @@ export const DEFAULT_QUANTITY_PATHS: readonly string[] = [
   '**.sizeLimit',
   '**.capacity.*',
 ];
+
+// Documents repeat their keys, so the secret-key test (a pure function of the key) is remembered.
+const secretKeys = new Map<string, boolean>();
+function secretKey(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  let known = secretKeys.get(key);
+  if (known === undefined) {
+    known = isSecretKey(key);
+    if (secretKeys.size < 10_000) secretKeys.set(key, known);
+  }
+  return known;
+}
+
+let defaultQuantityMatcher: SegmentMatcher | undefined;
+const defaultQuantityPath = () => {
+  defaultQuantityMatcher ??= compileGlobs(DEFAULT_QUANTITY_PATHS);
+  return defaultQuantityMatcher;
+};
 
 /** How two documents are brought to one form before they are compared. */
 export interface CanonicalOptions {
@@ -33,7 +51,6 @@ export interface CanonicalOptions {
 }
 
 const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
-const MARKER = /«redacted:[0-9a-f]{12}»/;
 const BINARY: ReadonlyArray<readonly [string, number]> = [
   ['Ei', 2 ** 60],
   ['Pi', 2 ** 50],
@@ -79,33 +96,18 @@ export function formatQuantity(value: number): string {
   return `${sign}${abs}`;
 }
 
-/**
- * Returns a function that brings a document to its canonical form: `undefined` members gone, Kubernetes objects cleaned, quantities spelled one way, numeric strings as
- * numbers where configured, and every secret replaced by its fingerprint marker.
- */
-export function createCanonicalizer(options: CanonicalOptions = {}): (value: unknown) => Json {
-  const isQuantityPath = compileGlobs(options.quantityPaths ?? DEFAULT_QUANTITY_PATHS);
+/** See {@link createCanonicalizer}; `pair` canonicalises two documents for a diff. */
+export function createCanonicalizers(options: CanonicalOptions = {}): Canonicalizers {
+  const isQuantityPath = options.quantityPaths ? compileGlobs(options.quantityPaths) : defaultQuantityPath();
   const numeric = options.numericStrings ?? false;
   const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
   const kubernetes = options.kubernetes ?? 'auto';
   const path: string[] = [];
-  // Documents repeat their keys, so the secret-key test is remembered per key.
-  const secretKeys = new Map<string, boolean>();
-  const secretKey = (key: string | undefined): boolean => {
-    if (key === undefined) return false;
-    let known = secretKeys.get(key);
-    if (known === undefined) {
-      known = isSecretKey(key);
-      if (secretKeys.size < 10_000) secretKeys.set(key, known);
-    }
-    return known;
-  };
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
-      if (value.includes('«redacted:') && MARKER.test(value)) return value;
-      if (secretKey(key)) return redactedMarker(value);
-      const redacted = redactString(value);
+      // A marker stays as it is (masking twice changes nothing); any secret beside it is masked.
+      const redacted = redactString(value, secretKey(key) ? key : undefined);
       if (redacted !== value) return redacted;
       if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
         return formatQuantity(parseQuantity(value)!);
@@ -118,6 +120,13 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
       if (isQuantityPath(path)) return formatQuantity(value);
     }
     return value;
+  };
+
+  /** `{ name: DB_PASSWORD, value: … }` (a Kubernetes env var) keeps its secret under the name. */
+  const keyOfMember = (parent: Record<string, unknown>, member: string): string => {
+    if (member !== 'value') return member;
+    const name = parent.name;
+    return typeof name === 'string' && secretKey(name) ? name : member;
   };
 
   // Copy-on-write: a subtree that canonicalisation leaves alone is shared, not copied.
@@ -144,14 +153,12 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
     const prototype = Object.getPrototypeOf(value);
     let out: Record<string, Json> | undefined =
       prototype === Object.prototype || prototype === null ? undefined : {};
-    // `{ name: DB_PASSWORD, value: … }` (a Kubernetes env var) keeps its secret under the name.
-    const secretValueKey = typeof value.name === 'string' && secretKey(value.name) ? value.name : undefined;
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length; i++) {
       const member = keys[i]!;
       const original = value[member];
       path.push(member);
-      const result = walk(original, member === 'value' && secretValueKey ? secretValueKey : member);
+      const result = walk(original, keyOfMember(value, member));
       path.pop();
       if (out === undefined && (result !== original || result === undefined)) {
         out = {};
@@ -162,20 +169,117 @@ export function createCanonicalizer(options: CanonicalOptions = {}): (value: unk
     return out ?? (value as Json);
   };
 
-  const clean = (value: unknown, force: boolean): unknown =>
-    (force || kubernetes === 'auto') && isKubernetesObject(value) ? cleanKubernetesObject(value) : value;
-
-  return (value) => {
-    path.length = 0;
-    if (kubernetes === false) return walk(value, undefined) ?? null;
-    const force = kubernetes === true;
-    let input = value;
-    if (Array.isArray(value)) input = value.map((item) => clean(item, force));
-    else if (isKubernetesObject(value) && /List$/.test(value.kind) && Array.isArray(value.items)) {
-      input = { ...value, items: value.items.map((item) => clean(item, force)) };
-    } else input = clean(value, force);
-    return walk(input, undefined) ?? null;
+  // Raw values equal on both sides have equal canonical forms (same value, path and key), so
+  // only what differs is canonicalised — and checked for secrets.
+  const pairWalk = (x: unknown, y: unknown, key: string | undefined): Pair | undefined => {
+    if (x === y) return undefined;
+    if (isPlainObject(x) && isPlainObject(y)) {
+      let out: [Record<string, Json>, Record<string, Json>] | undefined;
+      const keysY = Object.keys(y);
+      let shared = 0;
+      for (const member of Object.keys(x)) {
+        const original = x[member];
+        let other: unknown;
+        if (Object.hasOwn(y, member)) {
+          other = y[member];
+          shared++;
+        }
+        // Only a `value` can change key with its sibling `name` (see keyOfMember).
+        if (original === other && member !== 'value') continue;
+        const keyX = keyOfMember(x, member);
+        const keyY = keyOfMember(y, member);
+        if (original === other && keyX === keyY) continue;
+        path.push(member);
+        const result =
+          keyX === keyY
+            ? pairWalk(original, other, keyX)
+            : ([walk(original, keyX), walk(other, keyY)] as Pair);
+        path.pop();
+        if (result === undefined) continue;
+        out ??= [{}, {}];
+        if (result[0] !== undefined) setOwn(out[0], member, result[0]);
+        if (result[1] !== undefined) setOwn(out[1], member, result[1]);
+      }
+      // Members only `y` has (none when every member of `y` was seen above).
+      for (let i = 0; shared < keysY.length && i < keysY.length; i++) {
+        const member = keysY[i]!;
+        if (Object.hasOwn(x, member) || y[member] === undefined) continue;
+        path.push(member);
+        const result = walk(y[member], keyOfMember(y, member));
+        path.pop();
+        out ??= [{}, {}];
+        if (result !== undefined) setOwn(out[1], member, result);
+      }
+      return out;
+    }
+    if (Array.isArray(x) && Array.isArray(y) && rawEqual(x, y)) return undefined;
+    // Different shapes, scalars or lists: both sides whole (lists are matched by key later).
+    return [walk(x, key), walk(y, key)];
   };
+
+  const prepare = (value: unknown): unknown => {
+    if (kubernetes === false) return value;
+    const force = kubernetes === true;
+    const clean = (item: unknown): unknown =>
+      (force || kubernetes === 'auto') && isKubernetesObject(item) ? cleanKubernetesObject(item) : item;
+    if (Array.isArray(value)) return value.map(clean);
+    if (isKubernetesObject(value) && /List$/.test(value.kind) && Array.isArray(value.items))
+      return { ...value, items: value.items.map(clean) };
+    return clean(value);
+  };
+
+  return {
+    one(value) {
+      path.length = 0;
+      return walk(prepare(value), undefined) ?? null;
+    },
+    pair(a, b) {
+      path.length = 0;
+      const result = pairWalk(prepare(a), prepare(b), undefined);
+      return result && [result[0] ?? null, result[1] ?? null];
+    },
+  };
+}
+
+type Pair = [Json | undefined, Json | undefined];
+
+/** Canonicalisation of one document, or of two documents at once with their common parts left out. */
+interface Canonicalizers {
+  one(value: unknown): Json;
+  /**
+   * The canonical forms of `a` and `b` without the object members whose values are equal on
+   * both sides — enough to diff them, not complete documents — or `undefined` when `a` and `b`
+   * are equal. Lists are kept whole.
+   */
+  pair(a: unknown, b: unknown): [Json, Json] | undefined;
+}
+
+/** True for an object canonicalised member by member (not a list or a date). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && !(value instanceof Date);
+}
+
+/** Deep equality of raw values, `undefined` members counting as missing; dates only as the same object. */
+function rawEqual(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!rawEqual(x[i], y[i])) return false;
+    return true;
+  }
+  if (!isPlainObject(x) || !isPlainObject(y)) return false;
+  for (const member of Object.keys(x))
+    if (!rawEqual(x[member], Object.hasOwn(y, member) ? y[member] : undefined)) return false;
+  for (const member of Object.keys(y)) if (!Object.hasOwn(x, member) && y[member] !== undefined) return false;
+  return true;
+}
+
+/**
+ * Returns a function that brings a document to its canonical form: `undefined` members gone, Kubernetes objects cleaned, quantities spelled one way, numeric strings as
+ * numbers where configured, and every secret replaced by its fingerprint marker.
+ */
+export function createCanonicalizer(options: CanonicalOptions = {}): (value: unknown) => Json {
+  return createCanonicalizers(options).one;
 }
 
 /**

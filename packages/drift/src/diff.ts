@@ -189,6 +189,144 @@ function buildView(
   return out ?? value;
 }
 
+/** Both sides' views of one subtree, or `undefined` when the two are equal and deep-diff can skip them. */
+type Views = [unknown, unknown] | undefined;
+
+/**
+ * The views of `a` and `b` built together, leaving out every subtree that is equal on both
+ * sides, so deep-diff only walks what differs. Equal items of an unkeyed list stay as `null` on
+ * both sides to keep the indexes; an unkeyed list whose length changed is reported whole (its
+ * index-wise changes would be noise), so it is put in `collapsed` instead of being viewed.
+ */
+function buildViews(
+  engine: Engine,
+  a: Json,
+  b: Json,
+  segments: string[],
+  path: Segment[],
+  reorders: RawChange[],
+  collapsed: Map<string, Segment[]>,
+): Views {
+  if (a === b) return undefined;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const field = engine.chooseKey(a, b, segments);
+    if (field === undefined) {
+      if (a.length !== b.length) {
+        const segs = [...path];
+        collapsed.set(pathKey(segs), segs);
+        // Reorders of keyed lists inside it are still found, as for any other list.
+        buildView(engine, a, b, segments, path, reorders);
+        return undefined;
+      }
+      let left: unknown[] | undefined;
+      let right: unknown[] | undefined;
+      for (let i = 0; i < a.length; i++) {
+        segments.push(String(i));
+        path.push(i);
+        const views = buildViews(engine, a[i]!, b[i]!, segments, path, reorders, collapsed);
+        segments.pop();
+        path.pop();
+        if (views === undefined) continue;
+        left ??= new Array(a.length).fill(null);
+        right ??= new Array(a.length).fill(null);
+        left[i] = views[0];
+        right[i] = views[1];
+      }
+      return left === undefined ? undefined : [left, right];
+    }
+    const keys = a.map((item) => itemKey(item, field));
+    const mine = new Set(keys);
+    const others = new Map<string, Json>();
+    const after = b.map((item) => itemKey(item, field));
+    for (let i = 0; i < b.length; i++) others.set(after[i]!, b[i]!);
+    const before = keys.filter((k) => others.has(k));
+    const common = after.filter((k) => mine.has(k));
+    if (before.some((k, i) => k !== common[i]))
+      reorders.push({
+        kind: 'reordered',
+        segments: [...path],
+        path: formatDriftPath(path),
+        before: keys,
+        after,
+        keyField: field,
+      });
+    const left: Record<string, unknown> = {};
+    const right: Record<string, unknown> = {};
+    let differs = false;
+    const each = (list: Json[], listKeys: string[], only: boolean) => {
+      for (let i = 0; i < list.length; i++) {
+        const key = listKeys[i]!;
+        if (only && mine.has(key)) continue;
+        const other = only ? undefined : others.get(key);
+        const segment = { field, value: key };
+        segments.push(segmentText(segment));
+        path.push(segment);
+        const name = `${KEYED}${field}=${key}`;
+        if (other !== undefined) {
+          const views = buildViews(engine, list[i]!, other, segments, path, reorders, collapsed);
+          if (views !== undefined) {
+            [left[name], right[name]] = views;
+            differs = true;
+          }
+        } else {
+          (only ? right : left)[name] = buildView(
+            engine,
+            list[i]!,
+            undefined,
+            segments,
+            path,
+            only ? undefined : reorders,
+          );
+          differs = true;
+        }
+        segments.pop();
+        path.pop();
+      }
+    };
+    each(a, keys, false);
+    each(b, after, true);
+    return differs ? [left, right] : undefined;
+  }
+  if (isObject(a) && isObject(b)) {
+    const left: Record<string, unknown> = {};
+    const right: Record<string, unknown> = {};
+    let differs = false;
+    for (const key of Object.keys(a)) {
+      const name = viewKey(key);
+      segments.push(key);
+      path.push(key);
+      if (Object.hasOwn(b, key)) {
+        const views = buildViews(engine, a[key]!, b[key]!, segments, path, reorders, collapsed);
+        if (views !== undefined) {
+          setOwn(left, name, views[0]);
+          setOwn(right, name, views[1]);
+          differs = true;
+        }
+      } else {
+        setOwn(left, name, buildView(engine, a[key]!, undefined, segments, path, reorders));
+        differs = true;
+      }
+      segments.pop();
+      path.pop();
+    }
+    for (const key of Object.keys(b)) {
+      if (Object.hasOwn(a, key)) continue;
+      segments.push(key);
+      path.push(key);
+      setOwn(right, viewKey(key), buildView(engine, b[key]!, undefined, segments, path, undefined));
+      differs = true;
+      segments.pop();
+      path.pop();
+    }
+    return differs ? [left, right] : undefined;
+  }
+  // Different types or different scalars: deep-diff reports one change here.
+  return [
+    buildView(engine, a, b, segments, path, reorders),
+    buildView(engine, b, a, segments, path, undefined),
+  ];
+}
+
 function toSegment(part: unknown): Segment {
   if (typeof part === 'number') return part;
   const text = String(part);
@@ -236,25 +374,13 @@ const pathKey = (segments: readonly Segment[]) => segments.map(segmentText).join
 export function diffCanonical(a: Json, b: Json, options: DiffOptions = {}): RawChange[] {
   const engine = createEngine(options);
   const reorders: RawChange[] = [];
-  const left = buildView(engine, a, b, [], [], reorders);
-  const right = buildView(engine, b, a, [], [], undefined);
-  const diffs = deepDiff.diff(left, right) ?? [];
-  // A list whose length changed is reported whole: index-wise changes of a shifted list are noise.
   const collapsed = new Map<string, Segment[]>();
-  for (const d of diffs)
-    if (d.kind === 'A') {
-      const segments = (d.path ?? []).map(toSegment);
-      collapsed.set(pathKey(segments), segments);
-    }
-  const inCollapsed = (segments: Segment[]) => {
-    for (let n = segments.length; n >= 0; n--) if (collapsed.has(pathKey(segments.slice(0, n)))) return true;
-    return false;
-  };
+  const views = buildViews(engine, a, b, [], [], reorders, collapsed);
+  const diffs = views === undefined ? [] : (deepDiff.diff(views[0], views[1]) ?? []);
   const changes: RawChange[] = [];
+  // deep-diff never sees two lists of different lengths (buildViews collapses them), so it reports no 'A'.
   for (const d of diffs) {
-    if (d.kind === 'A') continue;
     const segments = (d.path ?? []).map(toSegment);
-    if (collapsed.size > 0 && inCollapsed(segments)) continue;
     const last = segments[segments.length - 1];
     const keyField = typeof last === 'object' ? last.field : undefined;
     const change: RawChange = {

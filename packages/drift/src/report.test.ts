@@ -396,6 +396,42 @@ describe('secrets in outputs', () => {
       expect(text).not.toMatch(/CANARY|«redacted/);
   });
 
+  it('hides an unchanged secret inside a changed subtree', () => {
+    const token = 'ghp_CANARY0123456789abcdefghijklmnopqrstuv';
+    const before = {
+      args: ['--verbose', `--token=${token}`],
+      env: [{ name: 'API_TOKEN', value: 'CANARY-value' }],
+      auth: { password: 'CANARY-password', mode: 'basic' },
+      section: { url: 'postgres://u:CANARY-pw@db/x', size: 1 },
+    };
+    const after = {
+      args: [`--token=${token}`], // a list that shrank is shown whole, both sides
+      env: [{ name: 'API_TOKEN', value: 'CANARY-value', optional: true }],
+      auth: 'none', // an object became a scalar
+      // `section` removed whole
+    };
+    const report = diffDocuments(before, after);
+    expect(report.changes.map((c) => [c.kind, c.path]).sort()).toEqual([
+      ['added', '/env[name=API_TOKEN]/optional'],
+      ['modified', '/args'],
+      ['modified', '/auth'],
+      ['removed', '/section'],
+    ]);
+    for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)])
+      expect(text).not.toMatch(/CANARY|«redacted/);
+  });
+
+  it('masks a secret written beside a marker, and keeps the marker itself', () => {
+    const marker = '«redacted:0123456789ab»';
+    const report = diffDocuments(
+      { note: 'x', password: marker },
+      { note: `${marker} sk-ant-CANARYabcdefghijklmnopqrstu`, password: marker },
+    );
+    expect(report.changes.map((c) => [c.path, c.secret])).toEqual([['/note', true]]);
+    for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)])
+      expect(text).not.toMatch(/CANARY|«redacted/);
+  });
+
   it('keeps secrets out of a report when a secret is added or removed', () => {
     const report = diffDocuments(production, withSecrets('added'));
     expect(report.changes.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import {
 } from '@agentforge/schema';
 import { isObject, type Json, setOwn } from './_json.js';
 import { segmentText } from './_paths.js';
-import { type CanonicalOptions, createCanonicalizer } from './canonical.js';
+import { type CanonicalOptions, createCanonicalizer, createCanonicalizers } from './canonical.js';
 import { type DiffOptions, diffCanonical, type RawChange } from './diff.js';
 import {
   cleanKubernetesObject,
@@ -18,7 +18,7 @@ import {
   type ResourceRef,
   resourceRef,
 } from './kubernetes.js';
-import { createClassifier, type DriftPolicy, defaultPolicy } from './rules.js';
+import { type Classifier, createClassifier, type DriftPolicy, defaultPolicy } from './rules.js';
 import type { Logger, SnapshotMeta, SnapshotStore } from './store.js';
 
 /** Version of the report's JSON shape; bumped on any incompatible change. */
@@ -86,11 +86,13 @@ export interface DriftOptions extends CanonicalOptions, DiffOptions {
 }
 
 const MARKERS = /«redacted:[0-9a-f]{12}»/g;
+const MARKER_START = '«redacted:';
 
 function mask(value: Json | undefined): { value: Json | undefined; secret: boolean } {
   let secret = false;
   const walk = (v: Json): Json => {
     if (typeof v === 'string') {
+      if (!v.includes(MARKER_START)) return v;
       const masked = v.replace(MARKERS, HIDDEN);
       if (masked !== v) secret = true;
       return masked;
@@ -124,8 +126,18 @@ function side({ label, environment, snapshot }: Side): ComparisonSide {
   return out;
 }
 
+// The default policy and its compiled classifier, made once: most comparisons use them.
+let defaults: { policy: DriftPolicy; classifier: Classifier } | undefined;
+const defaultSettings = () => {
+  if (defaults === undefined) {
+    const policy = defaultPolicy();
+    defaults = { policy, classifier: createClassifier(policy) };
+  }
+  return defaults;
+};
+
 function settings(options: DriftOptions) {
-  const policy = options.policy ?? defaultPolicy();
+  const policy = options.policy ?? defaultSettings().policy;
   const canonicalOptions: CanonicalOptions = {
     ...(options.quantityPaths ? { quantityPaths: options.quantityPaths } : {}),
     numericStrings: options.numericStrings ?? policy.numericStrings,
@@ -144,13 +156,14 @@ function buildReport(
   options: DriftOptions,
   comparison: DriftReport['comparison'],
 ): DriftReport {
-  const { policy } = settings(options);
-  const classifier = createClassifier(policy);
+  const classifier = options.policy ? createClassifier(options.policy) : defaultSettings().classifier;
   const environments =
     options.environments ??
     [comparison.before.environment, comparison.after.environment].filter((e): e is string => e !== undefined);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byKind = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  const bySeverity = {} as Record<Severity, number>;
+  for (const severity of SEVERITIES) bySeverity[severity] = 0;
+  const byKind = {} as Record<ChangeKind, number>;
+  for (const kind of CHANGE_KINDS) byKind[kind] = 0;
   const changes: DriftChange[] = [];
   let ignored = 0;
   for (const change of raw) {
@@ -178,7 +191,7 @@ function buildReport(
     // A list item keyed by a secret-looking value shows as `[name=«hidden»]`.
     const out: DriftChange = {
       kind: change.kind,
-      path: change.path.replace(MARKERS, HIDDEN),
+      path: change.path.includes(MARKER_START) ? change.path.replace(MARKERS, HIDDEN) : change.path,
       secret,
       ...verdict,
     };
@@ -189,11 +202,11 @@ function buildReport(
     bySeverity[verdict.severity]++;
     byKind[change.kind]++;
   }
-  const where = (c: DriftChange) => (c.resource ? `${formatResourceRef(c.resource)}\u0000` : '') + c.path;
-  changes.sort(
-    (x, y) =>
-      compareSeverity(x.severity, y.severity) || (where(x) < where(y) ? -1 : where(x) > where(y) ? 1 : 0),
-  );
+  const where = (c: DriftChange) => (c.resource ? `${formatResourceRef(c.resource)}\u0000${c.path}` : c.path);
+  changes.sort((x, y) => {
+    const [wx, wy] = [where(x), where(y)];
+    return compareSeverity(x.severity, y.severity) || (wx < wy ? -1 : wx > wy ? 1 : 0);
+  });
   options.logger?.debug({ changes: changes.length, ignored, type: comparison.type }, 'drift computed');
   return {
     formatVersion: REPORT_FORMAT_VERSION,
@@ -216,9 +229,9 @@ function normalizePair(before: unknown, after: unknown, options: DriftOptions): 
  */
 export function diffDocumentsRaw(before: unknown, after: unknown, options: DriftOptions = {}): RawChange[] {
   const { canonicalOptions, diffOptions } = settings(options);
-  const canonical = createCanonicalizer(canonicalOptions);
   const [a, b] = normalizePair(before, after, options);
-  return diffCanonical(canonical(a), canonical(b), diffOptions);
+  const canonical = createCanonicalizers(canonicalOptions).pair(a, b);
+  return canonical === undefined ? [] : diffCanonical(canonical[0], canonical[1], diffOptions);
 }
 
 /**

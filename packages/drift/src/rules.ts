@@ -345,15 +345,18 @@ export function createClassifier(policy: DriftPolicy): Classifier {
   const orderSensitive = compileGlobs(policy.orderSensitive);
   // Without the defaults, a change no rule matches still gets the catch-all verdict.
   const fallback = DEFAULT_RULES[DEFAULT_RULES.length - 1]!;
-  const find = (change: ClassifiableChange) =>
-    rules.find(
-      ({ rule: r, match }) =>
+  const find = (change: ClassifiableChange) => {
+    for (const { rule: r, match } of rules)
+      if (
         (r.kinds === undefined || r.kinds.includes(change.kind)) &&
         (r.secret === undefined || r.secret === change.secret) &&
         (r.resourceKinds === undefined ||
           (change.resourceKind !== undefined && r.resourceKinds.includes(change.resourceKind))) &&
-        match(change.segments),
-    )?.rule ?? fallback;
+        match(change.segments)
+      )
+        return r;
+    return fallback;
+  };
   return {
     classify(change) {
       const found = find(change);
