@@ -1,38 +1,100 @@
-// A small benchmark harness: warms up, then times batches until a time budget is spent, and
-// reports the median time per call. Medians over many batches keep a noisy shared machine honest.
+// The benchmark harness every bench/*.bench.mjs shares. The machines are shared and noisy, so
+// every figure is a median, contenders are warmed up until the JIT has compiled them, and
+// `compare` interleaves contenders so that load from other processes falls on all of them alike.
 import { performance } from 'node:perf_hooks';
 
-/** Median milliseconds per call of `fn`, from batches timed over about `budgetMs`. */
-export function measure(fn, { budgetMs = 1500, minSamples = 15 } = {}) {
-  for (let i = 0; i < 3; i++) fn();
-  const once = time(fn, 1);
-  const batch = Math.max(1, Math.floor(5 / Math.max(once, 0.001)));
-  const samples = [];
-  const end = performance.now() + budgetMs;
-  while (samples.length < minSamples || performance.now() < end) samples.push(time(fn, batch) / batch);
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function warm(fn, warmMs) {
+  const start = performance.now();
+  for (let i = 0; i < 3 || performance.now() - start < warmMs; i++) fn();
 }
 
-function time(fn, n) {
-  const start = performance.now();
-  for (let i = 0; i < n; i++) fn();
-  return performance.now() - start;
+/** How many calls of `fn` fill about `ms` milliseconds (at least one). */
+function batchSize(fn, ms) {
+  let n = 0;
+  for (const start = performance.now(); performance.now() - start < ms; n++) fn();
+  return Math.max(1, n);
+}
+
+/**
+ * Median milliseconds per call of `fn`: after `warmMs` of untimed calls, batches of about 5 ms
+ * are timed until `budgetMs` is spent (and at least `minSamples` batches).
+ */
+export function measure(fn, { budgetMs = 1500, minSamples = 15, warmMs = 300 } = {}) {
+  warm(fn, warmMs);
+  const batch = batchSize(fn, 5);
+  const samples = [];
+  const end = performance.now() + budgetMs;
+  while (samples.length < minSamples || performance.now() < end) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    samples.push((performance.now() - start) / batch);
+  }
+  return median(samples);
+}
+
+/**
+ * Median milliseconds per call of each function, and its ratio to the first. Each function
+ * runs hot for blocks of about `blockMs`, the blocks take turns (a, b, c, a, b, c, …), and a
+ * ratio is the median of the per-round ratios of block medians.
+ */
+export function compare(fns, { rounds = 9, blockMs = 150, warmMs = 300 } = {}) {
+  const batches = fns.map((fn) => {
+    warm(fn, warmMs);
+    return batchSize(fn, 5);
+  });
+  const blocks = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    fns.forEach((fn, k) => {
+      const samples = [];
+      for (const end = performance.now() + blockMs; performance.now() < end; ) {
+        const start = performance.now();
+        for (let i = 0; i < batches[k]; i++) fn();
+        samples.push((performance.now() - start) / batches[k]);
+      }
+      blocks[k].push(median(samples));
+    });
+  }
+  return blocks.map((xs) => ({ ms: median(xs), ratio: median(xs.map((x, i) => x / blocks[0][i])) }));
+}
+
+/** Runs `compare` over rows of [name, fn] and prints each median with its ratio to the first row. */
+export function table(title, rows, options) {
+  const results = compare(
+    rows.map(([, fn]) => fn),
+    options,
+  );
+  print(
+    title,
+    rows.map(([name], k) => [name, results[k].ms, results[k].ratio]),
+    rows[0][0],
+  );
+  return results;
 }
 
 /** Prints rows of [name, median ms] with each row's ratio to the row named `baseline`. */
 export function report(title, rows, baseline) {
   const base = rows.find(([name]) => name === baseline)?.[1];
+  print(
+    title,
+    rows.map(([name, ms]) => [name, ms, base ? ms / base : undefined]),
+    baseline,
+  );
+}
+
+function print(title, rows, baseline) {
   console.log(`\n${title}`);
   const width = Math.max(...rows.map(([name]) => name.length));
-  for (const [name, ms] of rows) {
-    const ratio = base ? `${(ms / base).toFixed(2)}×` : '';
+  for (const [name, ms, ratio] of rows) {
+    const shown = ratio === undefined ? '' : `${ratio.toFixed(2)}×`;
     console.log(
-      `  ${name.padEnd(width)}  ${formatMs(ms).padStart(10)}  ${ratio.padStart(7)}${name === baseline ? '  (baseline)' : ''}`,
+      `  ${name.padEnd(width)}  ${formatMs(ms).padStart(10)}  ${shown.padStart(7)}${name === baseline ? '  (baseline)' : ''}`,
     );
   }
 }
 
+/** `1.23 ms` or `456.7 µs`. */
 export function formatMs(ms) {
   return ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
 }

@@ -1,35 +1,15 @@
 // Drift benchmark: @agentforge/drift (canonicalise + keyed diff + classify) against raw deep-diff
 // and microdiff on the same document pairs. Run after a build: node bench/drift.bench.mjs
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { loadDocument } from '@agentforge/schema';
 import deepDiff from 'deep-diff';
 import microdiff from 'microdiff';
 import { diffDocuments } from '../packages/drift/dist/index.js';
+import { measure } from './_harness.mjs';
 
 const production = loadDocument(
   readFileSync(new URL('../examples/platform/environments/production.yaml', import.meta.url), 'utf8'),
 ).data;
-
-/**
- * Median milliseconds of `fn` over enough runs to fill about `budgetMs` (at least 5 runs),
- * after `warmMs` of untimed calls: every contender is timed once the JIT has compiled it, not
- * while the larger of them is still being compiled (3 warm-up calls left the drift figure of
- * (a) between 2.7x and 3.4x microdiff from one run to the next).
- */
-function measure(fn, budgetMs = 2500, warmMs = 300) {
-  const warm = performance.now();
-  for (let i = 0; i < 3 || performance.now() - warm < warmMs; i++) fn();
-  const times = [];
-  const start = performance.now();
-  while (times.length < 5 || (performance.now() - start < budgetMs && times.length < 2000)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], runs: times.length };
-}
 
 function scenarioA() {
   const after = structuredClone(production);
@@ -104,15 +84,15 @@ console.log('drift: @agentforge/drift diffDocuments vs raw deep-diff and microdi
 for (const { name, counts, kinds, t } of rows) {
   console.log(`\n${name}`);
   console.log(
-    `  @agentforge/drift  ${ms(t.ours.median).padStart(12)}  ${String(counts.ours).padStart(5)} changes (${kinds})`,
+    `  @agentforge/drift  ${ms(t.ours).padStart(12)}  ${String(counts.ours).padStart(5)} changes (${kinds})`,
   );
   console.log(
-    `  deep-diff          ${ms(t.deepDiff.median).padStart(12)}  ${String(counts.deepDiff).padStart(5)} changes`,
+    `  deep-diff          ${ms(t.deepDiff).padStart(12)}  ${String(counts.deepDiff).padStart(5)} changes`,
   );
   console.log(
-    `  microdiff          ${ms(t.microdiff.median).padStart(12)}  ${String(counts.microdiff).padStart(5)} changes`,
+    `  microdiff          ${ms(t.microdiff).padStart(12)}  ${String(counts.microdiff).padStart(5)} changes`,
   );
   console.log(
-    `  ratio: ${(t.ours.median / t.microdiff.median).toFixed(2)}× microdiff, ${(t.ours.median / t.deepDiff.median).toFixed(2)}× deep-diff`,
+    `  ratio: ${(t.ours / t.microdiff).toFixed(2)}× microdiff, ${(t.ours / t.deepDiff).toFixed(2)}× deep-diff`,
   );
 }

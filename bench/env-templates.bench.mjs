@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { measure } from './_harness.mjs';
 
 const pkg = new URL('../packages/env-templates/', import.meta.url);
 const require = createRequire(new URL('package.json', pkg));
@@ -24,34 +24,22 @@ const text = readFileSync(
 );
 const document = loadDocument(text).data;
 
-function median(fn, { runs = 200, warmup = 20 } = {}) {
-  for (let i = 0; i < warmup; i++) fn();
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
 const rows = [];
 const envText = generate('env', document)[0].content;
 const composeObject = yaml.load(generate('docker-compose', document)[0].content);
-const env = median(() => generate('env', document));
-const dotenvParse = median(() => dotenv.parse(envText));
+const env = measure(() => generate('env', document));
+const dotenvParse = measure(() => dotenv.parse(envText));
 rows.push(
   ['generate env (.env + .example)', env],
   ['  peer: dotenv.parse of the .env', dotenvParse, env / dotenvParse],
 );
-const compose = median(() => generate('docker-compose', document));
-const dump = median(() => yaml.dump(composeObject));
+const compose = measure(() => generate('docker-compose', document));
+const dump = measure(() => yaml.dump(composeObject));
 rows.push(
   ['generate docker-compose', compose],
   ['  peer: js-yaml dump of the compose object', dump, compose / dump],
 );
-const k8s = median(() => generate('k8s', document));
+const k8s = measure(() => generate('k8s', document));
 rows.push(['generate k8s (base + overlay, 30 files)', k8s]);
 
 const kubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
@@ -59,7 +47,11 @@ if (kubectl) {
   const dir = mkdtempSync(join(tmpdir(), 'agentforge-bench-'));
   await writeGeneratedFiles(dir, generate('k8s', document));
   const overlay = join(dir, 'deployment/k8s/overlays/production');
-  const build = median(() => spawnSync(kubectl, ['kustomize', overlay]), { runs: 15, warmup: 2 });
+  const build = measure(() => spawnSync(kubectl, ['kustomize', overlay]), {
+    budgetMs: 3000,
+    minSamples: 5,
+    warmMs: 0,
+  });
   rows.push(['  peer: kubectl kustomize of that overlay', build, k8s / build]);
   rmSync(dir, { recursive: true, force: true });
 } else rows.push(['  peer: kubectl kustomize', Number.NaN]);

@@ -13,52 +13,12 @@ import {
   loadDocument,
   SERVICE_NAMES,
 } from '@agentforge/schema';
+import { formatMs, table } from './_harness.mjs';
 
 // The validator, CLI and convict are dependencies of their packages, not of the root.
 const { createAgentforgeValidator } = await import('../packages/validator/dist/index.js');
 const { runCli } = await import('../packages/cli/dist/index.js');
 const convict = createRequire(new URL('../packages/validator/package.json', import.meta.url))('convict');
-
-/**
- * Median milliseconds per call of each function. Each function runs hot for a block of about
- * 150 ms (batches of about 5 ms), and the blocks take turns (a, b, c, a, b, c, …) so load from
- * other processes on a shared machine falls on all of them alike; a ratio is the median of the
- * per-round ratios of block medians.
- */
-function compare(fns, rounds = 9, blockMs = 150) {
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const batches = fns.map((fn) => {
-    for (let i = 0; i < 20; i++) fn();
-    let n = 0;
-    for (const start = performance.now(); performance.now() - start < 5; n++) fn();
-    return Math.max(1, n);
-  });
-  const blocks = fns.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    fns.forEach((fn, k) => {
-      const samples = [];
-      for (const end = performance.now() + blockMs; performance.now() < end; ) {
-        const start = performance.now();
-        for (let i = 0; i < batches[k]; i++) fn();
-        samples.push((performance.now() - start) / batches[k]);
-      }
-      blocks[k].push(median(samples));
-    });
-  }
-  return blocks.map((xs) => ({ ms: median(xs), ratio: median(xs.map((x, i) => x / blocks[0][i])) }));
-}
-const show = (ms) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
-function table(title, rows) {
-  const results = compare(rows.map(([, fn]) => fn));
-  const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(`\n${title}`);
-  rows.forEach(([name], k) => {
-    const { ms, ratio } = results[k];
-    console.log(
-      `  ${name.padEnd(width)}  ${show(ms).padStart(10)}  ${`${ratio.toFixed(2)}×`.padStart(7)}${k === 0 ? '  (baseline)' : ''}`,
-    );
-  });
-}
 
 const file = 'examples/platform/environments/production.yaml';
 const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
@@ -237,7 +197,7 @@ try {
     `\n1,000 environment files: agentforge config validate --environment all --format json (runCli, one process, median of 3)`,
   );
   console.log(
-    `  total ${show(median)}, ${show(median / 1000)} per file (read, parse, schema, full policy, report); exit code ${code}`,
+    `  total ${formatMs(median)}, ${formatMs(median / 1000)} per file (read, parse, schema, full policy, report); exit code ${code}`,
   );
 } finally {
   rmSync(root, { recursive: true, force: true });
