@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands.js';
 import type { CliIO, Command, OptionSpec } from './context.js';
+import { createLogger } from './logger.js';
 
 /** Exit codes of every command (DESIGN.md). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -145,6 +146,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       debug,
       colors: createColors(shouldColor(io.stdout, io.env)),
       errorColors: createColors(shouldColor(io.stderr, io.env)),
+      logger: createLogger(io.stderr, debug),
     });
   } catch (error) {
     if (isAgentforgeError(error)) {

@@ -1,4 +1,4 @@
-import type { Colors } from '@agentforge/schema';
+import type { Colors, Logger } from '@agentforge/schema';
 
 /** A writable text stream (process.stdout, or a buffer in tests). */
 export interface Output {
@@ -30,6 +30,8 @@ export interface CommandContext extends CliIO {
   colors: Colors;
   /** Colours for stderr. */
   errorColors: Colors;
+  /** The process's logger, to hand to the libraries (debug lines only with `--debug`). */
+  logger: Logger;
 }
 
 /** One option of a command, in node:util parseArgs form plus help text. */

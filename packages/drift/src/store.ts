@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError, type Logger } from '@agentforge/schema';
 import { canonicalJson, type Json, sha256 } from './_json.js';
 import { maskSecrets } from './canonical.js';
-
-/** A pino-compatible logger; libraries never create one. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
 
 /** What is known about a snapshot without reading its document. */
 export interface SnapshotMeta {
@@ -315,3 +307,5 @@ export function acceptBaseline(
 ): Promise<SnapshotMeta> {
   return store.save(environment, document, { message: 'accepted as the new baseline', ...options });
 }
+
+export type { Logger };

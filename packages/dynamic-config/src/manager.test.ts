@@ -27,7 +27,14 @@ async function fileManager(initial = doc(1), options: ConfigManagerOptions<typeo
 function memoryLogger() {
   const lines: Array<{ level: string; obj: object; msg: string | undefined }> = [];
   const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj, msg });
-  return { lines, text: () => JSON.stringify(lines), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    lines,
+    text: () => JSON.stringify(lines),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
 }
 
 describe('subscriptions', { timeout: 60_000 }, () => {

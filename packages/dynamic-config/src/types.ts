@@ -1,3 +1,4 @@
+import type { Logger } from '@agentforge/schema';
 /** A value and everything in it read-only, as a frozen snapshot is. */
 export type DeepReadonly<T> = T extends (...args: never[]) => unknown
   ? T
@@ -34,10 +35,4 @@ export type PathValue<T, P extends string> = P extends `${infer K}.${infer Rest}
     ? T[P]
     : unknown;
 
-/** The logger shape the manager writes to; pino (and most structured loggers) fit it. */
-export interface Logger {
-  debug?(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { Logger };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError, type Logger } from '@agentforge/schema';
 
 /** One generated file: a relative POSIX path, its text and the permission bits it must get. */
 export interface GeneratedFile {
@@ -10,13 +10,6 @@ export interface GeneratedFile {
   content: string;
   /** Permission bits, e.g. `0o600` for files that will hold secrets. */
   mode: number;
-}
-
-/** A pino-compatible logger; libraries take one and never create one. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
 }
 
 /** The absolute target of `file` inside `root`, or a typed error when the path would leave it. */
@@ -61,3 +54,5 @@ export async function writeGeneratedFiles(root: string, files: readonly Generate
   }
   return targets.map(({ target }) => target);
 }
+
+export type { Logger };

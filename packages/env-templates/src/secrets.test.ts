@@ -23,12 +23,12 @@ function canaryDocument(): Untyped {
 function capture(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const log = (object: object, message?: string) => lines.push(JSON.stringify(object) + (message ?? ''));
-  return { logger: { warn: log, info: log, debug: log }, lines };
+  return { logger: { error: log, warn: log, info: log, debug: log }, lines };
 }
 
 describe('secrets', () => {
   it.each(Object.keys(GENERATORS) as GeneratorType[])(
-    '%s: no secret canary appears in Untyped generated file or log line',
+    '%s: no secret canary appears in any generated file or log line',
     (type) => {
       const { logger, lines } = capture();
       const files = generate(type, canaryDocument(), { logger });

@@ -90,6 +90,7 @@ export {
   type Finding,
   FindingSchema,
   isAtLeast,
+  type Logger,
   SEVERITIES,
   type Severity,
   SeveritySchema,

@@ -59,3 +59,14 @@ export const ChangeSchema = z.strictObject({
   after: z.unknown().optional(),
 });
 export type Change = z.infer<typeof ChangeSchema>;
+
+/**
+ * The logger every library accepts (optional) and only the CLI creates: pino's call shape,
+ * `log.info({ file, changed }, 'config reloaded')`, errors as `{ err }`. A pino logger fits.
+ */
+export interface Logger {
+  debug(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}

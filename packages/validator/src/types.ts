@@ -1,4 +1,4 @@
-import type { Finding, Locator, Severity } from '@agentforge/schema';
+import type { Finding, Locator, Logger, Severity } from '@agentforge/schema';
 
 /** A severity, or `off` to switch a rule off. */
 export type SeverityLevel = Severity | 'off';
@@ -186,8 +186,4 @@ export interface BaselineEntry {
   document?: number;
 }
 
-/** A pino-compatible logger; the validator logs at debug and warn level only. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-}
+export type { Logger };

@@ -22,7 +22,7 @@ export async function openEnvironment(context: CommandContext, command: string) 
     throw new AgentforgeError('INVALID_ARGUMENT', `agentforge ${command}: --environment <name> is required`);
   }
   const workspace = await findWorkspace(context.cwd, context.dir);
-  const store = workspaceSnapshotStore(workspace.root);
+  const store = workspaceSnapshotStore(workspace.root, { logger: context.logger });
   const config =
     typeof context.values.config === 'string' ? resolve(context.cwd, context.values.config) : undefined;
   return { workspace, environment, store, load: () => loadEnvironment(workspace, environment, config) };

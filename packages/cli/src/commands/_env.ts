@@ -38,19 +38,6 @@ export async function loadCheckedEnvironment(workspace: Workspace, name: string)
   return loaded.data;
 }
 
-/** A logger for the libraries that prints warnings to stderr (and debug lines with --debug). */
-export function stderrLogger(stderr: Output, debug: boolean): Logger {
-  const line = (level: string) => (object: object, message?: string) => {
-    const pointer = (object as { pointer?: unknown }).pointer;
-    stderr.write(`${level}: ${message ?? ''}${typeof pointer === 'string' ? ` (${pointer})` : ''}\n`);
-  };
-  return {
-    warn: line('warning'),
-    info: debug ? line('info') : () => {},
-    debug: debug ? line('debug') : () => {},
-  };
-}
-
 /** `path` relative to `cwd` when it lies below it, else absolute: what a user can paste back. */
 export function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);

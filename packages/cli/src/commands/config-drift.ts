@@ -92,6 +92,7 @@ export const command: Command = {
     const options: DriftOptions = {
       policy: await loadPolicy(context, workspace),
       schema: EnvironmentDocumentSchema,
+      logger: context.logger,
     };
     const against = typeof values.against === 'string' ? values.against : 'latest';
     let report: Awaited<ReturnType<typeof compareToSnapshot>>;

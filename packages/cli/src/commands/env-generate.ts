@@ -9,7 +9,7 @@ import {
 } from '@agentforge/env-templates';
 import { AgentforgeError } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { displayPath, envWorkspace, loadCheckedEnvironment, stderrLogger } from './_env.js';
+import { displayPath, envWorkspace, loadCheckedEnvironment } from './_env.js';
 
 export const command: Command = {
   usage: `env generate <name> --type <${generatorTypes().join('|')}> [--out <dir>]`,
@@ -30,7 +30,7 @@ export const command: Command = {
       valueName: 'dir',
     },
   },
-  async run({ positionals, values, cwd, dir, stdout, stderr, debug }) {
+  async run({ positionals, values, cwd, dir, stdout, logger }) {
     const name = positionals[0]!;
     assertEnvironmentName(name);
     const type = values.type;
@@ -42,7 +42,7 @@ export const command: Command = {
     }
     const workspace = await envWorkspace(cwd, dir);
     const document = await loadCheckedEnvironment(workspace, name);
-    const files = generate(type, document, { logger: stderrLogger(stderr, debug) });
+    const files = generate(type, document, { logger });
     const root = typeof values.out === 'string' ? resolve(cwd, values.out) : workspace.root;
     const written = await writeGeneratedFiles(root, files);
     stdout.write(`wrote ${written.length} file(s) under ${displayPath(cwd, root)}:\n`);
