@@ -288,6 +288,15 @@ describe('locator', () => {
     expect(docs.map((d) => d.data)).toEqual([{ kind: 'A' }, { kind: 'B', spec: { x: 1 } }]);
     expect(docs[1]?.locator.locate('/spec/x')).toEqual({ file: 'm.yaml', line: 5, column: 3, document: 1 });
   });
+
+  it.each([
+    { name: 'a mapping', text: 'kind: A\nmeta:\n  name: a\n---\nkind: B\n', pointer: '/meta/name', line: 3 },
+    { name: 'a sequence', text: 'kind: A\nlist:\n- a\n- b\n---\nkind: B\n', pointer: '/list/1', line: 4 },
+  ])('locates keys of a document followed by another, ending in $name', ({ text, pointer, line }) => {
+    const [first] = loadDocuments(text, { file: 'm.yaml' });
+    expect(first?.locator.locate(pointer)).toMatchObject({ line, document: 0 });
+    expect(first?.locator.locate('/kind')).toMatchObject({ line: 1, column: 1, document: 0 });
+  });
 });
 
 describe('loadFile', () => {

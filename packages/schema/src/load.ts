@@ -401,12 +401,18 @@ function lazyTrees(source: SourceText, options: yaml.LoadOptions, multi: boolean
 /** The child of `frame` at `segment`, with where its key was written for a mapping entry. */
 function childFrame(frame: Frame, segment: string): { frame: Frame; key?: number } | undefined {
   const { children, result } = frame;
-  if (frame.kind === 'mapping' && children.length % 2 === 0) {
-    for (let i = 0; i < children.length; i += 2) {
+  // Before a `---`, js-yaml probes for one more key of the document's mapping and records an
+  // empty node for it: a trailing odd child is that probe, never a key.
+  if (frame.kind === 'mapping') {
+    for (let i = 0; i + 1 < children.length; i += 2) {
       if (String(children[i]!.result) === segment)
         return { frame: children[i + 1]!, key: children[i]!.start };
     }
-  } else if (frame.kind === 'sequence' && Array.isArray(result) && children.length === result.length) {
+  } else if (
+    frame.kind === 'sequence' &&
+    Array.isArray(result) &&
+    (children.length === result.length || children.length === result.length + 1)
+  ) {
     // An empty item (`- `) opens no node, so items are addressed only when every one has one.
     const item = children[Number(segment)];
     if (item) return { frame: item };
