@@ -14,7 +14,6 @@ import {
 import { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './rules.js';
 
 // Manifests are untyped YAML; the cases edit them by path.
-// biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
 
 const labels = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'prod' };
