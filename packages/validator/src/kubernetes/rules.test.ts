@@ -417,6 +417,18 @@ describe('Kubernetes rules', () => {
     },
   );
 
+  it('are documented in RULES.md, with the coverage table against Polaris, kube-score and kube-linter', async () => {
+    const doc = readFileSync(new URL('../../RULES.md', import.meta.url), 'utf8');
+    // @ts-expect-error: a plain .mjs script without types
+    const { renderKubernetesRules } = await import('../../scripts/rules-doc.mjs');
+    const squash = (text: string) => text.replace(/ {2,}/g, ' ').replace(/-{3,}/g, '---');
+    expect(squash(doc), 'RULES.md is current (run node scripts/rules-doc.mjs)').toContain(squash(renderKubernetesRules()));
+    for (const rule of kubernetesPolicy().rules) {
+      expect(doc, rule.id).toContain(`### \`${rule.id}\``);
+      expect(doc, rule.id).toMatch(new RegExp(`\\| \`${rule.id}\` \\| .+ \\| .+ \\| .+ \\|`));
+    }
+  });
+
   it('is stricter in production than in development', () => {
     const docs = goodSet();
     delete container(docs).securityContext.allowPrivilegeEscalation;
