@@ -69,6 +69,22 @@ const hostile: HostileCase[] = [
     message: /__proto__/,
   },
   {
+    name: '__proto__ key spelled with an escape',
+    input: () => 'a: 1\n"\\x5f_proto__":\n  x: 1\n',
+    code: 'FORBIDDEN_KEY',
+    // The key is not written literally, so only the document start can be named.
+    line: 1,
+    message: /__proto__/,
+  },
+  {
+    name: 'constructor key spelled with a JSON escape',
+    input: () => '{"a": 1, "\\u0063onstructor": {"x": 1}}',
+    format: 'json',
+    code: 'FORBIDDEN_KEY',
+    line: 1,
+    message: /constructor/,
+  },
+  {
     name: '__proto__ in dotenv',
     input: () => 'A=1\n__proto__=x\n',
     format: 'dotenv',
