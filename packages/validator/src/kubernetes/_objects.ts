@@ -138,9 +138,14 @@ export function objectsOf(document: unknown): K8sObject[] {
   return found;
 }
 
-/** Every container of a pod spec (init and ephemeral containers included). */
+const containers = new WeakMap<PodTemplate, ContainerAt[]>();
+
+/** Every container of a pod (init and ephemeral containers included), computed once per pod. */
 export function containersOf(pod: PodTemplate): ContainerAt[] {
-  const out: ContainerAt[] = [];
+  let out = containers.get(pod);
+  if (out) return out;
+  out = [];
+  containers.set(pod, out);
   for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
     const items = list(pod.spec[field]);
     for (let i = 0; i < items.length; i++) {

@@ -422,7 +422,9 @@ describe('Kubernetes rules', () => {
     // @ts-expect-error: a plain .mjs script without types
     const { renderKubernetesRules } = await import('../../scripts/rules-doc.mjs');
     const squash = (text: string) => text.replace(/ {2,}/g, ' ').replace(/-{3,}/g, '---');
-    expect(squash(doc), 'RULES.md is current (run node scripts/rules-doc.mjs)').toContain(squash(renderKubernetesRules()));
+    expect(squash(doc), 'RULES.md is current (run node scripts/rules-doc.mjs)').toContain(
+      squash(renderKubernetesRules()),
+    );
     for (const rule of kubernetesPolicy().rules) {
       expect(doc, rule.id).toContain(`### \`${rule.id}\``);
       expect(doc, rule.id).toMatch(new RegExp(`\\| \`${rule.id}\` \\| .+ \\| .+ \\| .+ \\|`));

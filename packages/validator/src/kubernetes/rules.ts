@@ -479,14 +479,9 @@ const minReplicas = setRule(
   },
 );
 
+const pdbSelector = (p: Located) => dict(dict(p.object.spec)?.selector);
 const pdbsOf = (index: SetIndex, w: Located) =>
-  index
-    .byKind('PodDisruptionBudget')
-    .filter(
-      (p) =>
-        sameNamespace(p.namespace, w.namespace) &&
-        selects(dict(dict(p.object.spec)?.selector), w.pod!.labels),
-    );
+  index.selecting('PodDisruptionBudget', pdbSelector, w.pod!.labels, w.namespace);
 
 const pdbPresent = setRule(
   {
@@ -528,9 +523,7 @@ const pdbCoherent = setRule(
     for (const pdb of index.byKind('PodDisruptionBudget')) {
       const spec = dict(pdb.object.spec) ?? {};
       const selector = dict(spec.selector);
-      const targets = workloads.filter(
-        (w) => sameNamespace(pdb.namespace, w.namespace) && selects(selector, w.pod!.labels),
-      );
+      const targets = index.podsSelectedBy(selector, pdb.namespace).filter(isScaled);
       if (workloads.length > 0 && targets.length === 0) {
         out.push(
           at(
@@ -673,15 +666,17 @@ const serviceSelector = setRule(
     tags: ['correctness', 'wiring'],
   },
   (index, out) => {
-    const pods = index.all.filter((o) => o.pod);
     for (const s of index.byKind('Service')) {
       const selector = dict(dict(s.object.spec)?.selector);
       if (!selector || Object.keys(selector).length === 0) continue; // manual Endpoints or ExternalName
-      if (!pods.some((p) => sameNamespace(p.namespace, s.namespace) && matchesMap(selector, p.pod!.labels)))
+      if (index.podsMatching(selector, s.namespace).length === 0)
         out.push(at(s, [...s.path, 'spec', 'selector'], `${show(s)} selects no pod template of the input`));
     }
   },
 );
+
+// A NetworkPolicy without a podSelector is invalid; read it as selecting every pod rather than none.
+const policySelector = (p: Located) => dict(dict(p.object.spec)?.podSelector) ?? {};
 
 const networkPolicyCoverage = setRule(
   {
@@ -693,14 +688,9 @@ const networkPolicyCoverage = setRule(
     tags: ['security', 'wiring'],
   },
   (index, out) => {
-    const policies = index.byKind('NetworkPolicy');
     for (const w of index.all) {
       if (!w.pod) continue;
-      const covered = policies.some(
-        (p) =>
-          sameNamespace(p.namespace, w.namespace) &&
-          selects(dict(dict(p.object.spec)?.podSelector) ?? {}, w.pod!.labels),
-      );
+      const covered = index.selecting('NetworkPolicy', policySelector, w.pod.labels, w.namespace).length > 0;
       if (!covered) out.push(at(w, w.pod.labelsPath, `no NetworkPolicy selects the pods of ${show(w)}`));
     }
   },
@@ -717,7 +707,6 @@ const serviceMonitorTarget = setRule(
     tags: ['observability', 'wiring'],
   },
   (index, out) => {
-    const services = index.byKind('Service');
     for (const m of index.byKind('ServiceMonitor')) {
       const spec = dict(m.object.spec) ?? {};
       const namespaces = dict(spec.namespaceSelector);
@@ -727,7 +716,7 @@ const serviceMonitorTarget = setRule(
         (names.length > 0
           ? s.namespace === undefined || names.includes(s.namespace)
           : sameNamespace(s.namespace, m.namespace));
-      if (!services.some((s) => inScope(s) && selects(dict(spec.selector), s.labels)))
+      if (!index.labelledBy('Service', dict(spec.selector)).some(inScope))
         out.push(at(m, [...m.path, 'spec', 'selector'], `${show(m)} selects no Service of the input`));
     }
   },
@@ -744,9 +733,10 @@ const hpaTarget = setRule(
   (index, out) => {
     for (const h of index.byKind('HorizontalPodAutoscaler')) {
       const ref = dict(dict(h.object.spec)?.scaleTargetRef);
-      const found = index.all.some(
-        (o) => o.kind === ref?.kind && o.name === ref.name && sameNamespace(o.namespace, h.namespace),
-      );
+      const found =
+        typeof ref?.kind === 'string' &&
+        typeof ref.name === 'string' &&
+        index.named(ref.kind, ref.name, h.namespace).length > 0;
       if (!found)
         out.push(
           at(
@@ -770,10 +760,15 @@ const danglingReference = setRule(
     tags: ['correctness', 'wiring'],
   },
   (index, out) => {
-    const provided = { ConfigMap: index.byKind('ConfigMap'), Secret: providedSecrets(index) };
+    const secrets = new Map<string, Located[]>();
+    for (const p of providedSecrets(index)) secrets.set(p.name, [...(secrets.get(p.name) ?? []), p]);
+    const provided = (kind: 'ConfigMap' | 'Secret', name: string, namespace: string | undefined) =>
+      kind === 'ConfigMap'
+        ? index.named('ConfigMap', name, namespace).length > 0
+        : (secrets.get(name) ?? []).some((p) => sameNamespace(p.namespace, namespace));
     for (const w of index.all)
       for (const ref of referencesOf(w))
-        if (!provided[ref.kind].some((p) => p.name === ref.name && sameNamespace(p.namespace, w.namespace)))
+        if (!provided(ref.kind, ref.name, w.namespace))
           out.push(
             at(
               w,
