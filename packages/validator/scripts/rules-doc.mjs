@@ -35,30 +35,66 @@ function ruleSection(rule) {
  * An empty list means the tool has no such check.
  */
 export const PEERS = {
-  'k8s/privileged': [['runAsPrivileged'], ['container-security-context-privileged'], ['privileged-container']],
-  'k8s/host-namespaces': [['hostNetworkSet', 'hostPIDSet', 'hostIPCSet'], [], ['host-network', 'host-pid', 'host-ipc']],
+  'k8s/privileged': [
+    ['runAsPrivileged'],
+    ['container-security-context-privileged'],
+    ['privileged-container'],
+  ],
+  'k8s/host-namespaces': [
+    ['hostNetworkSet', 'hostPIDSet', 'hostIPCSet'],
+    [],
+    ['host-network', 'host-pid', 'host-ipc'],
+  ],
   'k8s/host-ports': [['hostPortSet'], [], []],
   'k8s/host-path': [[], [], ['sensitive-host-mounts', 'docker-sock', 'writable-host-mount']],
   'k8s/volume-types': [[], [], []],
-  'k8s/run-as-non-root': [['runAsRootAllowed'], ['container-security-context-user-group-id'], ['run-as-non-root']],
+  'k8s/run-as-non-root': [
+    ['runAsRootAllowed'],
+    ['container-security-context-user-group-id'],
+    ['run-as-non-root'],
+  ],
   'k8s/privilege-escalation': [['privilegeEscalationAllowed'], [], ['privilege-escalation-container']],
   'k8s/capabilities': [['dangerousCapabilities', 'insecureCapabilities'], [], ['drop-net-raw-capability']],
   'k8s/seccomp': [[], ['container-seccomp-profile (optional)'], []],
-  'k8s/read-only-root-filesystem': [['notReadOnlyRootFilesystem'], ['container-security-context-readonlyrootfilesystem'], ['no-read-only-root-fs']],
+  'k8s/read-only-root-filesystem': [
+    ['notReadOnlyRootFilesystem'],
+    ['container-security-context-readonlyrootfilesystem'],
+    ['no-read-only-root-fs'],
+  ],
   'k8s/liveness-probe': [['livenessProbeMissing'], ['pod-probes'], ['no-liveness-probe']],
   'k8s/readiness-probe': [['readinessProbeMissing'], ['pod-probes'], ['no-readiness-probe']],
   'k8s/startup-probe': [[], [], []],
   'k8s/probe-port': [[], [], ['liveness-port', 'readiness-port', 'startup-port']],
-  'k8s/resources': [['cpuRequestsMissing', 'cpuLimitsMissing', 'memoryRequestsMissing', 'memoryLimitsMissing'], ['container-resources'], ['unset-cpu-requirements', 'unset-memory-requirements']],
+  'k8s/resources': [
+    ['cpuRequestsMissing', 'cpuLimitsMissing', 'memoryRequestsMissing', 'memoryLimitsMissing'],
+    ['container-resources'],
+    ['unset-cpu-requirements', 'unset-memory-requirements'],
+  ],
   'k8s/image-pinned': [['tagNotSpecified'], ['container-image-tag'], ['latest-tag']],
   'k8s/image-digest': [[], [], []],
   'k8s/min-replicas': [['deploymentMissingReplicas'], ['deployment-replicas'], ['minimum-three-replicas']],
-  'k8s/pdb': [['missingPodDisruptionBudget'], ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'], []],
-  'k8s/pdb-coherent': [['pdbDisruptionsIsZero'], ['poddisruptionbudget-has-policy'], ['pdb-max-unavailable', 'pdb-min-available']],
+  'k8s/pdb': [
+    ['missingPodDisruptionBudget'],
+    ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'],
+    [],
+  ],
+  'k8s/pdb-coherent': [
+    ['pdbDisruptionsIsZero'],
+    ['poddisruptionbudget-has-policy'],
+    ['pdb-max-unavailable', 'pdb-min-available'],
+  ],
   'k8s/hpa-bounds': [[], [], []],
   'k8s/hpa-replicas': [[], ['deployment-targeted-by-hpa-does-not-have-replicas-configured'], []],
-  'k8s/spread': [['topologySpreadConstraint'], ['deployment-has-host-podantiaffinity', 'pod-topology-spread-constraints'], ['no-anti-affinity']],
-  'k8s/workload-selector': [[], ['deployment-pod-selector-labels-match-template-metadata-labels'], ['mismatching-selector']],
+  'k8s/spread': [
+    ['topologySpreadConstraint'],
+    ['deployment-has-host-podantiaffinity', 'pod-topology-spread-constraints'],
+    ['no-anti-affinity'],
+  ],
+  'k8s/workload-selector': [
+    [],
+    ['deployment-pod-selector-labels-match-template-metadata-labels'],
+    ['mismatching-selector'],
+  ],
   'k8s/service-selector': [[], ['service-targets-pod'], ['dangling-service']],
   'k8s/network-policy-coverage': [[], ['pod-networkpolicy'], ['non-isolated-pod']],
   'k8s/service-monitor-target': [[], [], ['dangling-servicemonitor']],
@@ -70,7 +106,11 @@ export const PEERS = {
   'k8s/namespace': [[], [], ['use-namespace']],
   'k8s/deprecated-api': [[], ['stable-version'], ['no-extensions-v1beta']],
   'k8s/manifest': [[], [], []],
-  'k8s/suppress-annotation': [['(exemption annotations, no reason)'], ['(kube-score/ignore annotation, no reason)'], ['(ignore-check.kube-linter.io annotations)']],
+  'k8s/suppress-annotation': [
+    ['(exemption annotations, no reason)'],
+    ['(kube-score/ignore annotation, no reason)'],
+    ['(ignore-check.kube-linter.io annotations)'],
+  ],
 };
 
 /** The generated Kubernetes part of RULES.md: severities per group, each rule, and the peer coverage table. */
@@ -78,11 +118,18 @@ export function renderKubernetesRules() {
   const rules = new Map(kubernetesPolicy().rules.map((r) => [r.id, r]));
   const out = [];
   for (const [group, ids] of Object.entries(KUBERNETES_RULE_GROUPS)) {
-    out.push(`#### ${group}`, '', `| Rule | ${TIERS.join(' | ')} |`, `| --- | ${TIERS.map(() => '---').join(' | ')} |`);
-    for (const id of ids) out.push(`| [\`${id}\`](${anchor(id)}) | ${TIERS.map((t) => level(rules.get(id), t)).join(' | ')} |`);
+    out.push(
+      `#### ${group}`,
+      '',
+      `| Rule | ${TIERS.join(' | ')} |`,
+      `| --- | ${TIERS.map(() => '---').join(' | ')} |`,
+    );
+    for (const id of ids)
+      out.push(`| [\`${id}\`](${anchor(id)}) | ${TIERS.map((t) => level(rules.get(id), t)).join(' | ')} |`);
     out.push('');
   }
-  for (const ids of Object.values(KUBERNETES_RULE_GROUPS)) for (const id of ids) out.push(...ruleSection(rules.get(id)));
+  for (const ids of Object.values(KUBERNETES_RULE_GROUPS))
+    for (const id of ids) out.push(...ruleSection(rules.get(id)));
   out.push(
     '### Coverage against Polaris, kube-score and kube-linter',
     '',
@@ -91,7 +138,8 @@ export function renderKubernetesRules() {
     '| Rule | Polaris | kube-score | kube-linter |',
     '| --- | --- | --- | --- |',
   );
-  const cell = (names) => (names.length ? names.map((n) => (n.startsWith('(') ? n : `\`${n}\``)).join(', ') : '—');
+  const cell = (names) =>
+    names.length ? names.map((n) => (n.startsWith('(') ? n : `\`${n}\``)).join(', ') : '—';
   for (const id of Object.values(KUBERNETES_RULE_GROUPS).flat()) {
     const peers = PEERS[id];
     if (!peers) throw new Error(`scripts/rules-doc.mjs: no PEERS entry for ${id}`);

@@ -204,7 +204,11 @@ describe('agentforge manifests validate', () => {
 
   it.each([
     { name: 'a missing file', args: ['nope.yaml'], message: /nope\.yaml: no such file or folder/ },
-    { name: 'malformed YAML', args: ['bad.yaml'], message: /^bad\.yaml:5:1: invalid YAML: unexpected end of the stream/ },
+    {
+      name: 'malformed YAML',
+      args: ['bad.yaml'],
+      message: /^bad\.yaml:5:1: invalid YAML: unexpected end of the stream/,
+    },
     {
       name: 'an unknown environment',
       args: ['ok.yaml', '--environment', 'qa'],
