@@ -427,7 +427,7 @@ describe('Kubernetes rules', () => {
     );
     for (const rule of kubernetesPolicy().rules) {
       expect(doc, rule.id).toContain(`### \`${rule.id}\``);
-      expect(doc, rule.id).toMatch(new RegExp(`\\| \`${rule.id}\` \\| .+ \\| .+ \\| .+ \\|`));
+      expect(squash(doc), rule.id).toMatch(new RegExp(`\\| \`${rule.id}\` \\| .+ \\| .+ \\| .+ \\|`));
     }
   });
 
