@@ -216,10 +216,12 @@ describe('agentforge manifests validate', () => {
     },
     { name: 'an unknown format', args: ['x.yaml', '--format', 'xml'], message: /unknown --format "xml"/ },
     { name: 'no input', args: [], message: /expected 1 to \d+ argument/ },
+    { name: 'a folder without manifests', args: ['empty'], message: /no Kubernetes documents in empty/ },
   ])('exits 2 on $name', async ({ args, message }) => {
     const dir = testdir({
       'bad.yaml': 'apiVersion: v1\nkind: ConfigMap\n---\n  data: [\n',
       'ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+      'empty/notes.txt': 'not a manifest',
     });
     const { code, stderr, stdout } = await cli(args, dir);
     expect(code).toBe(2);

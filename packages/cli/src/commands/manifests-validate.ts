@@ -54,6 +54,12 @@ export const command: Command = {
         inputs.push(...(await loadManifests([resolve(cwd, path)], { display: (f) => displayPath(cwd, f) })));
     }
 
+    if (inputs.length === 0)
+      throw new AgentforgeError(
+        'FILE_NOT_FOUND',
+        `no Kubernetes documents in ${positionals.join(', ')} (folders are searched for *.yaml, *.yml and *.json)`,
+      );
+
     const workspace = await findWorkspace(cwd, dir).catch((error) => {
       if (dir !== undefined) throw error;
       return undefined;

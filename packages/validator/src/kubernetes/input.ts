@@ -9,7 +9,7 @@ import {
 } from '@agentforge/schema';
 import { createValidator, type ValidationInput, type Validator, type ValidatorOptions } from '../engine.js';
 import type { Suppression } from '../types.js';
-import { dict, objectsOf, text } from './_objects.js';
+import { objectsOf, text } from './_objects.js';
 import { kubernetesPolicy, SUPPRESS_ANNOTATION, SUPPRESS_LINE } from './rules.js';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -125,11 +125,11 @@ export function annotationSuppressions(inputs: readonly ValidationInput[]): Supp
 export function createKubernetesValidator(options: Omit<ValidatorOptions, 'schema'> = {}): Validator {
   return createValidator({
     resolveEnvironment: (data) => {
-      const labels = objectsOf(data)[0]?.labels;
+      const first = objectsOf(data)[0];
       return {
-        name: text(labels?.['agentforge.io/environment']),
-        tier: text(labels?.['agentforge.io/tier']),
-        tierPath: dict(data)?.kind === undefined ? '' : '/metadata/labels',
+        name: text(first?.labels['agentforge.io/environment']),
+        tier: text(first?.labels['agentforge.io/tier']),
+        tierPath: first ? formatPointer([...first.path, 'metadata', 'labels']) : '',
       };
     },
     ...options,
