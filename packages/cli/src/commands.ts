@@ -34,6 +34,11 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary: 'List the snapshots of an environment and verify them',
     load: () => import('./commands/config-history.js'),
   },
+  'manifests validate': {
+    summary:
+      'Validate rendered Kubernetes manifests (files, folders or - for stdin) against the Kubernetes rules',
+    load: () => import('./commands/manifests-validate.js'),
+  },
   schema: {
     summary: 'Print the JSON Schema or reference of the environment document',
     load: () => import('./commands/schema.js'),

@@ -45,8 +45,9 @@ function serviceObjects(service: ServiceName): unknown[] {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: service, labels: labels(service) },
+      // No `replicas` here: the overlays set it, except where a HorizontalPodAutoscaler owns it
+      // (a pinned count would scale the Deployment back on every apply).
       spec: {
-        replicas: 1,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selectorLabels(service) },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
@@ -57,6 +58,15 @@ function serviceObjects(service: ServiceName): unknown[] {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: 30,
+            // Replicas on different nodes, so that one node going down does not take them all.
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selectorLabels(service) },
+              },
+            ],
             securityContext: {
               runAsNonRoot: true,
               runAsUser: RUN_AS,

@@ -151,7 +151,7 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
         if (service.autoscaling?.enabled) {
           expect(hpa.spec.minReplicas).toBe(service.autoscaling.minReplicas);
           expect(hpa.spec.maxReplicas).toBe(service.autoscaling.maxReplicas);
-          expect(d.spec.replicas).toBe(service.autoscaling.minReplicas);
+          expect(d.spec.replicas).toBeUndefined();
         } else {
           expect(hpa).toBeUndefined();
           expect(d.spec.replicas).toBe(service.replicas ?? 1);

@@ -67,11 +67,8 @@ function secretEnv(secret: SecretBinding) {
 function deploymentPatch(prepared: PreparedDocument, service: ServiceName): unknown {
   const { document } = prepared;
   const spec = document.services[service];
-  const replicas = !spec.enabled
-    ? 0
-    : spec.autoscaling?.enabled
-      ? spec.autoscaling.minReplicas
-      : spec.replicas;
+  // An autoscaled Deployment leaves `replicas` to its HorizontalPodAutoscaler.
+  const replicas = !spec.enabled ? 0 : autoscaled(document, service) ? undefined : spec.replicas;
   const plain = Object.entries(spec.env ?? {}).filter(
     (entry): entry is [string, string] => typeof entry[1] === 'string',
   );
@@ -109,7 +106,7 @@ function deploymentPatch(prepared: PreparedDocument, service: ServiceName): unkn
       ...(spec.enabled ? {} : { annotations: { 'agentforge.io/enabled': 'false' } }),
     },
     spec: {
-      replicas,
+      ...(replicas === undefined ? {} : { replicas }),
       template: {
         spec: {
           ...(document.security.runAsNonRoot ? {} : { securityContext: { runAsNonRoot: false } }),

@@ -69,6 +69,22 @@ const hostile: HostileCase[] = [
     message: /__proto__/,
   },
   {
+    name: '__proto__ key spelled with an escape',
+    input: () => 'a: 1\n"\\x5f_proto__":\n  x: 1\n',
+    code: 'FORBIDDEN_KEY',
+    // The key is not written literally, so only the document start can be named.
+    line: 1,
+    message: /__proto__/,
+  },
+  {
+    name: 'constructor key spelled with a JSON escape',
+    input: () => '{"a": 1, "\\u0063onstructor": {"x": 1}}',
+    format: 'json',
+    code: 'FORBIDDEN_KEY',
+    line: 1,
+    message: /constructor/,
+  },
+  {
     name: '__proto__ in dotenv',
     input: () => 'A=1\n__proto__=x\n',
     format: 'dotenv',
@@ -287,6 +303,44 @@ describe('locator', () => {
     const docs = loadDocuments('kind: A\n---\nkind: B\nspec:\n  x: 1\n', { file: 'm.yaml' });
     expect(docs.map((d) => d.data)).toEqual([{ kind: 'A' }, { kind: 'B', spec: { x: 1 } }]);
     expect(docs[1]?.locator.locate('/spec/x')).toEqual({ file: 'm.yaml', line: 5, column: 3, document: 1 });
+  });
+
+  it.each([
+    {
+      name: 'a leading comment and `---` lines',
+      text: '# rendered\n---\nkind: A\n---\n# b\nkind: B\nx: 1\n',
+    },
+    { name: 'an empty document', text: 'kind: A\n---\n---\nkind: B\nx: 1\n' },
+    { name: 'content on the `---` line', text: '--- {kind: A}\n--- \nkind: B\nx: 1\n' },
+    { name: 'a `...` end marker', text: 'kind: A\n...\n---\nkind: B\nx: 1\n...\n' },
+    { name: 'a block scalar', text: 'kind: A\ns: |\n  --- not a marker\n---\nkind: B\nx: 1\n' },
+    { name: 'CRLF line ends', text: 'kind: A\r\n---\r\nkind: B\r\nx: 1\r\n' },
+    { name: 'a directive (whole-stream locating)', text: '%YAML 1.2\n---\nkind: A\n---\nkind: B\nx: 1\n' },
+  ])('locates every document of a stream with $name', ({ text }) => {
+    const docs = loadDocuments(text, { file: 'm.yaml' });
+    const lines = text.split(/\r?\n/);
+    const last = docs.at(-1)!;
+    expect(last.data).toEqual({ kind: 'B', x: 1 });
+    expect(last.locator.locate('/x')).toEqual({
+      file: 'm.yaml',
+      line: lines.indexOf('x: 1') + 1,
+      column: 1,
+      document: docs.length - 1,
+    });
+    expect(last.locator.locate('/kind')).toMatchObject({ line: lines.indexOf('kind: B') + 1, column: 1 });
+    const first = docs.find((d) => d.data !== null)!;
+    expect(first.locator.locate('/kind')).toMatchObject({
+      line: lines.findIndex((l) => l.includes('kind: A')) + 1,
+    });
+  });
+
+  it.each([
+    { name: 'a mapping', text: 'kind: A\nmeta:\n  name: a\n---\nkind: B\n', pointer: '/meta/name', line: 3 },
+    { name: 'a sequence', text: 'kind: A\nlist:\n- a\n- b\n---\nkind: B\n', pointer: '/list/1', line: 4 },
+  ])('locates keys of a document followed by another, ending in $name', ({ text, pointer, line }) => {
+    const [first] = loadDocuments(text, { file: 'm.yaml' });
+    expect(first?.locator.locate(pointer)).toMatchObject({ line, document: 0 });
+    expect(first?.locator.locate('/kind')).toMatchObject({ line: 1, column: 1, document: 0 });
   });
 });
 

@@ -283,7 +283,16 @@ function loadYaml(
       aliased = true;
     }
   };
-  const parseOptions = { filename: source.file, json: false, maxDepth, listener } as yaml.LoadOptions;
+  // The listener runs on every node and costs about a third of the parse. Text that cannot
+  // produce a forbidden key or an alias (none of those words, no anchor `&`, no escape `\` that
+  // could spell one inside quotes) is parsed without it.
+  const guarded = /__proto__|constructor|prototype|[&\\]/.test(source.text);
+  const parseOptions = {
+    filename: source.file,
+    json: false,
+    maxDepth,
+    ...(guarded ? { listener } : {}),
+  } as yaml.LoadOptions;
   const values: unknown[] = [];
   try {
     if (multi) yaml.loadAll(source.text, (doc) => values.push(doc), parseOptions);
@@ -295,9 +304,9 @@ function loadYaml(
     throw error;
   }
   const limit = options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion;
-  const trees = lazyTrees(source, parseOptions, multi);
+  const trees = lazyTrees(source, parseOptions, multi, values.length);
   return values.map((data, index) => {
-    const locator = yamlLocator(source, () => trees()[index], multi ? index : undefined);
+    const locator = yamlLocator(source, () => trees(index), multi ? index : undefined);
     if (aliased) checkAliasExpansion(data, limit, locator);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
@@ -367,46 +376,100 @@ function checkAliasExpansion(data: unknown, limit: number, locator: Locator): vo
 /**
  * Node positions are recorded only when a location is first asked for, by parsing the text a
  * second time with a listener: documents without findings never pay for locating, and a
- * lookup walks the recorded nodes along its pointer without indexing the rest.
+ * lookup walks the recorded nodes along its pointer without indexing the rest. In a stream,
+ * only the document asked about is parsed again, when the text splits into as many documents
+ * as the parse gave (else the whole stream is).
  */
-function lazyTrees(source: SourceText, options: yaml.LoadOptions, multi: boolean): () => Frame[] {
-  let roots: Frame[] | undefined;
-  return () => {
-    if (roots) return roots;
-    const found: Frame[] = [];
-    const stack: Frame[] = [];
-    const listener = (
-      event: 'open' | 'close',
-      state: { position: number; kind: string | null; result: unknown },
-    ) => {
-      if (event === 'open') {
-        stack.push({ start: state.position, children: [], result: undefined, kind: null });
-        return;
-      }
-      const frame = stack.pop()!;
-      frame.kind = state.kind;
-      frame.result = state.result;
-      // js-yaml opens a wrapper node while probing for implicit keys; it holds one child with the same result.
-      const only = frame.children.length === 1 ? frame.children[0]! : undefined;
-      (stack.at(-1)?.children ?? found).push(only && only.result === frame.result ? only : frame);
-    };
-    const quiet = { ...options, listener };
-    if (multi) yaml.loadAll(source.text, () => undefined, quiet);
-    else yaml.load(source.text, quiet);
-    roots = found;
-    return roots;
+function lazyTrees(
+  source: SourceText,
+  options: yaml.LoadOptions,
+  multi: boolean,
+  count: number,
+): (index: number) => Frame | undefined {
+  let perDocument: Array<[number, number]> | undefined | null = multi ? undefined : null;
+  const parsed = new Map<number, Frame | undefined>();
+  let all: Frame[] | undefined;
+  return (index) => {
+    if (perDocument === undefined) {
+      const spans = documentSpans(source.text);
+      perDocument = spans?.length === count ? spans : null;
+    }
+    if (!perDocument) {
+      all ??= positions(source.text, 0, options, multi);
+      return all[index];
+    }
+    if (!parsed.has(index)) {
+      const [start, end] = perDocument[index]!;
+      parsed.set(index, positions(source.text.slice(start, end), start, options, false)[0]);
+    }
+    return parsed.get(index);
   };
+}
+
+/** The root frames of `text` (offsets shifted by `base`), from a parse with a position listener. */
+function positions(text: string, base: number, options: yaml.LoadOptions, multi: boolean): Frame[] {
+  const found: Frame[] = [];
+  const stack: Frame[] = [];
+  const listener = (
+    event: 'open' | 'close',
+    state: { position: number; kind: string | null; result: unknown },
+  ) => {
+    if (event === 'open') {
+      stack.push({ start: base + state.position, children: [], result: undefined, kind: null });
+      return;
+    }
+    const frame = stack.pop()!;
+    frame.kind = state.kind;
+    frame.result = state.result;
+    // js-yaml opens a wrapper node while probing for implicit keys; it holds one child with the same result.
+    const only = frame.children.length === 1 ? frame.children[0]! : undefined;
+    (stack.at(-1)?.children ?? found).push(only && only.result === frame.result ? only : frame);
+  };
+  const quiet = { ...options, listener };
+  if (multi) yaml.loadAll(text, () => undefined, quiet);
+  else yaml.load(text, quiet);
+  return found;
+}
+
+/**
+ * Where each document of a stream is written: YAML ends a document at a `---` or `...` line
+ * start, wherever it is (even inside a scalar). `---` opens an explicit document, empty or not;
+ * text after `...` or before the first marker is a document only if it holds more than
+ * comments. Directives (`%YAML`) are left to the full parse.
+ */
+function documentSpans(text: string): Array<[number, number]> | undefined {
+  if (/^%/m.test(text)) return undefined;
+  const spans: Array<[number, number]> = [];
+  let start = 0;
+  let explicit = false;
+  const close = (end: number) => {
+    if (explicit || /^[ \t]*[^ \t\r\n#]/m.test(text.slice(start, end))) spans.push([start, end]);
+  };
+  const marker = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    close(m.index);
+    explicit = m[1] === '---';
+    start = explicit ? m.index : m.index + 3;
+  }
+  close(text.length);
+  return spans;
 }
 
 /** The child of `frame` at `segment`, with where its key was written for a mapping entry. */
 function childFrame(frame: Frame, segment: string): { frame: Frame; key?: number } | undefined {
   const { children, result } = frame;
-  if (frame.kind === 'mapping' && children.length % 2 === 0) {
-    for (let i = 0; i < children.length; i += 2) {
+  // Before a `---`, js-yaml probes for one more key of the document's mapping and records an
+  // empty node for it: a trailing odd child is that probe, never a key.
+  if (frame.kind === 'mapping') {
+    for (let i = 0; i + 1 < children.length; i += 2) {
       if (String(children[i]!.result) === segment)
         return { frame: children[i + 1]!, key: children[i]!.start };
     }
-  } else if (frame.kind === 'sequence' && Array.isArray(result) && children.length === result.length) {
+  } else if (
+    frame.kind === 'sequence' &&
+    Array.isArray(result) &&
+    (children.length === result.length || children.length === result.length + 1)
+  ) {
     // An empty item (`- `) opens no node, so items are addressed only when every one has one.
     const item = children[Number(segment)];
     if (item) return { frame: item };

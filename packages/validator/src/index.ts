@@ -33,6 +33,22 @@ export {
 export { loadEnvironmentFile, toEnvironmentInput } from './environment-input.js';
 export { FORMATS, type FormatName, type ImageReference, parseImageReference } from './formats.js';
 export {
+  annotationSuppressions,
+  createKubernetesValidator,
+  type LoadManifestsOptions,
+  loadManifests,
+  manifestEnvironment,
+  parseManifests,
+} from './kubernetes/input.js';
+export {
+  DEPRECATED_APIS,
+  KUBERNETES_RULE_GROUPS,
+  kubernetesPolicy,
+  RECOMMENDED_LABELS,
+  RESTRICTED_VOLUME_TYPES,
+  SUPPRESS_ANNOTATION,
+} from './kubernetes/rules.js';
+export {
   definePolicy,
   type LoadPolicyOptions,
   loadPolicy,

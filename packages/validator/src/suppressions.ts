@@ -85,6 +85,7 @@ export function compileSuppressions(
     match(finding, environment) {
       for (const c of compiled) {
         if (c.expired || !c.rule(finding.ruleId) || !applies(c.suppression, environment)) continue;
+        if (c.suppression.file !== undefined && c.suppression.file !== finding.location?.file) continue;
         if (
           c.suppression.document !== undefined &&
           c.suppression.document !== (finding.location?.document ?? 0)

@@ -8,6 +8,7 @@ import { isSecretKey, redactedMarker, redactString } from '@agentforge/schema';
 export function redactLine(line: string): string {
   const tokens = line.split(/([\s,{}[\]"'`]+)/);
   let redactNext = false;
+  let previous = '';
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (i % 2 === 1) {
@@ -16,6 +17,12 @@ export function redactLine(line: string): string {
       continue;
     }
     if (token === '') continue;
+    // A quoted key (`"password": "x"`) leaves its separator as a token of its own.
+    if ((token === ':' || token === '=') && isSecretKey(previous)) {
+      redactNext = true;
+      continue;
+    }
+    previous = token;
     if (redactNext) {
       tokens[i] = redactedMarker(token);
       redactNext = false;

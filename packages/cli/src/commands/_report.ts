@@ -1,0 +1,129 @@
+// What every validating command shares: --format, --fail-on, --output, --baseline,
+// --write-baseline and --no-suppressions, and how the reports are written and turned into an
+// exit code.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
+import { AgentforgeError, SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
+import {
+  type Baseline,
+  createBaseline,
+  formatReports,
+  loadSuppressions,
+  REPORT_FORMATS,
+  type Report,
+  type ReportFormat,
+  readBaseline,
+  type Suppression,
+  writeBaseline,
+} from '@agentforge/validator';
+import type { CommandContext, OptionSpec } from '../context.js';
+import type { Workspace } from '../workspace.js';
+
+/** The options of a validating command, to spread into its `options`. */
+export const REPORT_OPTIONS: Record<string, OptionSpec> = {
+  format: {
+    type: 'string',
+    description: 'human (default), json, sarif, github or junit',
+    valueName: 'format',
+  },
+  'fail-on': {
+    type: 'string',
+    description: 'Exit 1 on findings at or above this severity (default: high)',
+    valueName: 'severity',
+  },
+  output: {
+    type: 'string',
+    description: 'Write the report to this file instead of stdout',
+    valueName: 'file',
+  },
+  baseline: {
+    type: 'string',
+    description: 'Fail only on findings not recorded in this baseline',
+    valueName: 'file',
+  },
+  'write-baseline': {
+    type: 'string',
+    description: 'Record the current findings as the baseline, then exit 0',
+    valueName: 'file',
+  },
+};
+
+/** The report options of a command line, checked; `fail` makes the command's usage error. */
+export async function reportOptions(
+  { values, cwd }: Pick<CommandContext, 'values' | 'cwd'>,
+  fail: (message: string) => Error,
+): Promise<{ format: ReportFormat; failOn: Severity; baseline: Baseline | undefined }> {
+  const format = (values.format ?? 'human') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format))
+    throw fail(`unknown --format "${format}" (${REPORT_FORMATS.join(', ')})`);
+  const failOn = (values['fail-on'] ?? 'high') as Severity;
+  if (!SEVERITIES.includes(failOn)) throw fail(`unknown --fail-on "${failOn}" (${SEVERITIES.join(', ')})`);
+  const file = values.baseline as string | undefined;
+  const baseline = file === undefined ? undefined : await readBaseline(resolve(cwd, file));
+  return { format, failOn, baseline };
+}
+
+/** A file name as the user sees it: relative to the working directory. */
+export const displayPath = (cwd: string, path: string) => relative(cwd, path) || path;
+
+/** The workspace suppressions file (suppressions.yaml or agentforge.yaml `suppressions`), with locations as the user sees them. */
+export async function workspaceSuppressions(
+  workspace: Workspace | undefined,
+  cwd: string,
+): Promise<Suppression[]> {
+  if (!workspace) return [];
+  const setting = workspace.settings.suppressions;
+  const file = resolve(workspace.root, typeof setting === 'string' ? setting : 'suppressions.yaml');
+  if (!existsSync(file)) return [];
+  const shown = displayPath(cwd, file);
+  return (await loadSuppressions(file)).map((s) =>
+    s.location?.file === file ? { ...s, location: { ...s.location, file: shown } } : s,
+  );
+}
+
+/**
+ * Writes the reports (to stdout, or `--output`), records `--write-baseline`, and returns the
+ * exit code: 0 when every report passed or a baseline was written, else 1.
+ */
+export async function emitReports(
+  reports: Report[],
+  format: ReportFormat,
+  { values, cwd, env, stdout, stderr }: Pick<CommandContext, 'values' | 'cwd' | 'env' | 'stdout' | 'stderr'>,
+): Promise<number> {
+  const writeBaselineTo = values['write-baseline'] as string | undefined;
+  if (writeBaselineTo !== undefined) {
+    const file = resolve(cwd, writeBaselineTo);
+    const written = createBaseline(reports);
+    await writeBaseline(file, written);
+    stderr.write(
+      `wrote ${displayPath(cwd, file)}: ${written.entries.length} finding(s) accepted as the baseline\n`,
+    );
+  }
+  const text = formatReports(reports, {
+    format,
+    color: format === 'human' && values.output === undefined && shouldColor(stdout, env),
+    tool: {
+      name: 'agentforge',
+      version: version(),
+      informationUri: 'https://github.com/agentforge/config-toolkit',
+    },
+  });
+  if (typeof values.output === 'string') {
+    const file = resolve(cwd, values.output);
+    await writeFile(file, text);
+    stderr.write(`wrote ${displayPath(cwd, file)}\n`);
+  } else stdout.write(text);
+  if (writeBaselineTo !== undefined) return 0;
+  return reports.every((r) => r.passed) ? 0 : 1;
+}
+
+/** A usage error of `agentforge <words>`. */
+export const usageError = (words: string) => (message: string) =>
+  new AgentforgeError('INVALID_ARGUMENT', `agentforge ${words}: ${message}`);
+
+function version(): string {
+  // Self-reference by package name resolves from src/ (tests) and dist/ alike.
+  return (createRequire(import.meta.url)('@agentforge/cli/package.json') as { version: string }).version;
+}

@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import { AgentforgeError, type EnvironmentDocument, TIERS } from '@agentforge/schema';
+import {
+  annotationSuppressions,
+  createKubernetesValidator,
+  loadManifests,
+  manifestEnvironment,
+  parseManifests,
+  type ValidationInput,
+} from '@agentforge/validator';
+import type { Command, CommandContext } from '../context.js';
+import { findWorkspace, type Workspace } from '../workspace.js';
+import {
+  displayPath,
+  emitReports,
+  REPORT_OPTIONS,
+  reportOptions,
+  usageError,
+  workspaceSuppressions,
+} from './_report.js';
+
+const fail = usageError('manifests validate');
+const STDIN = '<stdin>';
+
+export const command: Command = {
+  usage:
+    'manifests validate <file|dir|->... [--environment <name>] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+  description:
+    'Validate rendered Kubernetes manifests (multi-document YAML, JSON, List; files, folders or - for stdin) against the Kubernetes rules: Pod Security restricted, reliability, wiring, secrets and hygiene. Findings on an object can be suppressed by its annotation `agentforge.dev/suppress: "<rule-id>: <reason>"`.',
+  positionals: [1, Number.MAX_SAFE_INTEGER],
+  options: {
+    environment: {
+      type: 'string',
+      description:
+        "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
+      valueName: 'name',
+    },
+    ...REPORT_OPTIONS,
+    suppressions: {
+      type: 'boolean',
+      description:
+        'Apply suppression annotations and the workspace suppressions file (--no-suppressions ignores both)',
+    },
+  },
+  async run(context) {
+    const { values, cwd, dir, positionals, stderr } = context;
+    const { format, failOn, baseline } = await reportOptions({ values, cwd }, fail);
+    if (positionals.filter((p) => p === '-').length > 1) throw fail('stdin (-) can be read only once');
+
+    const inputs: ValidationInput[] = [];
+    for (const path of positionals) {
+      if (path === '-') inputs.push(...parseManifests(await readStdin(context), { file: STDIN }));
+      else
+        inputs.push(...(await loadManifests([resolve(cwd, path)], { display: (f) => displayPath(cwd, f) })));
+    }
+
+    if (inputs.length === 0)
+      throw new AgentforgeError(
+        'FILE_NOT_FOUND',
+        `no Kubernetes documents in ${positionals.join(', ')} (folders are searched for *.yaml, *.yml and *.json)`,
+      );
+
+    const workspace = await findWorkspace(cwd, dir).catch((error) => {
+      if (dir !== undefined) throw error;
+      return undefined;
+    });
+    const environment = await resolveEnvironment(values.environment as string | undefined, inputs, workspace);
+    if (environment.note) stderr.write(`agentforge manifests validate: ${environment.note}\n`);
+
+    const suppressions =
+      values.suppressions === false
+        ? []
+        : [...(await workspaceSuppressions(workspace, cwd)), ...annotationSuppressions(inputs)];
+    const validator = createKubernetesValidator({ failOn, baseline, suppressions });
+    const report = validator.validateDocuments(inputs, {
+      environment: environment.name,
+      tier: environment.tier,
+    });
+    return emitReports([report], format, context);
+  },
+};
+
+/**
+ * The environment whose severities apply: `--environment` names a workspace environment (its
+ * document gives the tier) or a tier; without it, the manifests' labels say; else production,
+ * the strictest, with a note.
+ */
+async function resolveEnvironment(
+  given: string | undefined,
+  inputs: readonly ValidationInput[],
+  workspace: Workspace | undefined,
+): Promise<{ name: string; tier: string; note?: string }> {
+  const labelled = manifestEnvironment(inputs);
+  const isTier = (tier: string | undefined): tier is string => TIERS.includes(tier as never);
+  if (given === undefined && isTier(labelled.tier))
+    return { name: labelled.name ?? labelled.tier, tier: labelled.tier };
+  const name = given ?? labelled.name;
+  const known = (await workspace?.listEnvironments()) ?? [];
+  if (name !== undefined) {
+    if (workspace && known.includes(name)) {
+      const tier = ((await workspace.loadEnvironment(name)).data as Partial<EnvironmentDocument> | null)
+        ?.tier;
+      if (isTier(tier)) return { name, tier };
+    }
+    if (isTier(name)) return { name, tier: name };
+    if (labelled.name === name && isTier(labelled.tier)) return { name, tier: labelled.tier };
+  }
+  if (given !== undefined)
+    throw new AgentforgeError(
+      'UNKNOWN_ENVIRONMENT',
+      `unknown environment "${given}": not a tier (${TIERS.join(', ')})${workspace ? `, not in ${displayPath(workspace.root, workspace.environmentsDir)} (known: ${known.join(', ') || 'none'})` : ''} and not the manifests' agentforge.io/environment label`,
+    );
+  return {
+    name: name ?? 'production',
+    tier: 'production',
+    note: `no --environment and no tier known for ${name === undefined ? 'the manifests' : `environment "${name}"`}: the production rules apply`,
+  };
+}
+
+async function readStdin({ stdin }: CommandContext): Promise<Buffer> {
+  if (!stdin) throw fail('no standard input to read "-" from');
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,214 @@
+import type { SetRuleContext } from '../types.js';
+import {
+  type Dict,
+  dict,
+  type K8sObject,
+  list,
+  matchesMap,
+  objectsOf,
+  sameNamespace,
+  selects,
+  text,
+} from './_objects.js';
+
+/** An object of a multi-document set with the index of its document. */
+export interface Located extends K8sObject {
+  readonly document: number;
+}
+
+/** What the set rules look up, indexed so that matching objects to each other stays linear. */
+export interface SetIndex {
+  readonly all: readonly Located[];
+  byKind(kind: string): readonly Located[];
+  /** Objects of a kind and name in the namespace (or with no namespace on either side). */
+  named(kind: string, name: string, namespace: string | undefined): Located[];
+  /** The HPA scaling a workload, if any. */
+  hpaOf(workload: Located): Located | undefined;
+  /** Replicas a workload runs at least: its HPA's `minReplicas`, else `spec.replicas`, else 1. */
+  minReplicas(workload: Located): number;
+  /** Objects with a pod template whose labels a label selector selects. */
+  podsSelectedBy(selector: Dict | undefined, namespace: string | undefined): Located[];
+  /** Objects with a pod template whose labels a plain map (a Service selector) matches. */
+  podsMatching(selector: Dict, namespace: string | undefined): Located[];
+  /** Objects of `kind` whose selector (read by `selectorOf`) selects `labels`. */
+  selecting(
+    kind: string,
+    selectorOf: (o: Located) => Dict | undefined,
+    labels: Dict,
+    namespace: string | undefined,
+  ): Located[];
+  /** Objects of `kind` whose own labels a label selector selects. */
+  labelledBy(kind: string, selector: Dict | undefined): Located[];
+}
+
+const key = (a: string, b: string) => `${a}\u0000${b}`;
+
+function push<T>(map: Map<string, T[]>, k: string, value: T): void {
+  const list = map.get(k);
+  if (list) list.push(value);
+  else map.set(k, [value]);
+}
+
+/** Objects bucketed by each of their labels, to find candidates for a selector without a scan. */
+function labelBuckets(objects: readonly Located[], labelsOf: (o: Located) => Dict): Map<string, Located[]> {
+  const buckets = new Map<string, Located[]>();
+  for (const o of objects)
+    for (const [k, v] of Object.entries(labelsOf(o))) if (typeof v === 'string') push(buckets, key(k, v), o);
+  return buckets;
+}
+
+/** Candidates for a selector: those carrying its first matchLabels pair, else every object. */
+function candidates(
+  buckets: Map<string, Located[]>,
+  all: readonly Located[],
+  matchLabels: Dict | undefined,
+): readonly Located[] {
+  const first = matchLabels ? Object.entries(matchLabels)[0] : undefined;
+  return first ? (buckets.get(key(first[0], String(first[1]))) ?? []) : all;
+}
+
+const cache = new WeakMap<object, SetIndex>();
+
+/** The index of a set, built once and shared by every set rule of one validation. */
+export function indexOf(context: SetRuleContext): SetIndex {
+  let index = cache.get(context.documents);
+  if (index) return index;
+  const all: Located[] = [];
+  context.documents.forEach((d, document) => {
+    for (const object of objectsOf(d.raw)) all.push({ ...object, document });
+  });
+  const kinds = new Map<string, Located[]>();
+  const names = new Map<string, Located[]>();
+  for (const o of all) {
+    push(kinds, o.kind, o);
+    push(names, key(o.kind, o.name), o);
+  }
+  const hpas = new Map<string, Located[]>();
+  for (const h of kinds.get('HorizontalPodAutoscaler') ?? []) {
+    const ref = dict(dict(h.object.spec)?.scaleTargetRef);
+    if (typeof ref?.kind === 'string' && typeof ref.name === 'string') push(hpas, key(ref.kind, ref.name), h);
+  }
+  const pods = all.filter((o) => o.pod);
+  let podBuckets: Map<string, Located[]> | undefined;
+  const podsBy = () => {
+    podBuckets ??= labelBuckets(pods, (o) => o.pod!.labels);
+    return podBuckets;
+  };
+  const selectorBuckets = new Map<string, { buckets: Map<string, Located[]>; open: Located[] }>();
+  const labelled = new Map<string, Map<string, Located[]>>();
+  const inNamespace = (namespace: string | undefined) => (o: Located) =>
+    sameNamespace(o.namespace, namespace);
+  const hpaOf = (workload: Located) =>
+    hpas.get(key(workload.kind, workload.name))?.find(inNamespace(workload.namespace));
+  index = {
+    all,
+    byKind: (kind) => kinds.get(kind) ?? [],
+    named: (kind, name, namespace) => (names.get(key(kind, name)) ?? []).filter(inNamespace(namespace)),
+    hpaOf,
+    minReplicas(workload) {
+      const hpa = hpaOf(workload);
+      const count = hpa ? dict(hpa.object.spec)?.minReplicas : dict(workload.object.spec)?.replicas;
+      return typeof count === 'number' ? count : 1;
+    },
+    podsSelectedBy: (selector, namespace) =>
+      selector
+        ? candidates(podsBy(), pods, dict(selector.matchLabels)).filter(
+            (o) => sameNamespace(o.namespace, namespace) && selects(selector, o.pod!.labels),
+          )
+        : [],
+    podsMatching: (selector, namespace) =>
+      candidates(podsBy(), pods, selector).filter(
+        (o) => sameNamespace(o.namespace, namespace) && matchesMap(selector, o.pod!.labels),
+      ),
+    selecting(kind, selectorOf, labels, namespace) {
+      let entry = selectorBuckets.get(kind);
+      if (!entry) {
+        entry = { buckets: new Map(), open: [] };
+        for (const o of kinds.get(kind) ?? []) {
+          const first = Object.entries(dict(selectorOf(o)?.matchLabels) ?? {})[0];
+          if (first) push(entry.buckets, key(first[0], String(first[1])), o);
+          else entry.open.push(o);
+        }
+        selectorBuckets.set(kind, entry);
+      }
+      const found = entry.open.slice();
+      for (const [k, v] of Object.entries(labels))
+        if (typeof v === 'string') found.push(...(entry.buckets.get(key(k, v)) ?? []));
+      return found.filter((o) => sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels));
+    },
+    labelledBy(kind, selector) {
+      let buckets = labelled.get(kind);
+      if (!buckets) {
+        buckets = labelBuckets(kinds.get(kind) ?? [], (o) => o.labels);
+        labelled.set(kind, buckets);
+      }
+      return selector
+        ? candidates(buckets, kinds.get(kind) ?? [], dict(selector.matchLabels)).filter((o) =>
+            selects(selector, o.labels),
+          )
+        : [];
+    },
+  };
+  cache.set(context.documents, index);
+  return index;
+}
+
+const SCALED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/** True for workloads that run a replica count (not DaemonSets, Jobs or bare Pods). */
+export const isScaled = (o: K8sObject) => SCALED.has(o.kind) && o.pod !== undefined;
+
+/** Names a pod spec refers to, as ConfigMaps and Secrets, with where each reference is written. */
+export function referencesOf(
+  o: K8sObject,
+): Array<{ kind: 'ConfigMap' | 'Secret'; name: string; path: readonly (string | number)[] }> {
+  const pod = o.pod;
+  if (!pod) return [];
+  const out: Array<{ kind: 'ConfigMap' | 'Secret'; name: string; path: readonly (string | number)[] }> = [];
+  const add = (
+    kind: 'ConfigMap' | 'Secret',
+    ref: unknown,
+    path: readonly (string | number)[],
+    field = 'name',
+  ) => {
+    const r = dict(ref);
+    const name = text(r?.[field]);
+    if (r && name && r.optional !== true) out.push({ kind, name, path: [...path, field] });
+  };
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+    list(pod.spec[field]).forEach((c, i) => {
+      const container = dict(c);
+      const at = [...pod.path, field, i];
+      list(container?.envFrom).forEach((e, k) => {
+        add('ConfigMap', dict(e)?.configMapRef, [...at, 'envFrom', k, 'configMapRef']);
+        add('Secret', dict(e)?.secretRef, [...at, 'envFrom', k, 'secretRef']);
+      });
+      list(container?.env).forEach((e, k) => {
+        const from = dict(dict(e)?.valueFrom);
+        add('ConfigMap', from?.configMapKeyRef, [...at, 'env', k, 'valueFrom', 'configMapKeyRef']);
+        add('Secret', from?.secretKeyRef, [...at, 'env', k, 'valueFrom', 'secretKeyRef']);
+      });
+    });
+  }
+  list(pod.spec.volumes).forEach((v, i) => {
+    const volume = dict(v);
+    const at = [...pod.path, 'volumes', i];
+    add('ConfigMap', volume?.configMap, [...at, 'configMap']);
+    add('Secret', volume?.secret, [...at, 'secret'], 'secretName');
+    list(dict(volume?.projected)?.sources).forEach((s, k) => {
+      add('ConfigMap', dict(s)?.configMap, [...at, 'projected', 'sources', k, 'configMap']);
+      add('Secret', dict(s)?.secret, [...at, 'projected', 'sources', k, 'secret']);
+    });
+  });
+  return out;
+}
+
+/** The Secrets a set provides: Secrets, and those External Secrets and Sealed Secrets create. */
+export function providedSecrets(index: SetIndex): Located[] {
+  const out: Located[] = [...index.byKind('Secret'), ...index.byKind('SealedSecret')];
+  for (const e of index.byKind('ExternalSecret')) {
+    const target = text(dict(dict(e.object.spec)?.target)?.name);
+    out.push(target ? { ...e, name: target } : e);
+  }
+  return out;
+}

@@ -1,0 +1,199 @@
+// The Kubernetes objects of loaded documents, with the paths the rules report at: a document is
+// one object, or a `kind: List` (any `*List`) whose items are objects at `/items/<i>`.
+
+/** A path of segments inside a document. */
+export type Segments = readonly (string | number)[];
+export type Dict = Record<string, unknown>;
+
+export const dict = (value: unknown): Dict | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Dict) : undefined;
+export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** One Kubernetes object of a document. */
+export interface K8sObject {
+  readonly object: Dict;
+  /** Where the object is in its document (`[]`, or `['items', 3]` in a List). */
+  readonly path: Segments;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly labels: Dict;
+  readonly annotations: Dict;
+  /** The pod spec of a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob…). */
+  readonly pod: PodTemplate | undefined;
+}
+
+/** The pod a workload runs. */
+export interface PodTemplate {
+  readonly spec: Dict;
+  readonly path: Segments;
+  /** Labels of the pods (the template's, or the Pod's own). */
+  readonly labels: Dict;
+  readonly labelsPath: Segments;
+  /** True for Jobs, CronJobs and Pods that are not restarted: they run to completion, so probes do not apply. */
+  readonly batch: boolean;
+}
+
+/** A container of a pod, with where it is written. */
+export interface ContainerAt {
+  readonly container: Dict;
+  readonly path: Segments;
+  readonly name: string;
+  /** `containers`, `initContainers` or `ephemeralContainers`. */
+  readonly field: string;
+}
+
+const TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+]);
+
+/** The label `kubectl` shows for an object, `Deployment/gateway`. */
+export const show = (o: K8sObject) => `${o.kind}/${o.name}`;
+
+function podOf(object: Dict, kind: string, base: Segments): PodTemplate | undefined {
+  const spec = dict(object.spec);
+  if (!spec) return undefined;
+  if (kind === 'Pod') {
+    const metadata = dict(object.metadata);
+    return {
+      spec,
+      path: [...base, 'spec'],
+      labels: dict(metadata?.labels) ?? {},
+      labelsPath: [...base, 'metadata', 'labels'],
+      // A Pod that is not restarted (a Helm test hook, a one-off task) runs to completion.
+      batch: spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure',
+    };
+  }
+  let templateOwner = spec;
+  let ownerPath: Segments = [...base, 'spec'];
+  if (kind === 'CronJob') {
+    templateOwner = dict(dict(spec.jobTemplate)?.spec) ?? {};
+    ownerPath = [...base, 'spec', 'jobTemplate', 'spec'];
+  } else if (!TEMPLATE_KINDS.has(kind)) return undefined;
+  const template = dict(templateOwner.template);
+  const podSpec = dict(template?.spec);
+  if (!template || !podSpec) return undefined;
+  return {
+    spec: podSpec,
+    path: [...ownerPath, 'template', 'spec'],
+    labels: dict(dict(template.metadata)?.labels) ?? {},
+    labelsPath: [...ownerPath, 'template', 'metadata', 'labels'],
+    batch: kind === 'Job' || kind === 'CronJob',
+  };
+}
+
+function toObject(value: unknown, path: Segments): K8sObject | undefined {
+  const object = dict(value);
+  const kind = text(object?.kind);
+  const apiVersion = text(object?.apiVersion);
+  if (!object || !kind || !apiVersion) return undefined;
+  const metadata = dict(object.metadata);
+  return {
+    object,
+    path,
+    apiVersion,
+    kind,
+    name: text(metadata?.name) ?? text(metadata?.generateName) ?? '<unnamed>',
+    namespace: text(metadata?.namespace),
+    labels: dict(metadata?.labels) ?? {},
+    annotations: dict(metadata?.annotations) ?? {},
+    pod: podOf(object, kind, path),
+  };
+}
+
+const cache = new WeakMap<object, K8sObject[]>();
+
+/** True for a `kind: List` (or `ServiceList`…) document with `items`. */
+export function isList(value: unknown): boolean {
+  const object = dict(value);
+  return (
+    !!object && typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)
+  );
+}
+
+/** The objects of a document: itself, or the items of a List. Cached per document. */
+export function objectsOf(document: unknown): K8sObject[] {
+  if (document === null || typeof document !== 'object') return [];
+  let found = cache.get(document);
+  if (found) return found;
+  found = [];
+  if (isList(document)) {
+    const items = (document as Dict).items as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const object = toObject(items[i], ['items', i]);
+      if (object) found.push(object);
+    }
+  } else {
+    const object = toObject(document, []);
+    if (object) found.push(object);
+  }
+  cache.set(document, found);
+  return found;
+}
+
+const containers = new WeakMap<PodTemplate, ContainerAt[]>();
+
+/** Every container of a pod (init and ephemeral containers included), computed once per pod. */
+export function containersOf(pod: PodTemplate): ContainerAt[] {
+  let out = containers.get(pod);
+  if (out) return out;
+  out = [];
+  containers.set(pod, out);
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const items = list(pod.spec[field]);
+    for (let i = 0; i < items.length; i++) {
+      const container = dict(items[i]);
+      if (container)
+        out.push({ container, path: [...pod.path, field, i], name: text(container.name) ?? `#${i}`, field });
+    }
+  }
+  return out;
+}
+
+/** True when `labels` satisfy a label selector (`matchLabels` and `matchExpressions`). An empty selector selects everything. */
+export function selects(selector: Dict | undefined, labels: Dict): boolean {
+  if (!selector) return false;
+  for (const [key, value] of Object.entries(dict(selector.matchLabels) ?? {}))
+    if (labels[key] !== value) return false;
+  for (const expression of list(selector.matchExpressions)) {
+    const e = dict(expression);
+    const key = text(e?.key);
+    if (!e || !key) return false;
+    const values = list(e.values);
+    const has = Object.hasOwn(labels, key);
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** True when a plain label map (a Service selector) matches `labels`; an empty map matches nothing. */
+export function matchesMap(selector: Dict, labels: Dict): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+
+/** Namespaces match when equal, or when either is left to the apply-time default. */
+export const sameNamespace = (a: string | undefined, b: string | undefined) =>
+  a === undefined || b === undefined || a === b;
