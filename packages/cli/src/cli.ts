@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands.js';
 import type { CliIO, Command, OptionSpec } from './context.js';
 import { createLogger } from './logger.js';
+import { cliVersion } from './version.js';
 
 /** Exit codes of every command (DESIGN.md). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -16,13 +16,6 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   debug: { type: 'boolean', description: 'Print stack traces and debug logs to stderr' },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
 };
-
-function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
-}
 
 function rootHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -86,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
   }
   if (argv[0] === '--version' || argv[0] === '-v') {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${cliVersion()}\n`);
     return EXIT.OK;
   }
   const debug = argv.includes('--debug');

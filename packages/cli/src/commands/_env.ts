@@ -1,12 +1,9 @@
-import { isAbsolute, relative } from 'node:path';
-import type { Logger } from '@agentforge/env-templates';
 import {
   AgentforgeError,
   checkSchema,
   EnvironmentDocumentSchema,
   isAgentforgeError,
 } from '@agentforge/schema';
-import type { Output } from '../context.js';
 import { findWorkspace, type Workspace } from '../workspace.js';
 
 /** The workspace for `env` commands; `env create` may start one in the current folder. */
@@ -36,10 +33,4 @@ export async function loadCheckedEnvironment(workspace: Workspace, name: string)
     });
   }
   return loaded.data;
-}
-
-/** `path` relative to `cwd` when it lies below it, else absolute: what a user can paste back. */
-export function displayPath(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }

@@ -3,9 +3,8 @@
 // exit code.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { relative, resolve } from 'node:path';
-import { AgentforgeError, SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
+import { resolve } from 'node:path';
+import { SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
 import {
   type Baseline,
   createBaseline,
@@ -19,7 +18,9 @@ import {
   writeBaseline,
 } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
+import { cliVersion } from '../version.js';
 import type { Workspace } from '../workspace.js';
+import { choice, displayPath } from './_shared.js';
 
 /** The options of a validating command, to spread into its `options`. */
 export const REPORT_OPTIONS: Record<string, OptionSpec> = {
@@ -55,18 +56,12 @@ export async function reportOptions(
   { values, cwd }: Pick<CommandContext, 'values' | 'cwd'>,
   fail: (message: string) => Error,
 ): Promise<{ format: ReportFormat; failOn: Severity; baseline: Baseline | undefined }> {
-  const format = (values.format ?? 'human') as ReportFormat;
-  if (!REPORT_FORMATS.includes(format))
-    throw fail(`unknown --format "${format}" (${REPORT_FORMATS.join(', ')})`);
-  const failOn = (values['fail-on'] ?? 'high') as Severity;
-  if (!SEVERITIES.includes(failOn)) throw fail(`unknown --fail-on "${failOn}" (${SEVERITIES.join(', ')})`);
+  const format = choice<ReportFormat>(values.format, REPORT_FORMATS, 'human', '--format', fail);
+  const failOn = choice<Severity>(values['fail-on'], SEVERITIES, 'high', '--fail-on', fail);
   const file = values.baseline as string | undefined;
   const baseline = file === undefined ? undefined : await readBaseline(resolve(cwd, file));
   return { format, failOn, baseline };
 }
-
-/** A file name as the user sees it: relative to the working directory. */
-export const displayPath = (cwd: string, path: string) => relative(cwd, path) || path;
 
 /** The workspace suppressions file (suppressions.yaml or agentforge.yaml `suppressions`), with locations as the user sees them. */
 export async function workspaceSuppressions(
@@ -106,7 +101,7 @@ export async function emitReports(
     color: format === 'human' && values.output === undefined && shouldColor(stdout, env),
     tool: {
       name: 'agentforge',
-      version: version(),
+      version: cliVersion(),
       informationUri: 'https://github.com/agentforge/config-toolkit',
     },
   });
@@ -117,13 +112,4 @@ export async function emitReports(
   } else stdout.write(text);
   if (writeBaselineTo !== undefined) return 0;
   return reports.every((r) => r.passed) ? 0 : 1;
-}
-
-/** A usage error of `agentforge <words>`. */
-export const usageError = (words: string) => (message: string) =>
-  new AgentforgeError('INVALID_ARGUMENT', `agentforge ${words}: ${message}`);
-
-function version(): string {
-  // Self-reference by package name resolves from src/ (tests) and dist/ alike.
-  return (createRequire(import.meta.url)('@agentforge/cli/package.json') as { version: string }).version;
 }

@@ -12,15 +12,9 @@ import {
 import { AgentforgeError, EnvironmentDocumentSchema, SEVERITIES, type Severity } from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
+import { choice, usageError } from './_shared.js';
 
-function choice<T extends string>(value: unknown, allowed: readonly T[], fallback: T, flag: string): T {
-  if (value === undefined) return fallback;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new AgentforgeError(
-    'INVALID_ARGUMENT',
-    `agentforge config drift: unknown ${flag} "${String(value)}" (${allowed.join(', ')})`,
-  );
-}
+const fail = usageError('config drift');
 
 export const command: Command = {
   usage:
@@ -70,8 +64,8 @@ export const command: Command = {
   },
   async run(context) {
     const { values } = context;
-    const format = choice<DriftFormat>(values.format, DRIFT_FORMATS, 'human', '--format');
-    const failOn = choice<Severity>(values['fail-on'], SEVERITIES, 'low', '--fail-on');
+    const format = choice<DriftFormat>(values.format, DRIFT_FORMATS, 'human', '--format', fail);
+    const failOn = choice<Severity>(values['fail-on'], SEVERITIES, 'low', '--fail-on', fail);
     const otherEnvironment = values['against-environment'];
     const to = values.to;
     if (

@@ -12,14 +12,8 @@ import {
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
 import { findWorkspace, type Workspace } from '../workspace.js';
-import {
-  displayPath,
-  emitReports,
-  REPORT_OPTIONS,
-  reportOptions,
-  usageError,
-  workspaceSuppressions,
-} from './_report.js';
+import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
+import { displayPath, usageError } from './_shared.js';
 
 const fail = usageError('config validate');
 
@@ -72,7 +66,13 @@ export const command: Command = {
 
     const suppressions: Suppression[] =
       values.suppressions === false ? [] : await workspaceSuppressions(workspace, cwd);
-    const validator = createAgentforgeValidator({ policies, suppressions, baseline, failOn });
+    const validator = createAgentforgeValidator({
+      policies,
+      suppressions,
+      baseline,
+      failOn,
+      logger: context.logger,
+    });
 
     const targets: Array<{ name: string; path: string }> = [];
     if (config !== undefined) targets.push({ name: environment, path: resolve(cwd, config) });

@@ -10,7 +10,8 @@ import {
 } from '@agentforge/env-templates';
 import { AgentforgeError, type EnvironmentDocumentInput, type Tier } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { displayPath, envWorkspace } from './_env.js';
+import { envWorkspace } from './_env.js';
+import { displayPath } from './_shared.js';
 
 /** `--set a.b.c=value` pairs as a nested override object; values are JSON where they parse, else strings. */
 function parseSets(sets: readonly string[]): DeepPartial<EnvironmentDocumentInput> {

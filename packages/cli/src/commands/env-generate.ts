@@ -9,7 +9,8 @@ import {
 } from '@agentforge/env-templates';
 import { AgentforgeError } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { displayPath, envWorkspace, loadCheckedEnvironment } from './_env.js';
+import { envWorkspace, loadCheckedEnvironment } from './_env.js';
+import { displayPath } from './_shared.js';
 
 export const command: Command = {
   usage: `env generate <name> --type <${generatorTypes().join('|')}> [--out <dir>]`,

@@ -10,14 +10,8 @@ import {
 } from '@agentforge/validator';
 import type { Command, CommandContext } from '../context.js';
 import { findWorkspace, type Workspace } from '../workspace.js';
-import {
-  displayPath,
-  emitReports,
-  REPORT_OPTIONS,
-  reportOptions,
-  usageError,
-  workspaceSuppressions,
-} from './_report.js';
+import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
+import { displayPath, usageError } from './_shared.js';
 
 const fail = usageError('manifests validate');
 const STDIN = '<stdin>';
@@ -71,7 +65,7 @@ export const command: Command = {
       values.suppressions === false
         ? []
         : [...(await workspaceSuppressions(workspace, cwd)), ...annotationSuppressions(inputs)];
-    const validator = createKubernetesValidator({ failOn, baseline, suppressions });
+    const validator = createKubernetesValidator({ failOn, baseline, suppressions, logger: context.logger });
     const report = validator.validateDocuments(inputs, {
       environment: environment.name,
       tier: environment.tier,
