@@ -85,6 +85,33 @@ function createEngine(options: DiffOptions): Engine {
 const itemKey = (item: Json, field: string) => String((item as Record<string, Json>)[field]);
 
 /**
+ * Records a `reordered` change when the items both lists share (by key) come in another
+ * order; added and removed items alone are not a reorder.
+ */
+function noteReorder(
+  reorders: RawChange[],
+  path: readonly Segment[],
+  field: string,
+  before: string[],
+  after: string[],
+): void {
+  const inAfter = new Set(after);
+  const inBefore = new Set(before);
+  const shared = before.filter((k) => inAfter.has(k));
+  const common = after.filter((k) => inBefore.has(k));
+  if (shared.some((k, i) => k !== common[i])) {
+    reorders.push({
+      kind: 'reordered',
+      segments: [...path],
+      path: formatDriftPath(path),
+      before,
+      after,
+      keyField: field,
+    });
+  }
+}
+
+/**
  * The view deep-diff compares: keyed lists become objects keyed by `\u0001field=value`, so
  * items are matched by key instead of index. Reorders of common items are collected on the way.
  */
@@ -122,20 +149,13 @@ function buildView(
     const others = new Map<string, Json>();
     if (counterpart) for (const item of counterpart) others.set(itemKey(item, field), item);
     if (reorders && counterpart) {
-      const mine = new Set(keys);
-      const before = keys.filter((k) => others.has(k));
-      const after = counterpart.map((item) => itemKey(item, field));
-      const common = after.filter((k) => mine.has(k));
-      if (before.some((k, i) => k !== common[i])) {
-        reorders.push({
-          kind: 'reordered',
-          segments: [...path],
-          path: formatDriftPath(path),
-          before: keys,
-          after,
-          keyField: field,
-        });
-      }
+      noteReorder(
+        reorders,
+        path,
+        field,
+        keys,
+        counterpart.map((item) => itemKey(item, field)),
+      );
     }
     const out: Record<string, unknown> = {};
     for (let i = 0; i < value.length; i++) {
@@ -239,17 +259,7 @@ function buildViews(
     const others = new Map<string, Json>();
     const after = b.map((item) => itemKey(item, field));
     for (let i = 0; i < b.length; i++) others.set(after[i]!, b[i]!);
-    const before = keys.filter((k) => others.has(k));
-    const common = after.filter((k) => mine.has(k));
-    if (before.some((k, i) => k !== common[i]))
-      reorders.push({
-        kind: 'reordered',
-        segments: [...path],
-        path: formatDriftPath(path),
-        before: keys,
-        after,
-        keyField: field,
-      });
+    noteReorder(reorders, path, field, keys, after);
     const left: Record<string, unknown> = {};
     const right: Record<string, unknown> = {};
     let differs = false;
