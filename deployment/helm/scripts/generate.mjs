@@ -1,11 +1,12 @@
 // Writes the chart files generated from the built packages: values.schema.json (from the zod
 // schema) and ci/<environment>-values.yaml (from examples/platform/environments). `--check`
 // writes nothing and exits 1 when a file is out of date. Run `pnpm run build` first.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateHelmValues, toHelmValuesSchema } from '../../../packages/env-templates/dist/index.js';
 import { EnvironmentDocumentSchema, loadFile } from '../../../packages/schema/dist/index.js';
+import { writeGenerated } from '../../../scripts/_generated.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const chart = join(root, 'deployment/helm/agentforge');
@@ -18,20 +19,4 @@ for (const file of readdirSync(environments).filter((f) => f.endsWith('.yaml')).
   outputs.push([join(chart, 'ci', `${basename(file, '.yaml')}-values.yaml`), generated.content]);
 }
 
-const check = process.argv.includes('--check');
-let stale = 0;
-for (const [file, content] of outputs) {
-  let current = '';
-  try {
-    current = readFileSync(file, 'utf8');
-  } catch {}
-  if (current === content) continue;
-  if (check) {
-    console.error(`${file} is out of date: run \`node deployment/helm/scripts/generate.mjs\``);
-    stale++;
-  } else {
-    writeFileSync(file, content);
-    console.log(`wrote ${file}`);
-  }
-}
-process.exit(stale ? 1 : 0);
+process.exit(writeGenerated(outputs));
