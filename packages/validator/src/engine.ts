@@ -405,9 +405,11 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     for (const list of [counted, suppressed, baselined]) list.sort(compareFindings);
 
     const failOn = call.failOn ?? options.failOn ?? 'high';
-    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    const counts = {} as Record<Severity, number>;
+    for (const severity of SEVERITIES) counts[severity] = 0;
     for (const finding of counted) counts[finding.severity]++;
-    const usedIds = new Set([...counted, ...suppressed, ...baselined].map((f) => f.ruleId));
+    const usedIds = new Set<string>();
+    for (const list of [counted, suppressed, baselined]) for (const f of list) usedIds.add(f.ruleId);
     const report: Report = {
       environment: environment.name,
       tier: environment.tier,
