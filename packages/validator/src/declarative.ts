@@ -1,5 +1,6 @@
-import { parseDuration, parseQuantity, SEVERITIES } from '@agentforge/schema';
+import { SEVERITIES } from '@agentforge/schema';
 import { z } from 'zod';
+import { toNumber } from './_numbers.js';
 import { type CompiledPath, compilePath, expandPath, type PathMatch } from './_paths.js';
 import { showPath, showValue } from './_show.js';
 import { FORMATS } from './formats.js';
@@ -143,13 +144,6 @@ function compileCondition(condition: Condition): CompiledCondition {
       return true;
     },
   };
-}
-
-/** Numbers as they are, quantities (`512Mi`) and durations (`30s`) as numbers. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  return parseQuantity(value) ?? parseDuration(value);
 }
 
 const COMPARE: Record<NonNullable<DeclarativeRule['compare']>['op'], (a: number, b: number) => boolean> = {
