@@ -198,13 +198,17 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   const log = options.logger;
   checkTier(options.tier, tiers, 'createValidator({ tier })');
 
-  const cache = new Map<
-    string,
-    { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined }
-  >();
-  function activeFor(environment: ResolvedEnvironment) {
-    const key = `${environment.name}\u0000${environment.tier}`;
-    let entry = cache.get(key);
+  type Active = { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined };
+  // By environment name, then tier: two lookups of strings that already carry their hash,
+  // instead of hashing a joined key on every call.
+  const cache = new Map<string, Map<string, Active>>();
+  function activeFor(environment: ResolvedEnvironment): Active {
+    let byTier = cache.get(environment.name);
+    if (!byTier) {
+      byTier = new Map();
+      cache.set(environment.name, byTier);
+    }
+    let entry = byTier.get(environment.tier);
     if (entry) return entry;
     const overrides = compileOverrides([
       ...overrideLayers,
@@ -234,7 +238,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       });
     }
     entry = { active, overrideFor };
-    cache.set(key, entry);
+    byTier.set(environment.tier, entry);
     return entry;
   }
 
