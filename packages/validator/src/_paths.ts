@@ -10,6 +10,11 @@ export interface CompiledPath {
   readonly parts: readonly Part[];
   /** For each `*` part, its ordinal among the `*` parts (so bound values can replace it); else -1. */
   readonly ordinals: readonly number[];
+  /**
+   * The number of `*` parts when every other part is literal, so the path is a direct lookup
+   * once that many values are bound; -1 when a `**` or a pattern segment needs a walk.
+   */
+  readonly lookupAfter: number;
 }
 
 /**
@@ -27,10 +32,12 @@ export interface PathMatch {
 /** Compiles `services.*.replicas`, `security.**`, `/a/*\/b` or `*Password` segments. */
 export function compilePath(glob: string): CompiledPath {
   let ones = 0;
+  let walks = false;
   const ordinals: number[] = [];
   const parts = toSegments(glob).map((part): Part => {
     ordinals.push(part === '*' ? ones++ : -1);
     if (part === '*') return ONE;
+    walks ||= part.includes('*');
     if (part === '**') return ANY;
     if (!part.includes('*')) return part;
     return new RegExp(
@@ -40,13 +47,16 @@ export function compilePath(glob: string): CompiledPath {
         .join('.*')}$`,
     );
   });
-  return { source: glob, parts, ordinals };
+  return { source: glob, parts, ordinals, lookupAfter: walks ? -1 : ones };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object';
 
-/** The state of one expansion; frames are pooled per nesting depth so a walk allocates nothing. */
+/**
+ * The state of one expansion; frames are pooled per nesting depth so a walk allocates nothing.
+ * Between expansions a frame's `segments` and `captures` stacks are empty.
+ */
 interface Frame {
   path: CompiledPath;
   bound: readonly string[];
@@ -59,12 +69,32 @@ interface Frame {
 const frames: Frame[] = [];
 let depth = 0;
 const NONE: readonly string[] = [];
+const EMPTY: CompiledPath = { source: '', parts: [], ordinals: [], lookupAfter: 0 };
 
 function literalAt(f: Frame, p: number): string | undefined {
   const part = f.path.parts[p];
   if (typeof part === 'string') return part;
   const ordinal = f.path.ordinals[p]!;
   return part === ONE && ordinal < f.bound.length ? f.bound[ordinal] : undefined;
+}
+
+function frameAt(level: number): Frame {
+  let f = frames[level];
+  if (!f) {
+    const segments: string[] = [];
+    const captures: string[] = [];
+    f = {
+      path: EMPTY,
+      bound: NONE,
+      visit: () => undefined,
+      includeMissing: false,
+      segments,
+      captures,
+      match: { segments, value: undefined, captures, missing: false },
+    };
+    frames[level] = f;
+  }
+  return f;
 }
 
 /**
@@ -81,57 +111,46 @@ export function expandPath(
   includeMissing = false,
   bound: readonly string[] = NONE,
 ): void {
-  let f = frames[depth];
-  if (!f) {
-    const segments: string[] = [];
-    const captures: string[] = [];
-    f = {
-      path,
-      bound,
-      visit,
-      includeMissing,
-      segments,
-      captures,
-      match: { segments, value: undefined, captures, missing: false },
-    };
-    frames[depth] = f;
-  }
+  const f = frameAt(depth);
   f.path = path;
   f.bound = bound;
   f.visit = visit;
   f.includeMissing = includeMissing;
-  f.segments.length = 0;
-  f.captures.length = 0;
   f.match.missing = false;
   depth++;
   try {
-    const { parts, ordinals } = path;
-    let lookup = true;
-    for (let p = 0; p < parts.length && lookup; p++)
-      lookup = typeof parts[p] === 'string' || (ordinals[p] !== -1 && ordinals[p]! < bound.length);
-    if (!lookup) {
-      walk(f, root, 0);
-      return;
-    }
-    let value = root;
-    for (let p = 0; p < parts.length; p++) {
-      const key = literalAt(f, p)!;
-      f.segments.push(key);
-      if (isObject(value) && Object.hasOwn(value, key)) value = value[key];
-      else {
-        if (!includeMissing) return;
-        for (let k = p + 1; k < parts.length; k++) f.segments.push(literalAt(f, k)!);
-        f.match.value = undefined;
-        f.match.missing = true;
-        visit(f.match);
-        return;
-      }
-    }
-    f.match.value = value;
-    visit(f.match);
+    if (path.lookupAfter >= 0 && path.lookupAfter <= bound.length) lookup(f, root);
+    else walk(f, root, 0);
   } finally {
     depth--;
+    // Popping is cheaper than truncating through `length`; a lookup (or a visit that threw)
+    // leaves the stacks filled.
+    const { segments, captures } = f;
+    while (segments.length > 0) segments.pop();
+    while (captures.length > 0) captures.pop();
   }
+}
+
+function lookup(f: Frame, root: unknown): void {
+  const { parts, ordinals } = f.path;
+  const { segments, bound, match } = f;
+  let value = root;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    const key = typeof part === 'string' ? part : bound[ordinals[p]!]!;
+    segments.push(key);
+    if (isObject(value) && Object.hasOwn(value, key)) value = value[key];
+    else {
+      if (!f.includeMissing) return;
+      for (let k = p + 1; k < parts.length; k++) segments.push(literalAt(f, k)!);
+      match.value = undefined;
+      match.missing = true;
+      f.visit(match);
+      return;
+    }
+  }
+  match.value = value;
+  f.visit(match);
 }
 
 function walk(f: Frame, value: unknown, p: number): void {

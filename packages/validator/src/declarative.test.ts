@@ -111,6 +111,43 @@ describe('declarative rules', () => {
     expect(check(rule, doc)).toEqual(expected);
   });
 
+  it('binds each condition of a list in turn, carrying earlier bindings into later ones', () => {
+    const rule = {
+      when: [
+        { path: 'services.*.enabled', notIn: [false] },
+        { path: 'services.*.resources.*.cpu', exists: true },
+      ],
+      required: 'services.*.resources.*.memory',
+    };
+    const data = {
+      services: {
+        a: { enabled: true, resources: { requests: { cpu: '1' }, limits: { cpu: '2', memory: '1Gi' } } },
+        b: { enabled: false, resources: { requests: { cpu: '1' } } },
+        c: { resources: { limits: { cpu: '1' }, requests: { memory: '1Gi' } } },
+      },
+    };
+    expect(check(rule, data)).toEqual([
+      '/services/a/resources/requests/memory services.a.resources.requests.memory is required',
+      '/services/c/resources/limits/memory services.c.resources.limits.memory is required',
+    ]);
+    const compiled = compileDeclarativeRule({ ...meta, ...rule });
+    const violations = compiled.check({
+      data,
+      raw: data,
+      schemaValid: true,
+      locator: undefined,
+      file: undefined,
+      document: undefined,
+      environment: { name: 'production', tier: 'production' },
+      report: () => undefined,
+    });
+    // Binding order: services in key order, then resources in key order within each.
+    expect([...(violations ?? [])].map((v) => v.path)).toEqual([
+      ['services', 'a', 'resources', 'requests', 'memory'],
+      ['services', 'c', 'resources', 'limits', 'memory'],
+    ]);
+  });
+
   it.each([
     { name: 'no assertion', rule: { ...meta } },
     { name: 'two assertions', rule: { ...meta, required: 'a', oneOf: { path: 'a', values: [1] } } },

@@ -1,6 +1,7 @@
-import { parseDuration, parseQuantity, SEVERITIES } from '@agentforge/schema';
+import { SEVERITIES } from '@agentforge/schema';
 import { z } from 'zod';
-import { type CompiledPath, compilePath, expandPath } from './_paths.js';
+import { toNumber } from './_numbers.js';
+import { type CompiledPath, compilePath, expandPath, type PathMatch } from './_paths.js';
 import { showPath, showValue } from './_show.js';
 import { FORMATS } from './formats.js';
 import type { DocumentRule, Violation } from './types.js';
@@ -145,13 +146,6 @@ function compileCondition(condition: Condition): CompiledCondition {
   };
 }
 
-/** Numbers as they are, quantities (`512Mi`) and durations (`30s`) as numbers. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  return parseQuantity(value) ?? parseDuration(value);
-}
-
 const COMPARE: Record<NonNullable<DeclarativeRule['compare']>['op'], (a: number, b: number) => boolean> = {
   '<': (a, b) => a < b,
   '<=': (a, b) => a <= b,
@@ -162,6 +156,7 @@ const COMPARE: Record<NonNullable<DeclarativeRule['compare']>['op'], (a: number,
 };
 
 type Check = (data: unknown, captures: readonly string[], out: Violation[]) => void;
+const NONE: readonly string[] = [];
 
 /**
  * Turns a declarative rule into an engine rule. Paths are compiled once here; checking walks
@@ -188,29 +183,47 @@ export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
     ...(spec.helpUri ? { helpUri: spec.helpUri } : {}),
     check({ data }) {
       const out: Violation[] = [];
-      let bindings: string[][] = [[]];
-      for (const condition of conditions) {
-        const next: string[][] = [];
-        for (const captures of bindings) {
-          expandPath(
-            data,
-            condition.path,
-            (match) => {
-              if (condition.test(match.value, match.missing)) next.push([...captures, ...match.captures]);
-            },
-            true,
-            captures,
-          );
-        }
-        bindings = next;
-        if (bindings.length === 0) return out;
-      }
-      for (const captures of bindings) assertion(data, captures, out);
+      bind(data, 0, NONE, out);
       return out;
     },
   };
+
+  /**
+   * Binds the `*` segments of condition `index` and each later one, depth-first, and runs the
+   * assertion under every binding that satisfies them all: the same bindings, in the same order,
+   * as collecting each condition's list in turn, without building the lists.
+   */
+  function bind(data: unknown, index: number, captures: readonly string[], out: Violation[]): void {
+    if (index === conditions.length) {
+      assertion(data, captures, out);
+      return;
+    }
+    const condition = conditions[index]!;
+    expandPath(
+      data,
+      condition.path,
+      (match) => {
+        if (!condition.test(match.value, match.missing)) return;
+        // The match's captures are the walk's stack, unchanged until this visit returns.
+        const next =
+          match.captures.length === 0
+            ? captures
+            : captures.length === 0
+              ? match.captures
+              : [...captures, ...match.captures];
+        bind(data, index + 1, next, out);
+      },
+      true,
+      captures,
+    );
+  }
 }
 
+/**
+ * Compiles the assertion. Each visit callback is created once here, not per check: the check
+ * stores its output list (and what the visits read) in variables the callbacks share, which is
+ * safe because a check runs to completion before the next one starts.
+ */
 function compileAssertion(
   spec: DeclarativeRule,
   message: (fallback: string, segments: readonly string[], value: unknown) => string,
@@ -219,155 +232,132 @@ function compileAssertion(
     path: segments.slice(),
     message: text,
   });
+  let sink: Violation[] = [];
   if (spec.required !== undefined) {
     const paths = (Array.isArray(spec.required) ? spec.required : [spec.required]).map(compilePath);
+    const visit = (m: PathMatch) => {
+      if (m.missing || m.value === null)
+        sink.push(at(m.segments, message(`${showPath(m.segments)} is required`, m.segments, m.value)));
+    };
     return (data, captures, out) => {
-      for (const p of paths) {
-        expandPath(
-          data,
-          p,
-          (m) => {
-            if (m.missing || m.value === null)
-              out.push(at(m.segments, message(`${showPath(m.segments)} is required`, m.segments, m.value)));
-          },
-          true,
-          captures,
-        );
-      }
+      sink = out;
+      for (const p of paths) expandPath(data, p, visit, true, captures);
+      sink = [];
     };
   }
+  const over = (p: CompiledPath, visit: (m: PathMatch) => void): Check => {
+    return (data, captures, out) => {
+      sink = out;
+      expandPath(data, p, visit, false, captures);
+      sink = [];
+    };
+  };
   if (spec.forbidden) {
     const { values = [], patterns = [] } = spec.forbidden;
     const regexes = patterns.map((p) => new RegExp(p));
-    const p = compilePath(spec.forbidden.path);
-    return (data, captures, out) =>
-      expandPath(
-        data,
-        p,
-        (m) => {
-          const hit =
-            values.includes(m.value as Scalar) ||
-            (typeof m.value === 'string' && regexes.some((r) => r.test(m.value as string)));
-          if (hit)
-            out.push(
-              at(
-                m.segments,
-                message(
-                  `${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`,
-                  m.segments,
-                  m.value,
-                ),
-              ),
-            );
-        },
-        false,
-        captures,
-      );
+    return over(compilePath(spec.forbidden.path), (m) => {
+      const hit =
+        values.includes(m.value as Scalar) ||
+        (typeof m.value === 'string' && regexes.some((r) => r.test(m.value as string)));
+      if (hit)
+        sink.push(
+          at(
+            m.segments,
+            message(
+              `${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`,
+              m.segments,
+              m.value,
+            ),
+          ),
+        );
+    });
   }
   if (spec.range) {
     const { min, max, integer } = spec.range;
-    const p = compilePath(spec.range.path);
     const bounds = [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : '']
       .filter(Boolean)
       .join(' and ');
-    return (data, captures, out) =>
-      expandPath(
-        data,
-        p,
-        (m) => {
-          const n = toNumber(m.value);
-          let problem: string | undefined;
-          if (n === undefined) problem = 'not a number';
-          else if (integer && !Number.isInteger(n)) problem = 'not an integer';
-          else if ((min !== undefined && n < min) || (max !== undefined && n > max))
-            problem = `it must be ${bounds}`;
-          if (problem === undefined) return;
-          const text = `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
-          out.push(at(m.segments, message(text, m.segments, m.value)));
-        },
-        false,
-        captures,
-      );
+    return over(compilePath(spec.range.path), (m) => {
+      const n = toNumber(m.value);
+      let problem: string | undefined;
+      if (n === undefined) problem = 'not a number';
+      else if (integer && !Number.isInteger(n)) problem = 'not an integer';
+      else if ((min !== undefined && n < min) || (max !== undefined && n > max))
+        problem = `it must be ${bounds}`;
+      if (problem === undefined) return;
+      const text = `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
+      sink.push(at(m.segments, message(text, m.segments, m.value)));
+    });
   }
   if (spec.pattern) {
     const format = spec.pattern.format === undefined ? undefined : FORMATS[spec.pattern.format]!;
     const regex = spec.pattern.regex === undefined ? undefined : new RegExp(spec.pattern.regex);
     const expected = format ? format.description : `text matching /${spec.pattern.regex}/`;
-    const p = compilePath(spec.pattern.path);
-    return (data, captures, out) =>
-      expandPath(
-        data,
-        p,
-        (m) => {
-          // A number is a valid spelling of a quantity or a port-like value, so formats see its text.
-          const text = typeof m.value === 'number' && format ? String(m.value) : m.value;
-          const ok = typeof text === 'string' && (format ? format.test(text) : regex!.test(text));
-          if (!ok)
-            out.push(
-              at(
-                m.segments,
-                message(
-                  `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`,
-                  m.segments,
-                  m.value,
-                ),
-              ),
-            );
-        },
-        false,
-        captures,
-      );
+    return over(compilePath(spec.pattern.path), (m) => {
+      // A number is a valid spelling of a quantity or a port-like value, so formats see its text.
+      const text = typeof m.value === 'number' && format ? String(m.value) : m.value;
+      const ok = typeof text === 'string' && (format ? format.test(text) : regex!.test(text));
+      if (!ok)
+        sink.push(
+          at(
+            m.segments,
+            message(
+              `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`,
+              m.segments,
+              m.value,
+            ),
+          ),
+        );
+    });
   }
   if (spec.oneOf) {
     const { values } = spec.oneOf;
-    const p = compilePath(spec.oneOf.path);
     const allowed = values.map((v) => JSON.stringify(v)).join(', ');
-    return (data, captures, out) =>
-      expandPath(
-        data,
-        p,
-        (m) => {
-          if (!values.includes(m.value as Scalar)) {
-            out.push(
-              at(
-                m.segments,
-                message(
-                  `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`,
-                  m.segments,
-                  m.value,
-                ),
-              ),
-            );
-          }
-        },
-        false,
-        captures,
+    return over(compilePath(spec.oneOf.path), (m) => {
+      if (values.includes(m.value as Scalar)) return;
+      sink.push(
+        at(
+          m.segments,
+          message(
+            `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`,
+            m.segments,
+            m.value,
+          ),
+        ),
       );
+    });
   }
   const { left, op, right } = spec.compare!;
   const l = compilePath(left);
   const r = compilePath(right);
-  return (data, captures, out) =>
-    expandPath(
-      data,
-      l,
-      (lm) => {
-        const a = toNumber(lm.value);
-        if (a === undefined) return;
-        expandPath(
-          data,
-          r,
-          (rm) => {
-            const b = toNumber(rm.value);
-            if (b === undefined || COMPARE[op](a, b)) return;
-            const text = `${showPath(lm.segments)} (${showValue(lm.value, lm.segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
-            out.push(at(lm.segments, message(text, lm.segments, lm.value)));
-          },
-          false,
-          captures.length === 0 ? lm.captures : [...captures, ...lm.captures],
-        );
-      },
-      false,
-      captures,
-    );
+  const holds = COMPARE[op];
+  // The left match and its number, read by the right-hand visit that runs inside the left one.
+  let doc: unknown;
+  let outer: readonly string[] = NONE;
+  let lm: PathMatch | undefined;
+  let a = 0;
+  const visitRight = (rm: PathMatch) => {
+    const b = toNumber(rm.value);
+    if (b === undefined || holds(a, b)) return;
+    const { segments, value } = lm!;
+    const text = `${showPath(segments)} (${showValue(value, segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
+    sink.push(at(segments, message(text, segments, value)));
+  };
+  const visitLeft = (m: PathMatch) => {
+    const n = toNumber(m.value);
+    if (n === undefined) return;
+    lm = m;
+    a = n;
+    expandPath(doc, r, visitRight, false, outer.length === 0 ? m.captures : [...outer, ...m.captures]);
+  };
+  return (data, captures, out) => {
+    sink = out;
+    doc = data;
+    outer = captures;
+    expandPath(data, l, visitLeft, false, captures);
+    sink = [];
+    doc = undefined;
+    outer = NONE;
+    lm = undefined;
+  };
 }

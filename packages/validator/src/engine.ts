@@ -198,13 +198,17 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   const log = options.logger;
   checkTier(options.tier, tiers, 'createValidator({ tier })');
 
-  const cache = new Map<
-    string,
-    { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined }
-  >();
-  function activeFor(environment: ResolvedEnvironment) {
-    const key = `${environment.name}\u0000${environment.tier}`;
-    let entry = cache.get(key);
+  type Active = { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined };
+  // By environment name, then tier: two lookups of strings that already carry their hash,
+  // instead of hashing a joined key on every call.
+  const cache = new Map<string, Map<string, Active>>();
+  function activeFor(environment: ResolvedEnvironment): Active {
+    let byTier = cache.get(environment.name);
+    if (!byTier) {
+      byTier = new Map();
+      cache.set(environment.name, byTier);
+    }
+    let entry = byTier.get(environment.tier);
     if (entry) return entry;
     const overrides = compileOverrides([
       ...overrideLayers,
@@ -234,7 +238,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       });
     }
     entry = { active, overrideFor };
-    cache.set(key, entry);
+    byTier.set(environment.tier, entry);
     return entry;
   }
 
@@ -405,9 +409,11 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     for (const list of [counted, suppressed, baselined]) list.sort(compareFindings);
 
     const failOn = call.failOn ?? options.failOn ?? 'high';
-    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    const counts = {} as Record<Severity, number>;
+    for (const severity of SEVERITIES) counts[severity] = 0;
     for (const finding of counted) counts[finding.severity]++;
-    const usedIds = new Set([...counted, ...suppressed, ...baselined].map((f) => f.ruleId));
+    const usedIds = new Set<string>();
+    for (const list of [counted, suppressed, baselined]) for (const f of list) usedIds.add(f.ruleId);
     const report: Report = {
       environment: environment.name,
       tier: environment.tier,
