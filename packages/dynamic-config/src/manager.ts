@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AgentforgeError,
   checkSchema,
+  type DeepPartial,
+  deepMerge,
   EnvironmentDocumentSchema,
   type Finding,
   getAtPointer,
@@ -10,7 +12,7 @@ import {
   toSegments,
 } from '@agentforge/schema';
 import type { z } from 'zod';
-import { deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
+import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
@@ -29,7 +31,7 @@ import type {
   Subscription,
 } from './manager-types.js';
 import type { ConfigSource, FailureReason, SourceUpdate } from './source.js';
-import type { ConfigPath, DeepPartial, DeepReadonly, Logger, PathValue } from './types.js';
+import type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';
 
 /** File watching settings shared by every file of a manager (a file's own options win). */
 export type WatchOptions = Pick<

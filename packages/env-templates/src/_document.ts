@@ -4,6 +4,7 @@ import {
   type EnvironmentDocument,
   EnvironmentDocumentSchema,
   formatPointer,
+  isPlainObject,
   isSecretKey,
   looksLikeSecret,
   redactedMarker,
@@ -35,10 +36,8 @@ export interface PreparedDocument {
 }
 
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i;
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 const isSecretRef = (value: unknown): value is { secretRef: string; key?: string } =>
-  isRecord(value) && typeof value.secretRef === 'string';
+  isPlainObject(value) && typeof value.secretRef === 'string';
 
 /**
  * Parses `input` with the schema (defaults applied; a typed SCHEMA_VIOLATION error otherwise),
@@ -87,7 +86,7 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
 }
 
 function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBinding[]): void {
-  if (!isRecord(node) || segments[0] === 'services') return;
+  if (!isPlainObject(node) || segments[0] === 'services') return;
   for (const [key, value] of Object.entries(node)) {
     const path = [...segments, key];
     if (isSecretRef(value)) {
@@ -106,7 +105,7 @@ function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBi
 
 /** Cuts passwords out of URLs and replaces any other secret-looking string by a redaction marker. */
 function scrubStrings(node: unknown, segments: string[], logger?: Logger): void {
-  if (!isRecord(node) && !Array.isArray(node)) return;
+  if (!isPlainObject(node) && !Array.isArray(node)) return;
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
   for (const [key, value] of entries) {
     const path = [...segments, key];

@@ -1,6 +1,8 @@
 import {
   AgentforgeError,
   checkSchema,
+  type DeepPartial,
+  deepMerge,
   type EnvironmentDocument,
   type EnvironmentDocumentInput,
   EnvironmentDocumentSchema,
@@ -202,13 +204,6 @@ function dependencies(
 /** The template names: one per tier. */
 export const TEMPLATE_NAMES: readonly Tier[] = TIERS;
 
-/** A deeply partial document: the overrides a caller may lay over a template. */
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
-
 /** Options of {@link createEnvironment}. */
 export interface CreateEnvironmentOptions {
   /** The template (tier) to start from. */
@@ -242,7 +237,7 @@ export function createEnvironment(name: string, options: CreateEnvironmentOption
       `environment name "${name}" is too long: its namespace agentforge-${name} must be at most 63 characters`,
     );
   }
-  const merged = merge(templateDocument(options.template, name), options.overrides ?? {});
+  const merged = deepMerge(templateDocument(options.template, name), options.overrides);
   const checked = checkSchema(EnvironmentDocumentSchema, merged);
   if (!checked.success) {
     const messages = checked.findings.map((finding) => `${finding.path}: ${finding.message}`);
@@ -255,19 +250,6 @@ export function createEnvironment(name: string, options: CreateEnvironmentOption
     );
   }
   return checked.data as EnvironmentDocument;
-}
-
-function merge(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!isObject(base) || !isObject(override)) return override;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    out[key] = merge(base[key], value);
-  }
-  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { AgentforgeError, loadDocument } from '@agentforge/schema';
+import { readFile } from 'node:fs/promises';
+import { AgentforgeError, loadDocument, writeFileAtomic } from '@agentforge/schema';
 import { z } from 'zod';
 import { checkDocument } from './_check.js';
 import type { Baseline, BaselineEntry, Report } from './types.js';
@@ -64,9 +64,7 @@ export async function readBaseline(path: string): Promise<Baseline> {
   return parseBaseline(text, path);
 }
 
-/** Writes a baseline file atomically (temporary file, then rename). */
+/** Writes a baseline file atomically ({@link writeFileAtomic}); a failure is a `FILE_UNWRITABLE` error naming the path. */
 export async function writeBaseline(path: string, baseline: Baseline): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(baseline, null, 2)}\n`);
-  await rename(temporary, path);
+  await writeFileAtomic(path, `${JSON.stringify(baseline, null, 2)}\n`);
 }
