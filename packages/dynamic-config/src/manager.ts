@@ -9,6 +9,7 @@ import {
   getAtPointer,
   isAgentforgeError,
   type Locator,
+  parseWithSchema,
   toSegments,
 } from '@agentforge/schema';
 import type { z } from 'zod';
@@ -308,12 +309,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   }
 
   private validateOrThrow(candidate: unknown, what: string): DeepReadonly<z.output<S>> {
-    const check = checkSchema(this.schema, candidate);
-    if (check.success) return deepFreeze(check.data) as DeepReadonly<z.output<S>>;
-    const first = check.findings[0];
-    throw new AgentforgeError('CONFIG_INVALID', `${what} rejected: ${first?.message ?? 'invalid'}`, {
-      details: check.findings,
-    });
+    const data = parseWithSchema(this.schema, candidate, { what, code: 'CONFIG_INVALID' });
+    return deepFreeze(data) as DeepReadonly<z.output<S>>;
   }
 
   /**

@@ -1,12 +1,11 @@
 import {
-  AgentforgeError,
-  checkSchema,
   type EnvironmentDocument,
   EnvironmentDocumentSchema,
   formatPointer,
   isPlainObject,
   isSecretKey,
   looksLikeSecret,
+  parseWithSchema,
   redactedMarker,
   redactString,
   SERVICE_NAMES,
@@ -46,16 +45,8 @@ const isSecretRef = (value: unknown): value is { secretRef: string; key?: string
  * `<service>-env` Secret. Only JSON pointers are logged, never values.
  */
 export function prepareDocument(input: unknown, logger?: Logger): PreparedDocument {
-  const checked = checkSchema(EnvironmentDocumentSchema, input);
-  if (!checked.success) {
-    const messages = checked.findings.map((finding) => finding.message);
-    throw new AgentforgeError(
-      'SCHEMA_VIOLATION',
-      `the environment document is invalid: ${messages.join('; ')}`,
-      { details: checked.findings },
-    );
-  }
-  const document = structuredClone(checked.data) as EnvironmentDocument;
+  const parsed = parseWithSchema(EnvironmentDocumentSchema, input, { what: 'environment document' });
+  const document = structuredClone(parsed) as EnvironmentDocument;
   const secrets: SecretBinding[] = [];
 
   for (const service of SERVICE_NAMES) {

@@ -1,12 +1,12 @@
 import {
   AgentforgeError,
-  checkSchema,
   type DeepPartial,
   deepMerge,
   type EnvironmentDocument,
   type EnvironmentDocumentInput,
   EnvironmentDocumentSchema,
   JSON_SCHEMA_ID,
+  parseWithSchema,
   SERVICE_NAMES,
   type ServiceName,
   TIERS,
@@ -226,7 +226,7 @@ export function templateDocument(tier: Tier, name: string = tier): EnvironmentDo
 /**
  * A new environment document named `name` from a template, with optional overrides, checked
  * by the schema. The name must be a DNS-1123 label; a document the overrides make invalid is
- * refused with a SCHEMA_VIOLATION error whose `details` are the located findings.
+ * refused with a SCHEMA_VIOLATION error whose `details` are the findings.
  * @example createEnvironment('prod-eu', { template: 'production', overrides: { platform: { domain: 'eu.example.com' } } })
  */
 export function createEnvironment(name: string, options: CreateEnvironmentOptions): EnvironmentDocument {
@@ -238,18 +238,9 @@ export function createEnvironment(name: string, options: CreateEnvironmentOption
     );
   }
   const merged = deepMerge(templateDocument(options.template, name), options.overrides);
-  const checked = checkSchema(EnvironmentDocumentSchema, merged);
-  if (!checked.success) {
-    const messages = checked.findings.map((finding) => `${finding.path}: ${finding.message}`);
-    throw new AgentforgeError(
-      'SCHEMA_VIOLATION',
-      `the overrides make the ${options.template} template invalid: ${messages.join('; ')}`,
-      {
-        details: checked.findings,
-      },
-    );
-  }
-  return checked.data as EnvironmentDocument;
+  return parseWithSchema(EnvironmentDocumentSchema, merged, {
+    what: `environment "${name}" (the ${options.template} template with the overrides)`,
+  }) as EnvironmentDocument;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { AgentforgeError, loadDocument, writeFileAtomic } from '@agentforge/schema';
+import { AgentforgeError, loadDocument, parseWithSchema, writeFileAtomic } from '@agentforge/schema';
 import { z } from 'zod';
-import { checkDocument } from './_check.js';
 import type { Baseline, BaselineEntry, Report } from './types.js';
 
 /** The baseline file: `{ formatVersion: 1, created?, entries: [{ ruleId, environment, path, document? }] }`. */
@@ -46,7 +45,12 @@ export function createBaseline(reports: readonly Report[], now: Date = new Date(
 
 /** Parses baseline JSON text; a malformed baseline throws a located `POLICY_INVALID` error. */
 export function parseBaseline(text: string, file = '<baseline>'): Baseline {
-  return checkDocument(BaselineSchema, loadDocument(text, { file, format: 'json' }), 'baseline') as Baseline;
+  const loaded = loadDocument(text, { file, format: 'json' });
+  return parseWithSchema(BaselineSchema, loaded.data ?? {}, {
+    locator: loaded.locator,
+    what: 'baseline',
+    code: 'POLICY_INVALID',
+  }) as Baseline;
 }
 
 /** Reads a baseline file. */
