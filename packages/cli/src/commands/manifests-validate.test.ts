@@ -44,6 +44,8 @@ spec:
   template:
     metadata: {labels: {app.kubernetes.io/name: ${name}}}
     spec:
+      automountServiceAccountToken: false
+      priorityClassName: service
       topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: ${name}}}}]
       containers:
       - name: ${name}
@@ -62,7 +64,7 @@ spec: {maxUnavailable: 1, selector: {matchLabels: {app.kubernetes.io/name: ${nam
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: deny-${name}, namespace: shop, labels: {app.kubernetes.io/name: ${name}, app.kubernetes.io/instance: prod}}
-spec: {podSelector: {}}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
 const PRIVILEGED = SECURE.replace(
   'allowPrivilegeEscalation: false',
@@ -110,7 +112,7 @@ describe('agentforge manifests validate', () => {
       ruleId: 'k8s/privileged',
       severity: 'critical',
       path: '/spec/template/spec/containers/0/securityContext/privileged',
-      location: { file: 'all.yaml', document: 2, line: 33, column: 11 },
+      location: { file: 'all.yaml', document: 2, line: 35, column: 11 },
     });
   });
 
@@ -121,7 +123,7 @@ describe('agentforge manifests validate', () => {
       deployment('api', PRIVILEGED),
     );
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^::error file=<stdin>,line=23,col=11,title=k8s\/privileged/m);
+    expect(stdout).toMatch(/^::error file=<stdin>,line=25,col=11,title=k8s\/privileged/m);
   });
 
   it('takes the environment from the agentforge.io labels, and says when it assumes production', async () => {
