@@ -1,7 +1,7 @@
 import {
   agentforgePolicy,
   createValidator,
-  formatReports,
+  formatReport,
   loadEnvironmentFile,
   type Report,
   type Validator,
@@ -37,6 +37,6 @@ export async function checkAcmeEnvironments(
   const validator = createAcmeValidator();
   const reports: Report[] = [];
   for (const file of files) reports.push(validator.validate(await loadEnvironmentFile(file)));
-  write(formatReports(reports, { format: 'github', tool: { name: 'acme-config-check', version: '1.0.0' } }));
+  write(formatReport(reports, 'github', { tool: { name: 'acme-config-check', version: '1.0.0' } }));
   return { code: reports.every((r) => r.passed) ? 0 : 1, reports };
 }

@@ -8,7 +8,7 @@ import { SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
 import {
   type Baseline,
   createBaseline,
-  formatReports,
+  formatReport,
   loadSuppressions,
   REPORT_FORMATS,
   type Report,
@@ -96,8 +96,7 @@ export async function emitReports(
       `wrote ${displayPath(cwd, file)}: ${written.entries.length} finding(s) accepted as the baseline\n`,
     );
   }
-  const text = formatReports(reports, {
-    format,
+  const text = formatReport(reports, format, {
     color: format === 'human' && values.output === undefined && shouldColor(stdout, env),
     tool: {
       name: 'agentforge',

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AgentforgeError } from '@agentforge/schema';
 import {
+  AGENTFORGE_PRESETS,
   createAgentforgeValidator,
   loadEnvironmentFile,
   loadPolicy,
@@ -62,7 +63,7 @@ export const command: Command = {
       ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
     ];
     const policies: Policy[] = [];
-    for (const file of policyFiles) policies.push(await loadPolicy(file));
+    for (const file of policyFiles) policies.push(await loadPolicy(file, { presets: AGENTFORGE_PRESETS }));
 
     const suppressions: Suppression[] =
       values.suppressions === false ? [] : await workspaceSuppressions(workspace, cwd);
