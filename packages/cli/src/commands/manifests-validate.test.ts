@@ -66,6 +66,13 @@ kind: NetworkPolicy
 metadata: {name: deny-${name}, namespace: shop, labels: {app.kubernetes.io/name: ${name}, app.kubernetes.io/instance: prod}}
 spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
+/** Privileged containers are accepted in namespace shop, at a low severity; priority classes are not required. */
+const POLICY = `extends: kubernetes
+severity: {k8s/priority-class: "off"}
+scopes:
+  - namespaces: [shop]
+    severity: {k8s/privileged: low}
+`;
 const PRIVILEGED = SECURE.replace(
   'allowPrivilegeEscalation: false',
   'allowPrivilegeEscalation: false\n          privileged: true',
@@ -114,6 +121,31 @@ describe('agentforge manifests validate', () => {
       path: '/spec/template/spec/containers/0/securityContext/privileged',
       location: { file: 'all.yaml', document: 2, line: 35, column: 11 },
     });
+  });
+
+  it.each([
+    ['--policy', { 'p.yaml': POLICY }, ['--policy', 'p.yaml']],
+    [
+      'agentforge.yaml manifests.policy',
+      { 'p.yaml': POLICY, 'agentforge.yaml': 'manifests: {policy: p.yaml}\n' },
+      [],
+    ],
+  ])('takes a policy from %s: severity overrides and scopes by namespace', async (_from, files, args) => {
+    const dir = testdir({ ...files, 'all.yaml': `${support('api')}---\n${deployment('api', PRIVILEGED)}` });
+    const run = await cli(['all.yaml', '--environment', 'production', '--format', 'json', ...args], dir);
+    expect(run.stderr).toBe('');
+    const findings = JSON.parse(run.stdout).reports[0].findings;
+    expect(findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId} ${f.severity}`)).toEqual([
+      'k8s/privileged low',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
+  it('refuses a malformed policy, naming its file and line (exit 2)', async () => {
+    const dir = testdir({ 'p.yaml': 'scopes:\n  - kind: [Pod]\n', 'all.yaml': deployment('api') });
+    const run = await cli(['all.yaml', '--policy', 'p.yaml'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/p\.yaml:2:/);
   });
 
   it('reads - from standard input, with its own file name in findings', async () => {
