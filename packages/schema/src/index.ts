@@ -1,4 +1,5 @@
 export { type Colors, createColors, shouldColor } from './ansi.js';
+export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
 export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
@@ -98,3 +99,15 @@ export {
   SourceLocationSchema,
   shiftSeverity,
 } from './vocabulary.js';
+export {
+  closestWord,
+  DEFAULT_ENVIRONMENTS_DIR,
+  type FindWorkspaceOptions,
+  findWorkspace,
+  openWorkspace,
+  unknownEnvironmentError,
+  WORKSPACE_SETTINGS_FILE,
+  type Workspace,
+  type WorkspaceSettings,
+  WorkspaceSettingsSchema,
+} from './workspace.js';

@@ -49,6 +49,11 @@ export {
   SUPPRESS_ANNOTATION,
 } from './kubernetes/rules.js';
 export {
+  type ManifestEnvironment,
+  type ResolveManifestEnvironmentOptions,
+  resolveManifestEnvironment,
+} from './manifest-environment.js';
+export {
   definePolicy,
   type LoadPolicyOptions,
   loadPolicy,

@@ -1,8 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { type DriftPolicy, defaultPolicy, loadDriftPolicy, workspaceSnapshotStore } from '@agentforge/drift';
-import { AgentforgeError, type LoadedDocument } from '@agentforge/schema';
+import { AgentforgeError, findWorkspace, type LoadedDocument, type Workspace } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
-import { findWorkspace, type Workspace } from '../workspace.js';
 
 /** Options every snapshot command shares. */
 export const ENVIRONMENT_OPTIONS: Record<string, OptionSpec> = {
@@ -41,8 +40,8 @@ async function loadEnvironment(
 export async function loadPolicy(context: CommandContext, workspace: Workspace): Promise<DriftPolicy> {
   if (typeof context.values.policy === 'string')
     return loadDriftPolicy(resolve(context.cwd, context.values.policy));
-  const drift = workspace.settings.drift as { policy?: unknown } | undefined;
-  if (typeof drift?.policy === 'string') return loadDriftPolicy(resolve(workspace.root, drift.policy));
+  const file = workspace.driftPolicyFile();
+  if (file !== undefined) return loadDriftPolicy(file);
   return defaultPolicy();
 }
 

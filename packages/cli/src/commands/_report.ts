@@ -1,10 +1,9 @@
 // What every validating command shares: --format, --fail-on, --output, --baseline,
 // --write-baseline and --no-suppressions, and how the reports are written and turned into an
 // exit code.
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
+import { SEVERITIES, type Severity, shouldColor, type Workspace } from '@agentforge/schema';
 import {
   type Baseline,
   createBaseline,
@@ -19,7 +18,6 @@ import {
 } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
 import { cliVersion } from '../version.js';
-import type { Workspace } from '../workspace.js';
 import { choice, displayPath } from './_shared.js';
 
 /** The options of a validating command, to spread into its `options`. */
@@ -68,10 +66,8 @@ export async function workspaceSuppressions(
   workspace: Workspace | undefined,
   cwd: string,
 ): Promise<Suppression[]> {
-  if (!workspace) return [];
-  const setting = workspace.settings.suppressions;
-  const file = resolve(workspace.root, typeof setting === 'string' ? setting : 'suppressions.yaml');
-  if (!existsSync(file)) return [];
+  const file = workspace?.suppressionsFile();
+  if (file === undefined) return [];
   const shown = displayPath(cwd, file);
   return (await loadSuppressions(file)).map((s) =>
     s.location?.file === file ? { ...s, location: { ...s.location, file: shown } } : s,

@@ -1,4 +1,4 @@
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError, unknownEnvironmentError } from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
 
@@ -21,10 +21,7 @@ export const command: Command = {
     const listed = await store.list(environment);
     const known = await workspace.listEnvironments();
     if (listed.length === 0 && !known.includes(environment)) {
-      throw new AgentforgeError(
-        'UNKNOWN_ENVIRONMENT',
-        `unknown environment "${environment}" in ${workspace.environmentsDir} (known: ${known.join(', ') || 'none'})`,
-      );
+      throw unknownEnvironmentError(environment, { workspace, known });
     }
     const checks = new Map((await store.verify(environment)).map((c) => [c.id, c]));
     const entries = listed.reverse().map((meta) => ({

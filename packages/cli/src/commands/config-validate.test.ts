@@ -61,7 +61,7 @@ describe('agentforge config validate', () => {
     {
       name: 'an unknown environment',
       args: ['--environment', 'qa'],
-      message: /unknown environment "qa" in environments \(known: development, production\)/,
+      message: /unknown environment "qa" in workspace \S+examples\/broken \(known: development, production\)/,
     },
     { name: 'a missing --environment', args: [], message: /--environment <name\|all> is required/ },
     {

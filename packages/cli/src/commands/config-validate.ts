@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { resolve } from 'node:path';
+import { AgentforgeError, findWorkspace } from '@agentforge/schema';
 import {
   createAgentforgeValidator,
   loadEnvironmentFile,
@@ -11,7 +9,6 @@ import {
   type Suppression,
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
-import { findWorkspace, type Workspace } from '../workspace.js';
 import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
 import { displayPath, usageError } from './_shared.js';
 
@@ -58,7 +55,7 @@ export const command: Command = {
     const display = (path: string) => displayPath(cwd, path);
 
     const policyFiles = [
-      ...(workspace ? await workspacePolicies(workspace) : []),
+      ...((await workspace?.policyFiles()) ?? []),
       ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
     ];
     const policies: Policy[] = [];
@@ -84,16 +81,7 @@ export const command: Command = {
           'UNKNOWN_ENVIRONMENT',
           `no environments in ${display(workspace!.environmentsDir)}`,
         );
-      for (const name of names) {
-        if (!known.includes(name)) {
-          throw new AgentforgeError(
-            'UNKNOWN_ENVIRONMENT',
-            `unknown environment "${name}" in ${display(workspace!.environmentsDir)} (known: ${known.join(', ') || 'none'})`,
-          );
-        }
-        const yaml = workspace!.environmentFile(name);
-        targets.push({ name, path: existsSync(yaml) ? yaml : yaml.replace(/\.yaml$/, '.yml') });
-      }
+      for (const name of names) targets.push({ name, path: await workspace!.resolveEnvironment(name) });
     }
     const reports: Report[] = [];
     for (const target of targets) {
@@ -104,15 +92,3 @@ export const command: Command = {
     return emitReports(reports, format, context);
   },
 };
-
-/** agentforge.yaml `policies`, else every policies/*.yaml of the workspace. */
-async function workspacePolicies(workspace: Workspace): Promise<string[]> {
-  if (Array.isArray(workspace.settings.policies))
-    return workspace.settings.policies.map((p) => resolve(workspace.root, String(p)));
-  const folder = join(workspace.root, 'policies');
-  if (!existsSync(folder)) return [];
-  return (await readdir(folder))
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(folder, f));
-}

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
-import { AgentforgeError, type EnvironmentDocument, TIERS } from '@agentforge/schema';
+import { AgentforgeError, findWorkspace } from '@agentforge/schema';
 import {
   annotationSuppressions,
   createKubernetesValidator,
   loadManifests,
-  manifestEnvironment,
   parseManifests,
+  resolveManifestEnvironment,
   type ValidationInput,
 } from '@agentforge/validator';
 import type { Command, CommandContext } from '../context.js';
-import { findWorkspace, type Workspace } from '../workspace.js';
 import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
 import { displayPath, usageError } from './_shared.js';
 
@@ -58,7 +57,10 @@ export const command: Command = {
       if (dir !== undefined) throw error;
       return undefined;
     });
-    const environment = await resolveEnvironment(values.environment as string | undefined, inputs, workspace);
+    const environment = await resolveManifestEnvironment(inputs, {
+      environment: values.environment as string | undefined,
+      workspace,
+    });
     if (environment.note) stderr.write(`agentforge manifests validate: ${environment.note}\n`);
 
     const suppressions =
@@ -73,43 +75,6 @@ export const command: Command = {
     return emitReports([report], format, context);
   },
 };
-
-/**
- * The environment whose severities apply: `--environment` names a workspace environment (its
- * document gives the tier) or a tier; without it, the manifests' labels say; else production,
- * the strictest, with a note.
- */
-async function resolveEnvironment(
-  given: string | undefined,
-  inputs: readonly ValidationInput[],
-  workspace: Workspace | undefined,
-): Promise<{ name: string; tier: string; note?: string }> {
-  const labelled = manifestEnvironment(inputs);
-  const isTier = (tier: string | undefined): tier is string => TIERS.includes(tier as never);
-  if (given === undefined && isTier(labelled.tier))
-    return { name: labelled.name ?? labelled.tier, tier: labelled.tier };
-  const name = given ?? labelled.name;
-  const known = (await workspace?.listEnvironments()) ?? [];
-  if (name !== undefined) {
-    if (workspace && known.includes(name)) {
-      const tier = ((await workspace.loadEnvironment(name)).data as Partial<EnvironmentDocument> | null)
-        ?.tier;
-      if (isTier(tier)) return { name, tier };
-    }
-    if (isTier(name)) return { name, tier: name };
-    if (labelled.name === name && isTier(labelled.tier)) return { name, tier: labelled.tier };
-  }
-  if (given !== undefined)
-    throw new AgentforgeError(
-      'UNKNOWN_ENVIRONMENT',
-      `unknown environment "${given}": not a tier (${TIERS.join(', ')})${workspace ? `, not in ${displayPath(workspace.root, workspace.environmentsDir)} (known: ${known.join(', ') || 'none'})` : ''} and not the manifests' agentforge.io/environment label`,
-    );
-  return {
-    name: name ?? 'production',
-    tier: 'production',
-    note: `no --environment and no tier known for ${name === undefined ? 'the manifests' : `environment "${name}"`}: the production rules apply`,
-  };
-}
 
 async function readStdin({ stdin }: CommandContext): Promise<Buffer> {
   if (!stdin) throw fail('no standard input to read "-" from');
