@@ -25,8 +25,10 @@ describe('agentforge', () => {
     expect(stdout).toContain('Exit codes: 0 success, 1 findings');
   });
 
-  it('prints help and exits 2 without a command', async () => {
-    expect((await run([])).code).toBe(2);
+  it('prints help and exits 0 without a command, like --help', async () => {
+    const { code, stdout } = await run([]);
+    expect(code).toBe(0);
+    expect(stdout).toBe((await run(['--help'])).stdout);
   });
 
   it('prints its version', async () => {
@@ -37,14 +39,14 @@ describe('agentforge', () => {
   it('refuses an unknown command in one line, exit 2', async () => {
     const { code, stderr } = await run(['frobnicate']);
     expect(code).toBe(2);
-    expect(stderr).toBe('unknown command "frobnicate" (see agentforge --help)\n');
+    expect(stderr).toBe('agentforge: unknown command "frobnicate" (see agentforge --help)\n');
   });
 
   it('refuses an unknown option in one line, exit 2, with a stack only under --debug', async () => {
     const plain = await run(['schema', '--frob']);
     expect(plain.code).toBe(2);
     expect(plain.stderr.trim().split('\n')).toHaveLength(1);
-    expect(plain.stderr).toMatch(/agentforge schema: Unknown option '--frob'/);
+    expect(plain.stderr).toBe('agentforge schema: unknown option --frob (see agentforge schema --help)\n');
     const debug = await run(['schema', '--frob', '--debug']);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });

@@ -3,12 +3,17 @@ import type { Command } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
 
 export const command: Command = {
-  usage: 'config history --environment <name> [--format human|json]',
+  usage: 'config history -e <name> [--format human|json]',
   description:
     'List the snapshots of an environment, newest first, each checked against its content hash. Exits 1 when one is corrupt.',
   options: {
     environment: ENVIRONMENT_OPTIONS.environment!,
-    format: { type: 'string', description: 'human (default) or json', valueName: 'format' },
+    format: {
+      type: 'string',
+      description: 'human (default) or json',
+      valueName: 'format',
+      choices: ['human', 'json'],
+    },
   },
   async run(context) {
     const format = (context.values.format as string | undefined) ?? 'human';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AgentforgeError, findWorkspace } from '@agentforge/schema';
+import { AgentforgeError, findWorkspace, loadDocument } from '@agentforge/schema';
 import {
   createAgentforgeValidator,
   loadEnvironmentFile,
@@ -7,30 +7,38 @@ import {
   type Policy,
   type Report,
   type Suppression,
+  toEnvironmentInput,
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
 import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
-import { displayPath, usageError } from './_shared.js';
+import { displayPath, environmentOption, readStdin, STDIN, usageError } from './_shared.js';
 
 const fail = usageError('config validate');
 
 export const command: Command = {
   usage:
-    'config validate --environment <name|all> [--config <file>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'config validate -e <name|all> [--config <file>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate environment documents against the schema, the AgentForge policy and the workspace policies (policies/*.yaml or agentforge.yaml `policies`). Suppressions are read from suppressions.yaml (or agentforge.yaml `suppressions`).',
   options: {
-    environment: {
-      type: 'string',
-      description: 'Environment to validate, or "all" for every environment of the workspace',
-      valueName: 'name|all',
-    },
+    environment: environmentOption(
+      'Environment to validate, or "all" for every environment of the workspace',
+      'name|all',
+    ),
     config: {
       type: 'string',
-      description: 'Validate this file (YAML, JSON or .env) instead of environments/<name>.yaml',
+      description:
+        'Validate this file (YAML, JSON or .env; - for standard input) instead of environments/<name>.yaml',
       valueName: 'file',
+      file: true,
     },
-    policy: { type: 'string', multiple: true, description: 'Extra policy file', valueName: 'file' },
+    policy: {
+      type: 'string',
+      multiple: true,
+      description: 'Extra policy file',
+      valueName: 'file',
+      file: true,
+    },
     ...REPORT_OPTIONS,
     suppressions: {
       type: 'boolean',
@@ -72,7 +80,8 @@ export const command: Command = {
     });
 
     const targets: Array<{ name: string; path: string }> = [];
-    if (config !== undefined) targets.push({ name: environment, path: resolve(cwd, config) });
+    if (config !== undefined)
+      targets.push({ name: environment, path: config === STDIN ? STDIN : resolve(cwd, config) });
     else {
       const known = await workspace!.listEnvironments();
       const names = environment === 'all' ? known : [environment];
@@ -85,7 +94,10 @@ export const command: Command = {
     }
     const reports: Report[] = [];
     for (const target of targets) {
-      const input = await loadEnvironmentFile(target.path, { file: display(target.path) });
+      const input =
+        target.path === STDIN
+          ? toEnvironmentInput(loadDocument(await readStdin(context, 'config validate'), { file: '<stdin>' }))
+          : await loadEnvironmentFile(target.path, { file: display(target.path) });
       reports.push(validator.validate(input, { environment: target.name }));
     }
 

@@ -21,22 +21,24 @@ export const command: Command = {
   usage: 'env create <name> --template <development|staging|production> [--set path=value]... [--force]',
   description:
     'Create environments/<name>.yaml from a template. The name must be a DNS-1123 label; an existing file is kept unless --force is given.',
-  positionals: [1, 1],
+  arguments: [{ name: 'name', description: 'the new environment, a DNS-1123 label such as prod-eu' }],
+  examples: ['agentforge env create prod-eu --template production --set platform.domain=eu.example.com'],
   options: {
     template: {
       type: 'string',
       description: `Template: ${TEMPLATE_NAMES.join(', ')}`,
       valueName: 'template',
+      choices: TEMPLATE_NAMES,
     },
     set: {
       type: 'string',
       multiple: true,
-      description: 'Override one setting, e.g. services.swarm.replicas=3',
+      description: 'Override one setting, e.g. services.swarm.replicas=3 (\\. for a dot inside a key)',
       valueName: 'path=value',
     },
     force: { type: 'boolean', description: 'Overwrite an existing environment file' },
   },
-  async run({ positionals, values, cwd, dir, stdout }) {
+  async run({ positionals, values, cwd, dir, stdout, quiet }) {
     const name = positionals[0]!;
     assertEnvironmentName(name);
     const template = values.template;
@@ -61,7 +63,7 @@ export const command: Command = {
     await writeGeneratedFiles(workspace.root, [
       { path, content: renderEnvironmentFile(document), mode: 0o644 },
     ]);
-    stdout.write(`created ${displayPath(cwd, file)} from the ${template} template\n`);
+    if (!quiet) stdout.write(`created ${displayPath(cwd, file)} from the ${template} template\n`);
     return 0;
   },
 };

@@ -8,26 +8,32 @@ import {
   resolveManifestEnvironment,
   type ValidationInput,
 } from '@agentforge/validator';
-import type { Command, CommandContext } from '../context.js';
+import type { Command } from '../context.js';
 import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
-import { displayPath, usageError } from './_shared.js';
+import { displayPath, environmentOption, readStdin, usageError } from './_shared.js';
 
 const fail = usageError('manifests validate');
 const STDIN = '<stdin>';
 
 export const command: Command = {
   usage:
-    'manifests validate <file|dir|->... [--environment <name>] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'manifests validate <file|dir|->... [-e <name>] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate rendered Kubernetes manifests (multi-document YAML, JSON, List; files, folders or - for stdin) against the Kubernetes rules: Pod Security restricted, reliability, wiring, secrets and hygiene. Findings on an object can be suppressed by its annotation `agentforge.dev/suppress: "<rule-id>: <reason>"`.',
-  positionals: [1, Number.MAX_SAFE_INTEGER],
-  options: {
-    environment: {
-      type: 'string',
+  arguments: [
+    {
+      name: 'file|dir|-',
       description:
-        "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
-      valueName: 'name',
+        'the manifests to check: files, folders (searched for *.yaml, *.yml, *.json) or - for standard input, e.g. agentforge manifests validate deployment/rendered/',
+      variadic: true,
+      file: true,
     },
+  ],
+  examples: ['helm template deployment/helm/agentforge | agentforge manifests validate - -e production'],
+  options: {
+    environment: environmentOption(
+      "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
+    ),
     ...REPORT_OPTIONS,
     suppressions: {
       type: 'boolean',
@@ -42,7 +48,8 @@ export const command: Command = {
 
     const inputs: ValidationInput[] = [];
     for (const path of positionals) {
-      if (path === '-') inputs.push(...parseManifests(await readStdin(context), { file: STDIN }));
+      if (path === '-')
+        inputs.push(...parseManifests(await readStdin(context, 'manifests validate'), { file: STDIN }));
       else
         inputs.push(...(await loadManifests([resolve(cwd, path)], { display: (f) => displayPath(cwd, f) })));
     }
@@ -75,11 +82,3 @@ export const command: Command = {
     return emitReports([report], format, context);
   },
 };
-
-async function readStdin({ stdin }: CommandContext): Promise<Buffer> {
-  if (!stdin) throw fail('no standard input to read "-" from');
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
