@@ -26,7 +26,8 @@ function run(script, args) {
   const start = performance.now();
   const result = spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8' });
   const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${script} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
 }
 
@@ -35,17 +36,19 @@ function compareProcesses(title, contenders) {
     const samples = contenders.map(() => []);
     for (const [, script] of contenders) run(script, args); // warm the file cache
     for (let round = 0; round < rounds; round++)
-      contenders.forEach(([, script], k) => samples[k].push(run(script, args)));
+      contenders.forEach(([, script], k) => {
+        samples[k].push(run(script, args));
+      });
     const medians = samples.map(median);
     // The ratio is the median of per-round ratios, robust to a noisy round.
     const ratios = samples.map((xs) => median(xs.map((x, i) => x / samples[0][i])));
     console.log(`\n${title}: agentforge ${label} (${rounds} interleaved rounds, medians)`);
     const width = Math.max(...contenders.map(([name]) => name.length));
-    contenders.forEach(([name], k) =>
+    contenders.forEach(([name], k) => {
       console.log(
         `  ${name.padEnd(width)}  ${formatMs(medians[k]).padStart(10)}  ${`${ratios[k].toFixed(2)}×`.padStart(7)}${k === 0 ? '  (baseline)' : ''}`,
-      ),
-    );
+      );
+    });
   }
 }
 
@@ -58,5 +61,8 @@ compareProcesses('Argument parsers', parsers);
 const cli = [['agentforge (this build)', `${root}packages/cli/bin/agentforge.js`]];
 const baseline = process.env.AGENTFORGE_CLI_BASELINE;
 if (baseline && existsSync(baseline)) cli.unshift(['agentforge (baseline build)', baseline]);
-else console.log('\n(set AGENTFORGE_CLI_BASELINE=<older build>/packages/cli/bin/agentforge.js to compare builds)');
+else
+  console.log(
+    '\n(set AGENTFORGE_CLI_BASELINE=<older build>/packages/cli/bin/agentforge.js to compare builds)',
+  );
 compareProcesses('CLI', cli);

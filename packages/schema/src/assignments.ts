@@ -1,4 +1,5 @@
 import { AgentforgeError } from './errors.js';
+import { assertSafeKey } from './objects.js';
 import { parsePath } from './paths.js';
 
 /** One `path=value` assignment, as `--set` takes it. */
@@ -8,9 +9,6 @@ export interface Assignment {
   /** The value: JSON where it parses (`3`, `true`, `["a"]`, `null`), else the text itself. */
   value: unknown;
 }
-
-// Keys that would reach Object.prototype when assigned on a plain object.
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Parses `path=value` (`services.swarm.replicas=3`, `labels.app\.kubernetes\.io/name=web`).
@@ -34,8 +32,7 @@ export function parseAssignment(text: string): Assignment {
   if (split === -1) throw fail('no "="');
   const path = parsePath(text.slice(0, split));
   if (path.length === 0 || path.some((segment) => segment === '')) throw fail('empty path segment');
-  const unsafe = path.find((segment) => UNSAFE_KEYS.has(segment));
-  if (unsafe !== undefined) throw fail(`"${unsafe}" is not allowed as a key`);
+  for (const segment of path) assertSafeKey(segment, `"${text}"`);
   const raw = text.slice(split + 1);
   let value: unknown = raw;
   try {

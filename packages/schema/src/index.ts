@@ -1,6 +1,14 @@
 export { type Colors, createColors, shouldColor } from './ansi.js';
 export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
-export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
+export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
+export { canonicalJson } from './canonical-json.js';
+export {
+  type CheckSchemaOptions,
+  checkSchema,
+  type ParseWithSchemaOptions,
+  parseWithSchema,
+  type SchemaCheck,
+} from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
@@ -50,6 +58,15 @@ export {
   loadFileDocuments,
   safeLoadDocument,
 } from './load.js';
+export {
+  assertSafeKey,
+  type DeepPartial,
+  deepMerge,
+  FORBIDDEN_KEYS,
+  isForbiddenKey,
+  isPlainObject,
+  setOwnProperty,
+} from './objects.js';
 export {
   compileGlob,
   findMatches,

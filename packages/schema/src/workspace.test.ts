@@ -73,7 +73,7 @@ describe('workspace', () => {
   it('reads agentforge.yaml settings: environments folder, policies, suppressions, drift policy', async () => {
     const root = testdir({
       'agentforge.yaml':
-        'environments: envs\npolicies: [rules/b.yaml, rules/a.yaml]\nsuppressions: s.yaml\ndrift:\n  policy: drift.yaml\naccess: { roles: {} }\n',
+        'environments: envs\npolicies: [rules/b.yaml, rules/a.yaml]\nsuppressions: s.yaml\ndrift:\n  policy: drift.yaml\nmanifests:\n  policy: k8s.yaml\naccess: { roles: {} }\n',
       'envs/dev.yaml': ENV,
       's.yaml': '[]\n',
     });
@@ -84,6 +84,7 @@ describe('workspace', () => {
     expect(await workspace.policyFiles()).toEqual([join(root, 'rules/b.yaml'), join(root, 'rules/a.yaml')]);
     expect(workspace.suppressionsFile()).toBe(join(root, 's.yaml'));
     expect(workspace.driftPolicyFile()).toBe(join(root, 'drift.yaml'));
+    expect(workspace.manifestPolicyFiles()).toEqual([join(root, 'k8s.yaml')]);
     expect(workspace.settings.access).toEqual({ roles: {} });
   });
 
@@ -101,18 +102,25 @@ describe('workspace', () => {
     ]);
     expect(workspace.suppressionsFile()).toBeUndefined();
     expect(workspace.driftPolicyFile()).toBeUndefined();
+    expect(workspace.manifestPolicyFiles()).toEqual([]);
   });
 
   it.each([
     { name: 'a list', text: '- a\n', message: /agentforge\.yaml: .*expected object/ },
     { name: 'policies not a list', text: 'policies: rules.yaml\n', message: /agentforge\.yaml: policies: / },
     { name: 'environments not text', text: 'environments: 3\n', message: /agentforge\.yaml: environments: / },
-  ])('refuses a malformed agentforge.yaml ($name) with its location', async ({ text, message }) => {
+    {
+      name: 'manifests.policy not a path',
+      text: 'manifests:\n  policy: 3\n',
+      message: /agentforge\.yaml: manifests\.policy: /,
+      line: 2,
+    },
+  ])('refuses a malformed agentforge.yaml ($name) with its location', async ({ text, message, line = 1 }) => {
     const root = testdir({ 'agentforge.yaml': text });
     const error = await openWorkspace(root).catch((e: unknown) => e);
     expect(isAgentforgeError(error) && error.code).toBe('CONFIG_INVALID');
     expect((error as Error).message).toMatch(message);
-    expect(isAgentforgeError(error) && error.location?.line).toBe(1);
+    expect(isAgentforgeError(error) && error.location?.line).toBe(line);
   });
 });
 

@@ -27,6 +27,15 @@ export const WorkspaceSettingsSchema = z
       .object({ policy: z.string().min(1).optional() })
       .loose()
       .optional(),
+    manifests: z
+      .object({
+        policy: z
+          .union([z.string().min(1), z.array(z.string().min(1))])
+          .optional()
+          .describe('Policy files for `manifests validate`'),
+      })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -59,6 +68,8 @@ export interface Workspace {
   suppressionsFile(): string | undefined;
   /** The drift policy file named by agentforge.yaml `drift.policy`, if any. */
   driftPolicyFile(): string | undefined;
+  /** The policy files of rendered manifests: agentforge.yaml `manifests.policy` (one path or a list). */
+  manifestPolicyFiles(): string[];
 }
 
 /** Options of {@link findWorkspace}. */
@@ -164,6 +175,12 @@ export async function openWorkspace(root: string): Promise<Workspace> {
     suppressionsFile() {
       const file = resolve(root, settings.suppressions ?? 'suppressions.yaml');
       return existsSync(file) ? file : undefined;
+    },
+    manifestPolicyFiles() {
+      const policy = settings.manifests?.policy;
+      return (policy === undefined ? [] : Array.isArray(policy) ? policy : [policy]).map((p) =>
+        resolve(root, p),
+      );
     },
     driftPolicyFile() {
       const policy = settings.drift?.policy;

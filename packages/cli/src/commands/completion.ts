@@ -175,7 +175,7 @@ export const command: Command = {
   arguments: [{ name: 'shell', description: `The shell: ${SHELLS.join(', ')}`, choices: SHELLS }],
   examples: [
     'source <(agentforge completion bash)',
-    'agentforge completion zsh > "${fpath[1]}/_agentforge"',
+    'agentforge completion zsh > ~/.zfunc/_agentforge',
     'agentforge completion fish > ~/.config/fish/completions/agentforge.fish',
   ],
   options: {},

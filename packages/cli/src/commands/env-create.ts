@@ -2,7 +2,6 @@ import { relative } from 'node:path';
 import {
   assertEnvironmentName,
   createEnvironment,
-  type DeepPartial,
   renderEnvironmentFile,
   TEMPLATE_NAMES,
   writeGeneratedFiles,
@@ -10,6 +9,7 @@ import {
 import {
   AgentforgeError,
   assignmentsToObject,
+  type DeepPartial,
   type EnvironmentDocumentInput,
   type Tier,
 } from '@agentforge/schema';

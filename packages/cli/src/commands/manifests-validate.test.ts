@@ -44,6 +44,8 @@ spec:
   template:
     metadata: {labels: {app.kubernetes.io/name: ${name}}}
     spec:
+      automountServiceAccountToken: false
+      priorityClassName: service
       topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: ${name}}}}]
       containers:
       - name: ${name}
@@ -62,7 +64,14 @@ spec: {maxUnavailable: 1, selector: {matchLabels: {app.kubernetes.io/name: ${nam
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: deny-${name}, namespace: shop, labels: {app.kubernetes.io/name: ${name}, app.kubernetes.io/instance: prod}}
-spec: {podSelector: {}}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+/** Privileged containers are accepted in namespace shop, at a low severity; priority classes are not required. */
+const POLICY = `extends: kubernetes
+severity: {k8s/priority-class: "off"}
+scopes:
+  - namespaces: [shop]
+    severity: {k8s/privileged: low}
 `;
 const PRIVILEGED = SECURE.replace(
   'allowPrivilegeEscalation: false',
@@ -110,8 +119,33 @@ describe('agentforge manifests validate', () => {
       ruleId: 'k8s/privileged',
       severity: 'critical',
       path: '/spec/template/spec/containers/0/securityContext/privileged',
-      location: { file: 'all.yaml', document: 2, line: 33, column: 11 },
+      location: { file: 'all.yaml', document: 2, line: 35, column: 11 },
     });
+  });
+
+  it.each([
+    ['--policy', { 'p.yaml': POLICY }, ['--policy', 'p.yaml']],
+    [
+      'agentforge.yaml manifests.policy',
+      { 'p.yaml': POLICY, 'agentforge.yaml': 'manifests: {policy: p.yaml}\n' },
+      [],
+    ],
+  ])('takes a policy from %s: severity overrides and scopes by namespace', async (_from, files, args) => {
+    const dir = testdir({ ...files, 'all.yaml': `${support('api')}---\n${deployment('api', PRIVILEGED)}` });
+    const run = await cli(['all.yaml', '--environment', 'production', '--format', 'json', ...args], dir);
+    expect(run.stderr).toBe('');
+    const findings = JSON.parse(run.stdout).reports[0].findings;
+    expect(findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId} ${f.severity}`)).toEqual([
+      'k8s/privileged low',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
+  it('refuses a malformed policy, naming its file and line (exit 2)', async () => {
+    const dir = testdir({ 'p.yaml': 'scopes:\n  - kind: [Pod]\n', 'all.yaml': deployment('api') });
+    const run = await cli(['all.yaml', '--policy', 'p.yaml'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/p\.yaml:2:/);
   });
 
   it('reads - from standard input, with its own file name in findings', async () => {
@@ -121,7 +155,7 @@ describe('agentforge manifests validate', () => {
       deployment('api', PRIVILEGED),
     );
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^::error file=<stdin>,line=23,col=11,title=k8s\/privileged/m);
+    expect(stdout).toMatch(/^::error file=<stdin>,line=25,col=11,title=k8s\/privileged/m);
   });
 
   it('takes the environment from the agentforge.io labels, and says when it assumes production', async () => {

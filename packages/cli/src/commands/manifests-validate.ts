@@ -3,6 +3,7 @@ import { AgentforgeError, findWorkspace } from '@agentforge/schema';
 import {
   annotationSuppressions,
   createKubernetesValidator,
+  loadManifestPolicies,
   loadManifests,
   parseManifests,
   resolveManifestEnvironment,
@@ -17,7 +18,7 @@ const STDIN = '<stdin>';
 
 export const command: Command = {
   usage:
-    'manifests validate <file|dir|->... [-e <name>] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'manifests validate <file|dir|->... [-e <name>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate rendered Kubernetes manifests (multi-document YAML, JSON, List; files, folders or - for stdin) against the Kubernetes rules: Pod Security restricted, reliability, wiring, secrets and hygiene. Findings on an object can be suppressed by its annotation `agentforge.dev/suppress: "<rule-id>: <reason>"`.',
   arguments: [
@@ -34,6 +35,14 @@ export const command: Command = {
     environment: environmentOption(
       "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
     ),
+    policy: {
+      type: 'string',
+      multiple: true,
+      description:
+        'Policy file (severity overrides, off, per environment or tier, scopes by namespace or kind); after agentforge.yaml `manifests.policy`',
+      valueName: 'file',
+      file: true,
+    },
     ...REPORT_OPTIONS,
     suppressions: {
       type: 'boolean',
@@ -74,7 +83,17 @@ export const command: Command = {
       values.suppressions === false
         ? []
         : [...(await workspaceSuppressions(workspace, cwd)), ...annotationSuppressions(inputs)];
-    const validator = createKubernetesValidator({ failOn, baseline, suppressions, logger: context.logger });
+    const policies = await loadManifestPolicies([
+      ...(workspace?.manifestPolicyFiles() ?? []),
+      ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
+    ]);
+    const validator = createKubernetesValidator({
+      policies,
+      failOn,
+      baseline,
+      suppressions,
+      logger: context.logger,
+    });
     const report = validator.validateDocuments(inputs, {
       environment: environment.name,
       tier: environment.tier,
