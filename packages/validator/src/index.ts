@@ -36,7 +36,9 @@ export { DEPRECATED_APIS, RECOMMENDED_LABELS, SUPPRESS_ANNOTATION } from './kube
 export {
   annotationSuppressions,
   createKubernetesValidator,
+  KUBERNETES_PRESETS,
   type LoadManifestsOptions,
+  loadManifestPolicies,
   loadManifests,
   manifestEnvironment,
   parseManifests,
@@ -73,6 +75,7 @@ export type {
   DocumentRule,
   Logger,
   Policy,
+  PolicyScope,
   Report,
   ResolvedEnvironment,
   Rule,

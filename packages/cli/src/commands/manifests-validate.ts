@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AgentforgeError, type EnvironmentDocument, TIERS } from '@agentforge/schema';
 import {
   annotationSuppressions,
   createKubernetesValidator,
+  loadManifestPolicies,
   loadManifests,
   manifestEnvironment,
   parseManifests,
@@ -18,7 +19,7 @@ const STDIN = '<stdin>';
 
 export const command: Command = {
   usage:
-    'manifests validate <file|dir|->... [--environment <name>] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'manifests validate <file|dir|->... [--environment <name>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate rendered Kubernetes manifests (multi-document YAML, JSON, List; files, folders or - for stdin) against the Kubernetes rules: Pod Security restricted, reliability, wiring, secrets and hygiene. Findings on an object can be suppressed by its annotation `agentforge.dev/suppress: "<rule-id>: <reason>"`.',
   positionals: [1, Number.MAX_SAFE_INTEGER],
@@ -28,6 +29,13 @@ export const command: Command = {
       description:
         "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
       valueName: 'name',
+    },
+    policy: {
+      type: 'string',
+      multiple: true,
+      description:
+        'Policy file (severity overrides, off, per environment or tier, scopes by namespace or kind); after agentforge.yaml `manifests.policy`',
+      valueName: 'file',
     },
     ...REPORT_OPTIONS,
     suppressions: {
@@ -65,7 +73,17 @@ export const command: Command = {
       values.suppressions === false
         ? []
         : [...(await workspaceSuppressions(workspace, cwd)), ...annotationSuppressions(inputs)];
-    const validator = createKubernetesValidator({ failOn, baseline, suppressions, logger: context.logger });
+    const policies = await loadManifestPolicies([
+      ...manifestPolicyFiles(workspace),
+      ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
+    ]);
+    const validator = createKubernetesValidator({
+      policies,
+      failOn,
+      baseline,
+      suppressions,
+      logger: context.logger,
+    });
     const report = validator.validateDocuments(inputs, {
       environment: environment.name,
       tier: environment.tier,
@@ -73,6 +91,20 @@ export const command: Command = {
     return emitReports([report], format, context);
   },
 };
+
+/** The policy files of agentforge.yaml `manifests.policy` (one path or a list, relative to the workspace). */
+function manifestPolicyFiles(workspace: Workspace | undefined): string[] {
+  const manifests = workspace?.settings.manifests;
+  if (manifests === undefined || manifests === null) return [];
+  const policy = (manifests as { policy?: unknown }).policy;
+  const files = policy === undefined ? [] : Array.isArray(policy) ? policy : [policy];
+  if (typeof manifests !== 'object' || files.some((f) => typeof f !== 'string' || f === ''))
+    throw new AgentforgeError(
+      'PARSE_ERROR',
+      `${displayPath(workspace!.root, join(workspace!.root, 'agentforge.yaml'))}: manifests.policy must be a path or a list of paths`,
+    );
+  return files.map((f) => resolve(workspace!.root, f as string));
+}
 
 /**
  * The environment whose severities apply: `--environment` names a workspace environment (its
