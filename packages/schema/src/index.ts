@@ -45,6 +45,12 @@ export {
   type SafeResult,
   toSafe,
 } from './errors.js';
+export {
+  FINGERPRINT_KEY_ENV,
+  FINGERPRINT_KEY_FILE,
+  type LoadFingerprintKeyOptions,
+  loadFingerprintKey,
+} from './fingerprint-key.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -88,15 +94,25 @@ export {
   QUANTITY_PATTERN,
 } from './quantities.js';
 export {
+  createFingerprintKey,
+  type DetectSecretOptions,
+  detectSecret,
+  type FingerprintKey,
   fingerprint,
+  isHighEntropySecret,
   isRedacted,
   isSecretKey,
+  isSecretRef,
   looksLikeSecret,
+  markerKeyId,
+  markersComparable,
+  type RedactOptions,
   redact,
   redactedMarker,
   redactString,
+  SECRET_KEY_LOOKALIKES,
   secretValueKind,
-  setFingerprintKey,
+  shannonEntropy,
 } from './secrets.js';
 export {
   CHANGE_KINDS,
