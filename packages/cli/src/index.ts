@@ -1,2 +1,3 @@
 export { EXIT, main, runCli } from './cli.js';
-export type { CliIO, Command, CommandContext, OptionSpec, Output } from './context.js';
+export type { ArgumentSpec, CliIO, Command, CommandContext, OptionSpec, Output } from './context.js';
+export { renderCliReference } from './docs.js';
