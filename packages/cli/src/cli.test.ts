@@ -123,6 +123,6 @@ describe('workspace discovery', () => {
   it('refuses a missing --dir and a malformed agentforge.yaml with its location', async () => {
     const root = testdir({ 'agentforge.yaml': 'environments: [\n' });
     await expect(findWorkspace(root, 'nope')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
-    await expect(findWorkspace(root)).rejects.toMatchObject({ code: 'PARSE_ERROR', location: { line: 2 } });
+    await expect(findWorkspace(root)).rejects.toMatchObject({ code: 'PARSE_ERROR', location: { line: 1 } }); // where `[` opens
   });
 });
