@@ -5,6 +5,17 @@ export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
+  contentHash,
+  type DocumentEdit,
+  type EditedText,
+  type EditFileOptions,
+  type EditFileResult,
+  editFile,
+  editYamlText,
+  parseYamlValue,
+  unifiedDiff,
+} from './edit.js';
+export {
   type EnvironmentVariablesResult,
   type EnvMappingOptions,
   envVarName,
