@@ -12,6 +12,17 @@ export {
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
+  contentHash,
+  type DocumentEdit,
+  type EditedText,
+  type EditFileOptions,
+  type EditFileResult,
+  editFile,
+  editYamlText,
+  parseYamlValue,
+  unifiedDiff,
+} from './edit.js';
+export {
   type EnvironmentVariablesResult,
   type EnvMappingOptions,
   envVarName,
