@@ -18,6 +18,14 @@ import type { Command } from '../context.js';
 import { envWorkspace } from './_env.js';
 import { displayPath } from './_shared.js';
 
+function assertSafeKeys(value: unknown, where: string): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value)) {
+    assertSafeKey(key, where);
+    assertSafeKeys(child, where);
+  }
+}
+
 /** `--set a.b.c=value` pairs as a nested override object; values are JSON where they parse, else strings. */
 function parseSets(sets: readonly string[]): DeepPartial<EnvironmentDocumentInput> {
   const out: Record<string, unknown> = {};
@@ -36,6 +44,9 @@ function parseSets(sets: readonly string[]): DeepPartial<EnvironmentDocumentInpu
       // a plain string
     }
     for (const key of keys) assertSafeKey(key, `--set ${match[1]}`);
+    // A JSON value may carry forbidden keys too (`--set 'services={"__proto__":…}'`): refused,
+    // never silently dropped by the merge.
+    assertSafeKeys(value, `--set ${match[1]}`);
     let node = out;
     for (const key of keys.slice(0, -1)) {
       if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
