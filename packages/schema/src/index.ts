@@ -1,4 +1,5 @@
 export { type Colors, createColors, shouldColor } from './ansi.js';
+export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
 export { canonicalJson } from './canonical-json.js';
 export {
@@ -131,3 +132,15 @@ export {
   SourceLocationSchema,
   shiftSeverity,
 } from './vocabulary.js';
+export {
+  closestWord,
+  DEFAULT_ENVIRONMENTS_DIR,
+  type FindWorkspaceOptions,
+  findWorkspace,
+  openWorkspace,
+  unknownEnvironmentError,
+  WORKSPACE_SETTINGS_FILE,
+  type Workspace,
+  type WorkspaceSettings,
+  WorkspaceSettingsSchema,
+} from './workspace.js';

@@ -46,6 +46,11 @@ export {
 export { RESTRICTED_VOLUME_TYPES } from './kubernetes/pod-security.js';
 export { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './kubernetes/rules.js';
 export {
+  type ManifestEnvironment,
+  type ResolveManifestEnvironmentOptions,
+  resolveManifestEnvironment,
+} from './manifest-environment.js';
+export {
   definePolicy,
   type LoadPolicyOptions,
   loadPolicy,
