@@ -1,8 +1,4 @@
-import {
-  EnvironmentDocumentSchema,
-  isAgentforgeError,
-  parseWithSchema,
-} from '@agentforge/schema';
+import { EnvironmentDocumentSchema, isAgentforgeError, parseWithSchema } from '@agentforge/schema';
 import { findWorkspace, type Workspace } from '../workspace.js';
 
 /** The workspace for `env` commands; `env create` may start one in the current folder. */
