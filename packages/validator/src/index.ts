@@ -24,6 +24,7 @@ export {
 export {
   compareFindings,
   createValidator,
+  failsOn,
   passes,
   type ValidateOptions,
   type ValidationInput,
@@ -58,9 +59,10 @@ export {
   PolicyFileSchema,
   parsePolicy,
 } from './policy.js';
-export { redactLine } from './reporters/_redact-line.js';
+export { redactLine } from './redact-line.js';
 export {
   type FormatOptions,
+  formatReport,
   formatReports,
   JSON_FORMAT_VERSION,
   REPORT_FORMATS,

@@ -6,7 +6,7 @@ import { SEVERITIES, type Severity, shouldColor, type Workspace } from '@agentfo
 import {
   type Baseline,
   createBaseline,
-  formatReports,
+  formatReport,
   loadSuppressions,
   REPORT_FORMATS,
   type Report,
@@ -95,8 +95,7 @@ export async function emitReports(
       `wrote ${displayPath(cwd, file)}: ${written.entries.length} finding(s) accepted as the baseline\n`,
     );
   }
-  const text = formatReports(reports, {
-    format,
+  const text = formatReport(reports, format, {
     color: format === 'human' && values.output === undefined && shouldColor(stdout, env),
     tool: {
       name: 'agentforge',

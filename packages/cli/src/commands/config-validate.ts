@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { AgentforgeError, findWorkspace, loadDocument } from '@agentforge/schema';
 import {
+  AGENTFORGE_PRESETS,
   createAgentforgeValidator,
   loadEnvironmentFile,
   loadPolicy,
@@ -67,7 +68,7 @@ export const command: Command = {
       ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
     ];
     const policies: Policy[] = [];
-    for (const file of policyFiles) policies.push(await loadPolicy(file));
+    for (const file of policyFiles) policies.push(await loadPolicy(file, { presets: AGENTFORGE_PRESETS }));
 
     const suppressions: Suppression[] =
       values.suppressions === false ? [] : await workspaceSuppressions(workspace, cwd);
