@@ -12,6 +12,17 @@ export {
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
+  contentHash,
+  type DocumentEdit,
+  type EditedText,
+  type EditFileOptions,
+  type EditFileResult,
+  editFile,
+  editYamlText,
+  parseYamlValue,
+  unifiedDiff,
+} from './edit.js';
+export {
   type EnvironmentVariablesResult,
   type EnvMappingOptions,
   envVarName,
@@ -45,6 +56,12 @@ export {
   type SafeResult,
   toSafe,
 } from './errors.js';
+export {
+  FINGERPRINT_KEY_ENV,
+  FINGERPRINT_KEY_FILE,
+  type LoadFingerprintKeyOptions,
+  loadFingerprintKey,
+} from './fingerprint-key.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -88,15 +105,25 @@ export {
   QUANTITY_PATTERN,
 } from './quantities.js';
 export {
+  createFingerprintKey,
+  type DetectSecretOptions,
+  detectSecret,
+  type FingerprintKey,
   fingerprint,
+  isHighEntropySecret,
   isRedacted,
   isSecretKey,
+  isSecretRef,
   looksLikeSecret,
+  markerKeyId,
+  markersComparable,
+  type RedactOptions,
   redact,
   redactedMarker,
   redactString,
+  SECRET_KEY_LOOKALIKES,
   secretValueKind,
-  setFingerprintKey,
+  shannonEntropy,
 } from './secrets.js';
 export {
   CHANGE_KINDS,
