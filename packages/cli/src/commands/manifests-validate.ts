@@ -28,6 +28,7 @@ export const command: Command = {
         'the manifests to check: files, folders (searched for *.yaml, *.yml, *.json) or - for standard input, e.g. agentforge manifests validate deployment/rendered/',
       variadic: true,
       file: true,
+      stdin: true,
     },
   ],
   examples: ['helm template deployment/helm/agentforge | agentforge manifests validate - -e production'],
@@ -52,7 +53,7 @@ export const command: Command = {
   },
   async run(context) {
     const { values, cwd, dir, positionals, stderr } = context;
-    const { format, failOn, baseline } = await reportOptions({ values, cwd }, fail);
+    const { format, failOn, baseline } = await reportOptions(context, fail);
     if (positionals.filter((p) => p === '-').length > 1) throw fail('stdin (-) can be read only once');
 
     const inputs: ValidationInput[] = [];
