@@ -32,6 +32,7 @@ function app(i, broken) {
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: false,
+            priorityClassName: 'service',
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 10001,
@@ -114,8 +115,9 @@ function app(i, broken) {
       metadata: meta(),
       spec: {
         podSelector: { matchLabels: labels },
-        policyTypes: ['Ingress'],
+        policyTypes: ['Ingress', 'Egress'],
         ingress: [{ ports: [{ port: 8080 }] }],
+        egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }],
       },
     },
     {
