@@ -1,12 +1,14 @@
 import {
+  isPlainObject,
   isSecretKey,
   parseQuantity,
   QUANTITY_PATTERN,
   redactedMarker,
   redactString,
+  setOwnProperty,
 } from '@agentforge/schema';
-import { isObject, type Json, setOwn } from './_json.js';
 import { compileGlobs, type SegmentMatcher } from './_paths.js';
+import type { Json } from './json.js';
 import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
 
 /** Where values are compared as Kubernetes quantities unless configured otherwise. */
@@ -149,7 +151,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       }
       return out ?? (value as Json[]);
     }
-    if (!isObject(value)) return null;
+    if (!isPlainObject(value)) return null;
     const prototype = Object.getPrototypeOf(value);
     let out: Record<string, Json> | undefined =
       prototype === Object.prototype || prototype === null ? undefined : {};
@@ -162,9 +164,10 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       path.pop();
       if (out === undefined && (result !== original || result === undefined)) {
         out = {};
-        for (let j = 0; j < i; j++) if (value[keys[j]!] !== undefined) setOwn(out, keys[j]!, value[keys[j]!]);
+        for (let j = 0; j < i; j++)
+          if (value[keys[j]!] !== undefined) setOwnProperty(out, keys[j]!, value[keys[j]!]);
       }
-      if (out !== undefined && result !== undefined) setOwn(out, member, result);
+      if (out !== undefined && result !== undefined) setOwnProperty(out, member, result);
     }
     return out ?? (value as Json);
   };
@@ -197,8 +200,8 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         path.pop();
         if (result === undefined) continue;
         out ??= [{}, {}];
-        if (result[0] !== undefined) setOwn(out[0], member, result[0]);
-        if (result[1] !== undefined) setOwn(out[1], member, result[1]);
+        if (result[0] !== undefined) setOwnProperty(out[0], member, result[0]);
+        if (result[1] !== undefined) setOwnProperty(out[1], member, result[1]);
       }
       // Members only `y` has (none when every member of `y` was seen above).
       for (let i = 0; shared < keysY.length && i < keysY.length; i++) {
@@ -208,7 +211,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         const result = walk(y[member], keyOfMember(y, member));
         path.pop();
         out ??= [{}, {}];
-        if (result !== undefined) setOwn(out[1], member, result);
+        if (result !== undefined) setOwnProperty(out[1], member, result);
       }
       return out;
     }
@@ -252,11 +255,6 @@ interface Canonicalizers {
    * are equal. Lists are kept whole.
    */
   pair(a: unknown, b: unknown): [Json, Json] | undefined;
-}
-
-/** True for an object canonicalised member by member (not a list or a date). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return isObject(value) && !(value instanceof Date);
 }
 
 /** Deep equality of raw values, `undefined` members counting as missing; dates only as the same object. */

@@ -4,13 +4,15 @@ import {
   type ChangeKind,
   compareSeverity,
   isAtLeast,
+  isPlainObject,
   SEVERITIES,
   type Severity,
+  setOwnProperty,
 } from '@agentforge/schema';
-import { isObject, type Json, setOwn } from './_json.js';
 import { segmentText } from './_paths.js';
 import { type CanonicalOptions, createCanonicalizer, createCanonicalizers } from './canonical.js';
 import { type DiffOptions, diffCanonical, type RawChange } from './diff.js';
+import type { Json } from './json.js';
 import {
   cleanKubernetesObject,
   flattenManifests,
@@ -98,9 +100,9 @@ function mask(value: Json | undefined): { value: Json | undefined; secret: boole
       return masked;
     }
     if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) {
+    if (isPlainObject(v)) {
       const out: Record<string, Json> = {};
-      for (const [k, m] of Object.entries(v)) setOwn(out, k, walk(m as Json));
+      for (const [k, m] of Object.entries(v)) setOwnProperty(out, k, walk(m as Json));
       return out;
     }
     return v;
@@ -178,7 +180,7 @@ function buildReport(
       section:
         change.kind === 'removed' &&
         typeof (change.segments.at(-1) ?? '') === 'string' &&
-        isObject(change.before) &&
+        isPlainObject(change.before) &&
         Object.keys(change.before).length > 0,
       resourceKind: change.resource?.kind,
       resourceName: change.resource?.name,

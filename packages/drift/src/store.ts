@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentforgeError, type Logger } from '@agentforge/schema';
-import { canonicalJson, type Json, sha256 } from './_json.js';
+import { AgentforgeError, canonicalJson, type Logger, writeFileAtomic } from '@agentforge/schema';
 import { maskSecrets } from './canonical.js';
+import { type Json, sha256 } from './json.js';
 
 /** What is known about a snapshot without reading its document. */
 export interface SnapshotMeta {
@@ -94,38 +93,6 @@ function metaOf(record: Record<string, unknown>): SnapshotMeta {
   return meta;
 }
 
-/** Writes a file so that it is either absent or complete: temp file, fsync, rename, fsync of the folder. */
-async function writeAtomically(file: string, dir: string, text: string): Promise<void> {
-  const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic there.
-  }
-}
-
 /**
  * Snapshots as files under `<root>/<environment>/`: one `<id>.json` per snapshot, written
  * atomically, and an `index.jsonl` that lists them. Index lines are appended with `O_APPEND`
@@ -167,10 +134,10 @@ export class FileSnapshotStore implements SnapshotStore {
     const parent = previous[previous.length - 1]?.id;
     if (parent) body.parent = parent;
     const meta: SnapshotMeta = { id: snapshotId(body), ...body };
-    await writeAtomically(
+    await writeFileAtomic(
       join(dir, `${meta.id}.json`),
-      dir,
       `${JSON.stringify({ formatVersion: SNAPSHOT_FORMAT_VERSION, ...meta, document: stored }, null, 2)}\n`,
+      { mode: 0o600 },
     );
     const line = canonicalJson(meta);
     // The leading newline ends a line torn by a crash, so it cannot swallow this one.

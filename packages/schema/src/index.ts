@@ -1,7 +1,13 @@
 export { type Colors, createColors, shouldColor } from './ansi.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
 export { canonicalJson } from './canonical-json.js';
-export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
+export {
+  type CheckSchemaOptions,
+  checkSchema,
+  type ParseWithSchemaOptions,
+  parseWithSchema,
+  type SchemaCheck,
+} from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {

@@ -1,5 +1,6 @@
 import {
   EnvironmentDocumentSchema,
+  isPlainObject,
   isSecretKey,
   SERVICE_NAMES,
   type Severity,
@@ -30,8 +31,7 @@ const strict = (production: Severity, staging: Severity) => ({
 const enabledService = { path: 'services.*.enabled', notIn: [false] };
 
 type Dict = Record<string, unknown>;
-const obj = (value: unknown): Dict | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Dict) : undefined;
+const obj = (value: unknown): Dict | undefined => (isPlainObject(value) ? value : undefined);
 
 const declarative: DeclarativeRule[] = [
   {

@@ -1,7 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { AgentforgeError, type LoadedDocument, loadFile, SEVERITIES } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  type LoadedDocument,
+  loadFile,
+  parseWithSchema,
+  SEVERITIES,
+} from '@agentforge/schema';
 import { z } from 'zod';
-import { checkDocument } from './_check.js';
 import { compileDeclarativeRule, type DeclarativeRule, DeclarativeRuleSchema } from './declarative.js';
 import type { Policy, PolicyScope, Rule, SeverityOverrides } from './types.js';
 
@@ -72,7 +77,11 @@ export function mergePolicies(policies: readonly Policy[], name?: string): Polic
  * A malformed policy throws a `POLICY_INVALID` error at the offending key's file, line and column.
  */
 export function parsePolicy(loaded: LoadedDocument): Policy & { extends: string[] } {
-  const file = checkDocument(PolicyFileSchema, loaded, `policy ${loaded.file}`);
+  const file = parseWithSchema(PolicyFileSchema, loaded.data ?? {}, {
+    locator: loaded.locator,
+    what: `policy ${loaded.file}`,
+    code: 'POLICY_INVALID',
+  });
   const policy = definePolicy({
     name: loaded.file,
     rules: file.rules as DeclarativeRule[],

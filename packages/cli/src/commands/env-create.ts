@@ -3,12 +3,17 @@ import { relative } from 'node:path';
 import {
   assertEnvironmentName,
   createEnvironment,
-  type DeepPartial,
   renderEnvironmentFile,
   TEMPLATE_NAMES,
   writeGeneratedFiles,
 } from '@agentforge/env-templates';
-import { AgentforgeError, type EnvironmentDocumentInput, type Tier } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  assertSafeKey,
+  type DeepPartial,
+  type EnvironmentDocumentInput,
+  type Tier,
+} from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { envWorkspace } from './_env.js';
 import { displayPath } from './_shared.js';
@@ -30,10 +35,9 @@ function parseSets(sets: readonly string[]): DeepPartial<EnvironmentDocumentInpu
     } catch {
       // a plain string
     }
+    for (const key of keys) assertSafeKey(key, `--set ${match[1]}`);
     let node = out;
     for (const key of keys.slice(0, -1)) {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype')
-        throw new AgentforgeError('INVALID_ARGUMENT', `--set: "${key}" is not allowed`);
       if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
       node = node[key] as Record<string, unknown>;
     }

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadFile } from '@agentforge/schema';
-import { memoryStream, testdir } from '@agentforge/test-utils';
+import { memoryStream, requireTool, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 
@@ -266,15 +266,9 @@ describe('agentforge manifests validate', () => {
 
 // ---- The repository's own renders -----------------------------------------------------------
 
-function findTool(name: string, local?: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter))
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  return local && existsSync(local) ? local : undefined;
-}
-const kubectl = findTool('kubectl');
-const helm = findTool('helm', join(repo, '.tools/helm'));
-if (!kubectl) console.warn('manifests validate: kubectl kustomize test SKIPPED (no kubectl on PATH)');
-if (!helm) console.warn('manifests validate: helm template test SKIPPED (no helm on PATH or at .tools/helm)');
+// Outside CI a missing tool skips its test with a warning; in CI it fails the file.
+const kubectl = requireTool('kubectl');
+const helm = requireTool('helm');
 
 function run(bin: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(bin, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
