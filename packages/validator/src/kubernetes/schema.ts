@@ -140,12 +140,47 @@ export function schemaFamily(options: SchemaOptions = {}): RuleFamily {
     if (!statSync(location, { throwIfNoEntry: false })?.isDirectory())
       throw new AgentforgeError('FILE_NOT_FOUND', `${location}: no such schema folder (--schema-location)`);
 
-  const validatorOf = (o: K8sObject): SchemaValidator | undefined => {
-    const { group } = splitApiVersion(o.apiVersion);
-    return isBuiltInGroup(group)
-      ? builtInValidator(o.apiVersion, o.kind)
-      : locatedValidator(locations, o.apiVersion, o.kind);
+  // Per apiVersion, then kind: two lookups of strings that already carry their hash, instead of
+  // building a key for each of thousands of objects (measured: the key cost more than the lookup).
+  const memo = <T>() => {
+    const byVersion = new Map<string, Map<string, T>>();
+    return (o: K8sObject, compute: () => T): T => {
+      let byKind = byVersion.get(o.apiVersion);
+      if (!byKind) {
+        byKind = new Map();
+        byVersion.set(o.apiVersion, byKind);
+      }
+      if (byKind.has(o.kind)) return byKind.get(o.kind) as T;
+      const value = compute();
+      byKind.set(o.kind, value);
+      return value;
+    };
   };
+  const validators = memo<SchemaValidator | undefined>();
+  const validatorOf = (o: K8sObject): SchemaValidator | undefined =>
+    validators(o, () =>
+      isBuiltInGroup(splitApiVersion(o.apiVersion).group)
+        ? builtInValidator(o.apiVersion, o.kind)
+        : locatedValidator(locations, o.apiVersion, o.kind),
+    );
+  const unknownVerdicts = memo<string | undefined>();
+  /** Why the target version does not serve the kind, or undefined when it does (or it is not built in). */
+  const unknownBecause = (o: K8sObject): string | undefined =>
+    unknownVerdicts(o, () => {
+      // Removed API versions are k8s/deprecated-api's finding, with the replacement to use.
+      if (
+        !isBuiltInGroup(splitApiVersion(o.apiVersion).group) ||
+        DEPRECATED_APIS[`${o.apiVersion} ${o.kind}`]
+      )
+        return undefined;
+      if (!builtInValidator(o.apiVersion, o.kind))
+        return `Kubernetes has no kind ${o.kind} in ${o.apiVersion}`;
+      const since = introducedIn(o.apiVersion, o.kind);
+      const sinceVersion = since ? parseKubernetesVersion(since) : undefined;
+      return sinceVersion && before(target, sinceVersion)
+        ? `Kubernetes ${shown} does not serve ${o.apiVersion} ${o.kind} (added in ${since})`
+        : undefined;
+    });
 
   const schema = objectRule(
     {
@@ -173,21 +208,8 @@ export function schemaFamily(options: SchemaOptions = {}): RuleFamily {
       tags: ['correctness', 'schema'],
     },
     (o, out) => {
-      const { group } = splitApiVersion(o.apiVersion);
-      // Removed API versions are k8s/deprecated-api's finding, with the replacement to use.
-      if (!isBuiltInGroup(group) || DEPRECATED_APIS[`${o.apiVersion} ${o.kind}`]) return;
-      const at = [...o.path, 'apiVersion'];
-      if (!builtInValidator(o.apiVersion, o.kind)) {
-        out.push({ path: at, message: `Kubernetes has no kind ${o.kind} in ${o.apiVersion}` });
-        return;
-      }
-      const since = introducedIn(o.apiVersion, o.kind);
-      const sinceVersion = since ? parseKubernetesVersion(since) : undefined;
-      if (sinceVersion && before(target, sinceVersion))
-        out.push({
-          path: at,
-          message: `Kubernetes ${shown} does not serve ${o.apiVersion} ${o.kind} (added in ${since})`,
-        });
+      const because = unknownBecause(o);
+      if (because) out.push({ path: [...o.path, 'apiVersion'], message: because });
     },
   );
 
