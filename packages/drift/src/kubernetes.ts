@@ -1,4 +1,11 @@
-import { isPlainObject, isRedacted, redactedMarker, setOwnProperty } from '@agentforge/schema';
+import {
+  createFingerprintKey,
+  type FingerprintKey,
+  isPlainObject,
+  isRedacted,
+  redactedMarker,
+  setOwnProperty,
+} from '@agentforge/schema';
 
 /** Identifies one Kubernetes object in a manifest set. */
 export interface ResourceRef {
@@ -204,15 +211,15 @@ const decodeBase64 = (value: unknown): unknown =>
  * of the decoded values: equal contents compare equal whichever field wrote them, and no value
  * survives.
  */
-function cleanSecret(secret: Record<string, unknown>): void {
+function cleanSecret(secret: Record<string, unknown>, key: FingerprintKey): void {
   const data: Record<string, unknown> = {};
   if (isPlainObject(secret.data)) {
-    for (const [key, value] of Object.entries(secret.data))
-      data[key] = isRedacted(value) ? value : redactedMarker(decodeBase64(value));
+    for (const [name, value] of Object.entries(secret.data))
+      data[name] = isRedacted(value) ? value : redactedMarker(decodeBase64(value), key);
   }
   if (isPlainObject(secret.stringData)) {
-    for (const [key, value] of Object.entries(secret.stringData))
-      data[key] = isRedacted(value) ? value : redactedMarker(value);
+    for (const [name, value] of Object.entries(secret.stringData))
+      data[name] = isRedacted(value) ? value : redactedMarker(value, key);
   }
   delete secret.stringData;
   if (Object.keys(data).length > 0) secret.data = data;
@@ -224,11 +231,13 @@ function cleanSecret(secret: Record<string, unknown>): void {
  * A copy of a Kubernetes object without what the API server sets or defaults, so desired
  * manifests compare equal to a `kubectl get -o yaml` of the same objects: server-set metadata,
  * `status`, the last-applied annotation, defaulted fields (`protocol: TCP`, probe timings,
- * `imagePullPolicy`, rollout strategy…) and Secret `stringData` folded into `data`.
+ * `imagePullPolicy`, rollout strategy…) and Secret `stringData` folded into `data`, its values
+ * fingerprinted under `fingerprintKey` (compare objects cleaned under one key).
  */
 export function cleanKubernetesObject(
   object: Record<string, unknown>,
   defaultNamespace?: string,
+  fingerprintKey: FingerprintKey = createFingerprintKey(),
 ): Record<string, unknown> {
   const copy = cloneWithoutNulls(object) as Record<string, unknown>;
   const kind = String(copy.kind);
@@ -238,7 +247,7 @@ export function cleanKubernetesObject(
     copy.metadata.namespace ??= defaultNamespace;
   }
   const spec = copy.spec;
-  if (kind === 'Secret') cleanSecret(copy);
+  if (kind === 'Secret') cleanSecret(copy, fingerprintKey);
   if (!isPlainObject(spec)) return copy;
   if (kind === 'Pod') cleanPodSpec(spec);
   if (kind in WORKLOAD_DEFAULTS || kind === 'Job') {

@@ -53,6 +53,11 @@ export {
   type SchemaOptions,
 } from './kubernetes/schema.js';
 export {
+  type ManifestEnvironment,
+  type ResolveManifestEnvironmentOptions,
+  resolveManifestEnvironment,
+} from './manifest-environment.js';
+export {
   definePolicy,
   type LoadPolicyOptions,
   loadPolicy,
