@@ -1,4 +1,6 @@
 import {
+  createFingerprintKey,
+  type FingerprintKey,
   isPlainObject,
   isSecretKey,
   parseQuantity,
@@ -7,9 +9,10 @@ import {
   redactString,
   setOwnProperty,
 } from '@agentforge/schema';
-import { compileGlobs, type SegmentMatcher } from './_paths.js';
+import { isKubernetesObject, isList } from '@agentforge/schema/kubernetes';
 import type { Json } from './json.js';
-import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
+import { cleanKubernetesObject } from './kubernetes.js';
+import { compileGlobs, type SegmentMatcher } from './paths.js';
 
 /** Where values are compared as Kubernetes quantities unless configured otherwise. */
 export const DEFAULT_QUANTITY_PATHS: readonly string[] = [
@@ -50,6 +53,12 @@ export interface CanonicalOptions {
   numericStrings?: boolean | readonly string[];
   /** Path globs whose values are Kubernetes quantities compared by value (`100m` = `0.1`, `1Gi` = `1024Mi`). @default DEFAULT_QUANTITY_PATHS */
   quantityPaths?: readonly string[];
+  /**
+   * The key secrets are fingerprinted with. Give the workspace's key (or the snapshot store's)
+   * when a canonical form is stored or compared with a stored one.
+   * @default a random key per canonicaliser: its forms compare only with each other
+   */
+  fingerprintKey?: FingerprintKey;
 }
 
 const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
@@ -105,18 +114,20 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
   const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
   const kubernetes = options.kubernetes ?? 'auto';
   const path: string[] = [];
+  const fingerprintKey = options.fingerprintKey ?? createFingerprintKey();
+  const redactOptions = { fingerprintKey };
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
       // A marker stays as it is (masking twice changes nothing); any secret beside it is masked.
-      const redacted = redactString(value, secretKey(key) ? key : undefined);
+      const redacted = redactString(value, secretKey(key) ? key : undefined, redactOptions);
       if (redacted !== value) return redacted;
       if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
         return formatQuantity(parseQuantity(value)!);
       if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
       return value;
     }
-    if (secretKey(key)) return redactedMarker(value);
+    if (secretKey(key) && typeof value === 'number') return redactedMarker(value, fingerprintKey);
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return String(value);
       if (isQuantityPath(path)) return formatQuantity(value);
@@ -224,10 +235,11 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
     if (kubernetes === false) return value;
     const force = kubernetes === true;
     const clean = (item: unknown): unknown =>
-      (force || kubernetes === 'auto') && isKubernetesObject(item) ? cleanKubernetesObject(item) : item;
+      (force || kubernetes === 'auto') && isKubernetesObject(item)
+        ? cleanKubernetesObject(item, undefined, fingerprintKey)
+        : item;
     if (Array.isArray(value)) return value.map(clean);
-    if (isKubernetesObject(value) && /List$/.test(value.kind) && Array.isArray(value.items))
-      return { ...value, items: value.items.map(clean) };
+    if (isList(value)) return { ...value, items: value.items.map(clean) };
     return clean(value);
   };
 
@@ -293,6 +305,6 @@ export function canonicalize(value: unknown, options?: CanonicalOptions): Json {
  * Unlike a plain `redact`, already-masked values are kept, so masking a snapshot twice changes
  * nothing and a stored snapshot compares equal to the document it was taken from.
  */
-export function maskSecrets(value: unknown): Json {
-  return createCanonicalizer({ kubernetes: 'auto', quantityPaths: [] })(value);
+export function maskSecrets(value: unknown, fingerprintKey: FingerprintKey): Json {
+  return createCanonicalizer({ kubernetes: 'auto', quantityPaths: [], fingerprintKey })(value);
 }

@@ -1,5 +1,5 @@
 import { type Colors, createColors, SEVERITIES } from '@agentforge/schema';
-import { formatResourceRef } from './kubernetes.js';
+import { formatResourceRef } from '@agentforge/schema/kubernetes';
 import type { DriftChange, DriftReport } from './report.js';
 
 /** The output formats of a drift report. */
@@ -20,7 +20,11 @@ const SIGN: Record<DriftChange['kind'], string> = { added: '+', removed: '-', mo
 function summary(report: DriftReport): string {
   const { counts } = report;
   const parts = SEVERITIES.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`);
-  const ignored = counts.ignored > 0 ? `, ${counts.ignored} ignored` : '';
+  const ignored =
+    (counts.ignored > 0 ? `, ${counts.ignored} ignored` : '') +
+    (counts.notComparable > 0
+      ? `, ${counts.notComparable} secret${counts.notComparable === 1 ? '' : 's'} not comparable (fingerprinted under another key)`
+      : '');
   return counts.total === 0
     ? `no drift${ignored}`
     : `${counts.total} change${counts.total === 1 ? '' : 's'} (${parts.join(', ')})${ignored}`;
@@ -56,7 +60,7 @@ export function formatHuman(report: DriftReport, colors: Colors = createColors(f
         if (visible && 'after' in change) lines.push(`      ${colors.green(`+ ${show(change.after)}`)}`);
         if (change.secret)
           lines.push(
-            `      ${colors.yellow(`secret value ${change.kind === 'modified' ? 'changed' : change.kind} (hidden)`)}`,
+            `      ${colors.yellow(`secret value ${change.kind === 'modified' ? 'changed' : change.kind} (value hidden)`)}`,
           );
       }
       lines.push(
@@ -138,10 +142,24 @@ export function formatPrometheus(report: DriftReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Renders a report in one of {@link DRIFT_FORMATS}. */
-export function formatReport(report: DriftReport, format: DriftFormat, colors?: Colors): string {
+/** Options of {@link formatReport}; the same shape as the validator's `formatReport` options. */
+export interface DriftFormatOptions {
+  /** Colour the human format (decide with `shouldColor`). @default false */
+  color?: boolean;
+}
+
+/**
+ * Renders a report in one of {@link DRIFT_FORMATS}; `formatReport(report, format, options)` as
+ * in `@agentforge/validator`.
+ * @example process.stdout.write(formatReport(report, 'human', { color: shouldColor(process.stdout) }));
+ */
+export function formatReport(
+  report: DriftReport,
+  format: DriftFormat,
+  options: DriftFormatOptions = {},
+): string {
   if (format === 'json') return formatJson(report);
   if (format === 'prometheus') return formatPrometheus(report);
   if (format === 'markdown') return formatMarkdown(report);
-  return formatHuman(report, colors);
+  return formatHuman(report, createColors(options.color ?? false));
 }

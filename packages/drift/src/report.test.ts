@@ -17,7 +17,7 @@ import {
   compareSnapshots,
   compareToSnapshot,
   diffDocuments,
-  hasDrift,
+  failsOn,
 } from './report.js';
 import { parseDriftPolicy } from './rules.js';
 import { FileSnapshotStore } from './store.js';
@@ -161,6 +161,7 @@ describe('default classification', () => {
       // The removed `env` block is a section: medium, one step higher → high.
       bySeverity: { critical: 0, high: 2, medium: 1, low: 2, info: 0 },
       byKind: { added: 1, removed: 1, modified: 3, reordered: 0 },
+      notComparable: 0,
     });
     expect(report.changes.map((c) => c.severity)).toEqual(['high', 'high', 'medium', 'low', 'low']);
   });
@@ -196,13 +197,13 @@ listKeys:
     const staging = diffDocuments(production, changed, { policy, environments: ['staging'] });
     expect(staging.changes).toEqual([]);
     expect(staging.counts.ignored).toBe(1);
-    expect(hasDrift(staging, 'info')).toBe(false);
+    expect(failsOn(staging, 'info')).toBe(false);
     for (const text of [formatHuman(staging), formatJson(staging), formatMarkdown(staging)])
       expect(text).not.toContain('/services/swarm/replicas');
     const prod = diffDocuments(production, changed, { policy, environments: ['production'] });
     expect(prod.changes).toHaveLength(1);
-    expect(hasDrift(prod)).toBe(true);
-    expect(hasDrift(prod, 'high')).toBe(false);
+    expect(failsOn(prod)).toBe(true);
+    expect(failsOn(prod, 'high')).toBe(false);
   });
 
   it('can replace the defaults entirely', () => {
@@ -368,7 +369,7 @@ describe('secrets in outputs', () => {
       ['/services/swarm/env/SWARM_API_TOKEN', true, 'critical'],
     ]);
     expect(report.changes[0]!.after).toBe('postgres://agentforge:«hidden»@db:5432/agentforge');
-    expect(formatHuman(report)).toContain('secret value changed (hidden)');
+    expect(formatHuman(report)).toContain('secret value changed (value hidden)');
     for (const format of DRIFT_FORMATS) expect(formatReport(report, format)).not.toMatch(/CANARY|«redacted/);
     for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)]) {
       expect(text).toContain('SWARM_API_TOKEN');

@@ -1,6 +1,13 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentforgeError, canonicalJson, type Logger, writeFileAtomic } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  canonicalJson,
+  type FingerprintKey,
+  type Logger,
+  loadFingerprintKey,
+  writeFileAtomic,
+} from '@agentforge/schema';
 import { maskSecrets } from './canonical.js';
 import { type Json, sha256 } from './json.js';
 
@@ -54,6 +61,12 @@ export interface SnapshotStore {
   get(environment: string, ref: string): Promise<Snapshot>;
   /** Re-checks every listed snapshot against its content hash. */
   verify(environment: string): Promise<SnapshotCheck[]>;
+  /**
+   * The key secrets are fingerprinted with in this store; a document compared with a snapshot
+   * is masked under it. A store without one is compared under a fresh key (secrets then read
+   * as "not comparable").
+   */
+  fingerprintKey?(): Promise<FingerprintKey>;
 }
 
 /** Options of {@link FileSnapshotStore}. */
@@ -61,6 +74,11 @@ export interface FileSnapshotStoreOptions {
   logger?: Logger;
   /** The clock, for tests. @default () => new Date() */
   now?: () => Date;
+  /**
+   * The key secrets are fingerprinted with, or a function that loads it.
+   * @default loadFingerprintKey(<root>): `<root>/fingerprint.key` or AGENTFORGE_FINGERPRINT_KEY
+   */
+  fingerprintKey?: FingerprintKey | (() => Promise<FingerprintKey>);
 }
 
 const SNAPSHOT_FORMAT_VERSION = 1;
@@ -105,11 +123,21 @@ export class FileSnapshotStore implements SnapshotStore {
   readonly root: string;
   readonly #logger: Logger | undefined;
   readonly #now: () => Date;
+  readonly #key: FingerprintKey | (() => Promise<FingerprintKey>);
+  #loaded: Promise<FingerprintKey> | undefined;
 
   constructor(root: string, options: FileSnapshotStoreOptions = {}) {
     this.root = root;
     this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
+    this.#key = options.fingerprintKey ?? (() => loadFingerprintKey(root));
+  }
+
+  /** The store's fingerprint key, loaded (or created) on first use. */
+  fingerprintKey(): Promise<FingerprintKey> {
+    const key = this.#key;
+    this.#loaded ??= typeof key === 'function' ? key() : Promise.resolve(key);
+    return this.#loaded;
   }
 
   /** The folder of one environment's snapshots. */
@@ -121,7 +149,12 @@ export class FileSnapshotStore implements SnapshotStore {
   async save(environment: string, document: unknown, options: SaveOptions = {}): Promise<SnapshotMeta> {
     const dir = this.directory(environment);
     await mkdir(dir, { recursive: true });
-    const stored = maskSecrets(document);
+    if (isEmptyDocument(document))
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        `nothing to snapshot: the document of ${environment} is empty (generate refuses it too)`,
+      );
+    const stored = maskSecrets(document, await this.fingerprintKey());
     const previous = await this.list(environment);
     const body: Omit<SnapshotMeta, 'id'> = {
       environment,
@@ -257,12 +290,28 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 }
 
-/** The default store of a workspace: `<workspace>/.agentforge/snapshots/`. */
+function isEmptyDocument(document: unknown): boolean {
+  return (
+    document === null ||
+    document === undefined ||
+    (typeof document === 'object' && !Array.isArray(document) && Object.keys(document).length === 0)
+  );
+}
+
+/**
+ * The default store of a workspace: `<workspace>/.agentforge/snapshots/`, fingerprinting
+ * secrets with the workspace key `<workspace>/.agentforge/fingerprint.key` (or
+ * AGENTFORGE_FINGERPRINT_KEY).
+ */
 export function workspaceSnapshotStore(
   workspaceRoot: string,
-  options?: FileSnapshotStoreOptions,
+  options: FileSnapshotStoreOptions = {},
 ): FileSnapshotStore {
-  return new FileSnapshotStore(join(workspaceRoot, '.agentforge', 'snapshots'), options);
+  const state = join(workspaceRoot, '.agentforge');
+  return new FileSnapshotStore(join(state, 'snapshots'), {
+    fingerprintKey: () => loadFingerprintKey(state),
+    ...options,
+  });
 }
 
 /** Stores the current document as the new baseline, e.g. after drift was reviewed and accepted. */

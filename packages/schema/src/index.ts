@@ -1,5 +1,38 @@
+export {
+  ACCESS_ACTIONS,
+  type AccessAction,
+  type AccessCheckOptions,
+  type AccessDecision,
+  type AccessPolicy,
+  type AccessRequest,
+  AccessSchema,
+  type AccessViolation,
+  accessDeniedMessage,
+  changedPaths,
+  checkAccess,
+  checkAccessAgainstBase,
+  renderCodeowners,
+  workspaceAccess,
+} from './access.js';
 export { type Colors, createColors, shouldColor } from './ansi.js';
+export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
+export {
+  type AppendAuditOptions,
+  AUDIT_LOG,
+  type AuditChange,
+  type AuditEntry,
+  type AuditProblem,
+  type AuditResult,
+  type AuditVerification,
+  appendAudit,
+  formatAuditEntry,
+  parseSince,
+  type ReadAuditOptions,
+  readAudit,
+  resolveActor,
+  verifyAudit,
+} from './audit.js';
 export { canonicalJson } from './canonical-json.js';
 export {
   type CheckSchemaOptions,
@@ -10,6 +43,17 @@ export {
 } from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
+export {
+  contentHash,
+  type DocumentEdit,
+  type EditedText,
+  type EditFileOptions,
+  type EditFileResult,
+  editFile,
+  editYamlText,
+  parseYamlValue,
+  unifiedDiff,
+} from './edit.js';
 export {
   type EnvironmentVariablesResult,
   type EnvMappingOptions,
@@ -44,6 +88,12 @@ export {
   type SafeResult,
   toSafe,
 } from './errors.js';
+export {
+  FINGERPRINT_KEY_ENV,
+  FINGERPRINT_KEY_FILE,
+  type LoadFingerprintKeyOptions,
+  loadFingerprintKey,
+} from './fingerprint-key.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -87,15 +137,25 @@ export {
   QUANTITY_PATTERN,
 } from './quantities.js';
 export {
+  createFingerprintKey,
+  type DetectSecretOptions,
+  detectSecret,
+  type FingerprintKey,
   fingerprint,
+  isHighEntropySecret,
   isRedacted,
   isSecretKey,
+  isSecretRef,
   looksLikeSecret,
+  markerKeyId,
+  markersComparable,
+  type RedactOptions,
   redact,
   redactedMarker,
   redactString,
+  SECRET_KEY_LOOKALIKES,
   secretValueKind,
-  setFingerprintKey,
+  shannonEntropy,
 } from './secrets.js';
 export {
   CHANGE_KINDS,
@@ -115,3 +175,15 @@ export {
   SourceLocationSchema,
   shiftSeverity,
 } from './vocabulary.js';
+export {
+  closestWord,
+  DEFAULT_ENVIRONMENTS_DIR,
+  type FindWorkspaceOptions,
+  findWorkspace,
+  openWorkspace,
+  unknownEnvironmentError,
+  WORKSPACE_SETTINGS_FILE,
+  type Workspace,
+  type WorkspaceSettings,
+  WorkspaceSettingsSchema,
+} from './workspace.js';

@@ -9,7 +9,7 @@ import {
   createAgentforgeValidator,
 } from './agentforge.js';
 import { createBaseline, parseBaseline } from './baseline.js';
-import { createValidator, passes } from './engine.js';
+import { createValidator, failsOn } from './engine.js';
 import { toEnvironmentInput } from './environment-input.js';
 import { defineRule } from './rule.js';
 import type { Suppression } from './types.js';
@@ -32,8 +32,8 @@ describe('createValidator', () => {
     expect(report.counts).toEqual({ critical: 0, high: 2, medium: 1, low: 0, info: 0 });
     expect(report.passed).toBe(false);
     expect(createAgentforgeValidator({ failOn: 'critical' }).validate(input(broken)).passed).toBe(true);
-    expect(passes(report, 'critical')).toBe(true);
-    expect(passes(report, 'medium')).toBe(false);
+    expect(failsOn(report, 'critical')).toBe(false);
+    expect(failsOn(report, 'medium')).toBe(true);
   });
 
   it('reports schema violations as located findings with their own rule ids', () => {
@@ -124,7 +124,7 @@ describe('createValidator', () => {
     const error = report.findings.find((f) => f.ruleId === 'engine/rule-error')!;
     // Located at the document's first node (line 1 is a comment).
     expect(error).toMatchObject({ severity: 'high', location: { line: 2, column: 1 } });
-    expect(error.message).toMatch(/^rule test\/crash threw: boom with «redacted:[0-9a-f]{12}» inside$/);
+    expect(error.message).toMatch(/^rule test\/crash threw: boom with «redacted» inside$/);
     expect(report.findings.some((f) => f.ruleId === 'agentforge/no-debug')).toBe(true);
   });
 

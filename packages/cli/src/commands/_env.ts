@@ -1,15 +1,13 @@
-import { EnvironmentDocumentSchema, isAgentforgeError, parseWithSchema } from '@agentforge/schema';
-import { findWorkspace, type Workspace } from '../workspace.js';
+import {
+  EnvironmentDocumentSchema,
+  findWorkspace,
+  parseWithSchema,
+  type Workspace,
+} from '@agentforge/schema';
 
 /** The workspace for `env` commands; `env create` may start one in the current folder. */
-export async function envWorkspace(cwd: string, dir: string | undefined, create = false): Promise<Workspace> {
-  try {
-    return await findWorkspace(cwd, dir);
-  } catch (error) {
-    if (create && dir === undefined && isAgentforgeError(error) && error.code === 'FILE_NOT_FOUND')
-      return findWorkspace(cwd, '.');
-    throw error;
-  }
+export function envWorkspace(cwd: string, dir: string | undefined, create = false): Promise<Workspace> {
+  return findWorkspace(cwd, dir, { allowNew: create });
 }
 
 /** Loads `environments/<name>.yaml` and checks it, failing with the file, line and column of the first problem. */

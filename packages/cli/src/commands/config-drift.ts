@@ -6,10 +6,16 @@ import {
   DRIFT_FORMATS,
   type DriftFormat,
   type DriftOptions,
+  failsOn,
   formatReport,
-  hasDrift,
 } from '@agentforge/drift';
-import { AgentforgeError, EnvironmentDocumentSchema, SEVERITIES, type Severity } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  EnvironmentDocumentSchema,
+  SEVERITIES,
+  type Severity,
+  shouldColor,
+} from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
 import { choice, usageError } from './_shared.js';
@@ -18,7 +24,7 @@ const fail = usageError('config drift');
 
 export const command: Command = {
   usage:
-    'config drift --environment <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
+    'config drift -e <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
   description: [
     'Show what changed in an environment since a snapshot (default: the latest), between two snapshots (--to),',
     'or against another environment (--against-environment). Exits 1 when a change is at or above --fail-on.',
@@ -45,11 +51,13 @@ export const command: Command = {
       description:
         'human (default), json, markdown (for a pull-request comment) or prometheus (drift gauges)',
       valueName: 'format',
+      choices: DRIFT_FORMATS,
     },
     'fail-on': {
       type: 'string',
       description: 'Lowest severity that exits 1: critical, high, medium, low (default) or info',
       valueName: 'severity',
+      choices: SEVERITIES,
     },
     policy: {
       type: 'string',
@@ -109,7 +117,7 @@ export const command: Command = {
         label: current.source,
       });
     }
-    context.stdout.write(formatReport(report, format, context.colors));
+    context.stdout.write(formatReport(report, format, { color: shouldColor(context.stdout, context.env) }));
     if (values.accept && current) {
       const who = author(context.env);
       const meta = await acceptBaseline(store, environment, current.data, {
@@ -121,6 +129,6 @@ export const command: Command = {
       );
       return 0;
     }
-    return hasDrift(report, failOn) ? 1 : 0;
+    return failsOn(report, failOn) ? 1 : 0;
   },
 };

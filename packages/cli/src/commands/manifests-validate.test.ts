@@ -248,8 +248,17 @@ describe('agentforge manifests validate', () => {
       args: ['ok.yaml', '--environment', 'qa'],
       message: /unknown environment "qa"/,
     },
-    { name: 'an unknown format', args: ['x.yaml', '--format', 'xml'], message: /unknown --format "xml"/ },
-    { name: 'no input', args: [], message: /expected 1 to \d+ argument/ },
+    {
+      name: 'an unknown format',
+      args: ['x.yaml', '--format', 'xml'],
+      message: /--format must be one of .*, not "xml"/,
+    },
+    {
+      name: 'no input',
+      args: [],
+      message:
+        /^agentforge manifests validate: missing <file\|dir\|-\.\.\.>: the manifests to check: files, folders/,
+    },
     { name: 'a folder without manifests', args: ['empty'], message: /no Kubernetes documents in empty/ },
   ])('exits 2 on $name', async ({ args, message }) => {
     const dir = testdir({
