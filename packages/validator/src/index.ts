@@ -38,6 +38,7 @@ export {
   annotationSuppressions,
   createKubernetesValidator,
   KUBERNETES_PRESETS,
+  type KubernetesValidatorOptions,
   type LoadManifestsOptions,
   loadManifestPolicies,
   loadManifests,
@@ -46,6 +47,12 @@ export {
 } from './kubernetes/input.js';
 export { RESTRICTED_VOLUME_TYPES } from './kubernetes/pod-security.js';
 export { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './kubernetes/rules.js';
+export {
+  DEFAULT_KUBERNETES_VERSION,
+  INTRODUCED_APIS,
+  parseKubernetesVersion,
+  type SchemaOptions,
+} from './kubernetes/schema.js';
 export {
   type ManifestEnvironment,
   type ResolveManifestEnvironmentOptions,
