@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { AgentforgeError, type Logger, writeFileAtomic } from '@agentforge/schema';
+import { AgentforgeError, assertInside, type Logger, writeFileAtomic } from '@agentforge/schema';
 
 /** One generated file: a relative POSIX path, its text and the permission bits it must get. */
 export interface GeneratedFile {
@@ -35,8 +35,15 @@ export function resolveInside(root: string, path: string): string {
  * written.
  * @example await writeGeneratedFiles(process.cwd(), generate('env', document));
  */
-export async function writeGeneratedFiles(root: string, files: readonly GeneratedFile[]): Promise<string[]> {
+export async function writeGeneratedFiles(
+  root: string,
+  files: readonly GeneratedFile[],
+  options: { allowOutside?: boolean } = {},
+): Promise<string[]> {
   const targets = files.map((file) => ({ file, target: resolveInside(root, file.path) }));
+  // No write follows a symbolic link out of the root (a symlinked `deployment/` or
+  // `.agentforge/`), unless the caller explicitly allows it; all are checked before any write.
+  for (const { target } of targets) await assertInside(root, target, { action: 'write', ...options });
   for (const { file, target } of targets)
     await writeFileAtomic(target, file.content, { mode: file.mode, mkdir: true });
   return targets.map(({ target }) => target);

@@ -22,6 +22,12 @@ export interface LoadOptions {
   maxDepth?: number;
   /** Most nodes that aliases may add when expanded; the guard against alias bombs. @default 100_000 */
   maxAliasExpansion?: number;
+  /**
+   * Most characters that aliases of scalars may add when expanded (`*big` of a 1 MB string
+   * counts 1 MB each time): a reader that copies the data — a snapshot, a JSON report — would
+   * otherwise grow by gigabytes from a small file. @default 10 MiB, or `maxBytes` when larger
+   */
+  maxAliasBytes?: number;
 }
 
 /** Maps JSON pointers of a loaded document back to where they were written. */
@@ -261,6 +267,9 @@ function loadYaml(
   multi: boolean,
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
+  const maxAliasBytes =
+    options.maxAliasBytes ?? Math.max(options.maxBytes ?? DEFAULTS.maxBytes, DEFAULTS.maxBytes);
+  let aliasBytes = 0;
   let aliased = false;
   const listener = (
     event: 'open' | 'close',
@@ -281,6 +290,16 @@ function loadYaml(
       }
     } else if (kind === null && result !== null && typeof result === 'object') {
       aliased = true;
+    } else if (kind === null && typeof result === 'string') {
+      // An alias of a scalar: js-yaml shares the string, but every reader that copies the data
+      // pays its length again. Refused here, at the alias, before anyone expands it.
+      aliasBytes += result.length;
+      if (aliasBytes > maxAliasBytes)
+        fail(
+          'ALIAS_EXPANSION',
+          `aliases of scalars would expand to more than ${maxAliasBytes} characters (an alias bomb?)`,
+          source.at(Math.min(state.position, source.text.length)),
+        );
     }
   };
   // The listener runs on every node and costs about a third of the parse. Text that cannot
