@@ -2,7 +2,13 @@ export type { PreparedDocument, SecretBinding } from './_document.js';
 export { connectionVariables, prepareDocument } from './_document.js';
 export { COMPOSE_IMAGES, composeGenerator } from './compose.js';
 export { envGenerator, formatDotenvLine, secretPlaceholder } from './env.js';
-export { type GeneratedFile, type Logger, resolveInside, writeGeneratedFiles } from './files.js';
+export {
+  type GeneratedFile,
+  type Logger,
+  recoverGeneratedSet,
+  resolveInside,
+  writeGeneratedFiles,
+} from './files.js';
 export {
   GENERATORS,
   type GenerateOptions,

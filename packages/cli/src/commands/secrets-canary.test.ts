@@ -99,6 +99,12 @@ ${data}
 `;
 }
 
+/** The text around the first canary, to name the shape that leaked. */
+const context = (text: string) => {
+  const at = text.search(/CANAR[YX]/);
+  return JSON.stringify(text.slice(Math.max(0, at - 40), at + 20));
+};
+
 /** Every file under `dir`, relative, with its mode. */
 function tree(dir: string, prefix = ''): Array<{ path: string; mode: number }> {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
@@ -129,7 +135,8 @@ describe('canary corpus', () => {
     for (const tier of ['production', 'development'] as const) {
       const root = testdir({ 'agentforge.yaml': '', [`environments/${tier}.yaml`]: environmentText(tier) });
       const { code, out } = await run(['config', 'validate', '-e', tier, '--format', 'json'], root);
-      expect(code).toBe(1);
+      // Development findings are medium: below the default --fail-on high.
+      expect(code).toBe(tier === 'production' ? 1 : 0);
       const report = JSON.parse(out.slice(0, out.lastIndexOf('}') + 1)) as {
         reports: Array<{
           findings: Array<{ ruleId: string; path: string; severity: string; recommendation: string }>;
@@ -212,7 +219,7 @@ describe('canary corpus', () => {
         for (const format of DRIFT_FORMATS) {
           const argv = ['config', 'drift', '-e', tier, '--format', format, ...(debug ? ['--debug'] : [])];
           const { out } = await run(argv, root);
-          if (/CANAR[YX]/.test(out)) leaks.push(`${tier}: ${argv.join(' ')}`);
+          if (/CANAR[YX]/.test(out)) leaks.push(`${tier}: ${argv.join(' ')}: ${context(out)}`);
           if (format === 'human' && !debug) expect(out).toContain('secret value changed (value hidden)');
         }
       for (const { path, mode } of tree(root)) {
@@ -221,7 +228,7 @@ describe('canary corpus', () => {
         if (!/CANAR[YX]/.test(text)) continue;
         // The development tier's own .env holds the developer's values, readable only by them.
         if (tier === 'development' && path === `.env.${tier}` && mode === 0o600) continue;
-        leaks.push(`${tier}: file ${path}`);
+        leaks.push(`${tier}: file ${path}: ${context(text)}`);
       }
     }
     expect(leaks).toEqual([]);
