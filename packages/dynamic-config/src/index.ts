@@ -1,4 +1,3 @@
-export type { ConfigMetrics } from './_metrics.js';
 export { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 export { type FileSourceOptions, fileSource } from './file-source.js';
 export {
@@ -20,5 +19,6 @@ export type {
   Subscription,
   ValueOrigin,
 } from './manager-types.js';
+export type { ConfigMetrics } from './metrics.js';
 export type { ConfigSource, FailureReason, SourceContext, SourceKind, SourceUpdate } from './source.js';
 export type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';
