@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type jsYaml from 'js-yaml';
 import {
+  aliasByteBudget,
   checkAliasExpansion,
   FORBIDDEN_KEYS,
   fail,
@@ -47,6 +48,8 @@ export function loadYamlBulk(
   multi: boolean,
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxAliasBytes = aliasByteBudget(options);
+  let aliasBytes = 0;
   let aliased = false;
   const listener = (
     event: 'open' | 'close',
@@ -67,6 +70,16 @@ export function loadYamlBulk(
       }
     } else if (kind === null && result !== null && typeof result === 'object') {
       aliased = true;
+    } else if (kind === null && typeof result === 'string') {
+      // An alias of a scalar: js-yaml shares the string, but every reader that copies the data
+      // pays its length again. Refused here, at the alias, before anyone expands it.
+      aliasBytes += result.length;
+      if (aliasBytes > maxAliasBytes)
+        fail(
+          'ALIAS_EXPANSION',
+          `aliases of scalars would expand to more than ${maxAliasBytes} characters (an alias bomb?)`,
+          source.at(Math.min(state.position, source.text.length)),
+        );
     }
   };
   // The listener runs on every node and costs about a third of the parse. Text that cannot
