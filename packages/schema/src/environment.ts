@@ -171,6 +171,12 @@ export const EnvironmentDocumentSchema = z
           .string()
           .regex(DNS_SUBDOMAIN, 'must be a DNS name such as agentforge.example.com')
           .describe('Public domain the gateway serves.'),
+        configDelivery: z
+          .enum(['hot', 'rollout'])
+          .optional()
+          .describe(
+            'How configuration reaches the pods: `hot` mounts the document as a watched file (settings that need a restart still roll the pods), `rollout` passes it as variables and restarts on every change. Unset: the tier default (`hot`).',
+          ),
       })
       .describe('Where the platform runs.'),
     logging: z

@@ -2,6 +2,15 @@ export { type Colors, createColors, shouldColor } from './ansi.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
 export { canonicalJson } from './canonical-json.js';
 export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
+export {
+  type DeliveryMode,
+  deliveryMode,
+  isRestartOnly,
+  PROCESS_CONTRACT,
+  RESTART_ONLY_SETTINGS,
+  restartOnlyValues,
+  TIER_DELIVERY_DEFAULTS,
+} from './delivery.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
