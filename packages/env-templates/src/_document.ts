@@ -6,6 +6,7 @@ import {
   formatPointer,
   isSecretKey,
   looksLikeSecret,
+  PROCESS_CONTRACT,
   redactedMarker,
   redactString,
   SERVICE_NAMES,
@@ -134,9 +135,13 @@ export function connectionVariables(document: EnvironmentDocument): Record<strin
     redisUrl.pathname === '' || redisUrl.pathname === '/'
       ? `${redis.url.replace(/\/$/, '')}/${redis.db}`
       : redis.url;
-  const databaseUrl = /[?&]sslmode=/.test(postgres.url)
+  const withMode = /[?&]sslmode=/.test(postgres.url)
     ? postgres.url
     : `${postgres.url}${postgres.url.includes('?') ? '&' : '?'}sslmode=${postgres.sslmode}`;
+  // verify-ca/verify-full need the CA: the mounted caCert Secret (docs/process-contract.md).
+  const databaseUrl = postgres.caCert
+    ? `${withMode}&sslrootcert=${PROCESS_CONTRACT.secretsDir}/${postgres.caCert.secretRef}/${postgres.caCert.key ?? 'caCert'}`
+    : withMode;
   return {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: document.logging.level,

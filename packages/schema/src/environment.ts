@@ -243,6 +243,9 @@ export const EnvironmentDocumentSchema = z
               .default('prefer')
               .describe('libpq sslmode; production needs `require` or `verify-full`.'),
             password: SecretRefSchema.optional().describe('Password, as a secret reference.'),
+            caCert: SecretRefSchema.optional().describe(
+              'CA bundle that verifies the server (`sslmode` verify-ca or verify-full), as a secret reference; mounted and named by `sslrootcert`.',
+            ),
           })
           .describe('PostgreSQL: long-term memory and state.'),
       })
