@@ -21,4 +21,4 @@ export type {
   ValueOrigin,
 } from './manager-types.js';
 export type { ConfigSource, FailureReason, SourceContext, SourceKind, SourceUpdate } from './source.js';
-export type { ConfigPath, DeepPartial, DeepReadonly, Logger, PathValue } from './types.js';
+export type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';

@@ -1,11 +1,11 @@
 import {
-  AgentforgeError,
-  checkSchema,
+  detectSecret,
   type EnvironmentDocument,
   EnvironmentDocumentSchema,
   formatPointer,
-  isSecretKey,
+  isPlainObject,
   looksLikeSecret,
+  parseWithSchema,
   PROCESS_CONTRACT,
   redactedMarker,
   redactString,
@@ -36,10 +36,21 @@ export interface PreparedDocument {
 }
 
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i;
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 const isSecretRef = (value: unknown): value is { secretRef: string; key?: string } =>
-  isRecord(value) && typeof value.secretRef === 'string';
+  isPlainObject(value) && typeof value.secretRef === 'string';
+
+// The literal a development document wrote for a secret, kept beside its binding rather than in
+// it, so that no generator can write it by serialising bindings; only the development `.env`
+// asks for it (see literalSecret).
+const literals = new WeakMap<SecretBinding, string>();
+
+/**
+ * The literal value a document wrote for `binding` (a secret under `services.*.env`), or
+ * `undefined`. Only the `.env.<name>` of a development-tier environment writes it.
+ */
+export function literalSecret(binding: SecretBinding): string | undefined {
+  return literals.get(binding);
+}
 
 /**
  * Parses `input` with the schema (defaults applied; a typed SCHEMA_VIOLATION error otherwise),
@@ -48,16 +59,8 @@ const isSecretRef = (value: unknown): value is { secretRef: string; key?: string
  * `<service>-env` Secret. Only JSON pointers are logged, never values.
  */
 export function prepareDocument(input: unknown, logger?: Logger): PreparedDocument {
-  const checked = checkSchema(EnvironmentDocumentSchema, input);
-  if (!checked.success) {
-    const messages = checked.findings.map((finding) => finding.message);
-    throw new AgentforgeError(
-      'SCHEMA_VIOLATION',
-      `the environment document is invalid: ${messages.join('; ')}`,
-      { details: checked.findings },
-    );
-  }
-  const document = structuredClone(checked.data) as EnvironmentDocument;
+  const parsed = parseWithSchema(EnvironmentDocumentSchema, input, { what: 'environment document' });
+  const document = structuredClone(parsed) as EnvironmentDocument;
   const secrets: SecretBinding[] = [];
 
   for (const service of SERVICE_NAMES) {
@@ -72,9 +75,17 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
           secretName: value.secretRef,
           key: value.key ?? name,
         });
-      } else if (isSecretKey(name) || looksLikeSecret(value)) {
+      } else if (detectSecret(name, value, { entropy: true }) !== undefined) {
         delete env![name];
-        secrets.push({ pointer, scope: service, variable: name, secretName: `${service}-env`, key: name });
+        const binding: SecretBinding = {
+          pointer,
+          scope: service,
+          variable: name,
+          secretName: `${service}-env`,
+          key: name,
+        };
+        literals.set(binding, value);
+        secrets.push(binding);
         logger?.warn(
           { pointer },
           'a plain value that looks secret was replaced by a placeholder; use { secretRef } instead',
@@ -88,7 +99,7 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
 }
 
 function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBinding[]): void {
-  if (!isRecord(node) || segments[0] === 'services') return;
+  if (!isPlainObject(node) || segments[0] === 'services') return;
   for (const [key, value] of Object.entries(node)) {
     const path = [...segments, key];
     if (isSecretRef(value)) {
@@ -107,7 +118,7 @@ function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBi
 
 /** Cuts passwords out of URLs and replaces any other secret-looking string by a redaction marker. */
 function scrubStrings(node: unknown, segments: string[], logger?: Logger): void {
-  if (!isRecord(node) && !Array.isArray(node)) return;
+  if (!isPlainObject(node) && !Array.isArray(node)) return;
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
   for (const [key, value] of entries) {
     const path = [...segments, key];

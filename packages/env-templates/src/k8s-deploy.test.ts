@@ -2,17 +2,16 @@
 // each case renders the overlay and asserts the fix.
 import { join } from 'node:path';
 import { PROCESS_CONTRACT } from '@agentforge/schema';
-import { testdir } from '@agentforge/test-utils';
+import { requireTool, testdir } from '@agentforge/test-utils';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { exampleDocument } from '../test/examples.js';
-import { findKubectl, type KubeObject, kustomize, type Untyped, validateObject } from '../test/kubernetes.js';
+import { type KubeObject, kustomize, type Untyped, validateObject } from '../test/kubernetes.js';
 import { writeGeneratedFiles } from './files.js';
 import { generate } from './generators.js';
 import { K8S_ROOT } from './k8s-base.js';
 
-const kubectl = findKubectl();
-if (!kubectl) throw new Error('kubectl is required (scripts/ensure-k8s-tools.sh)');
+const kubectl = requireTool('kubectl');
 
 /** Renders `document` with kubectl kustomize in a fresh folder. */
 async function render(document: unknown): Promise<KubeObject[]> {
@@ -28,7 +27,8 @@ const find = (objects: KubeObject[], kind: string, name?: string) =>
 const podTemplates = (objects: KubeObject[]) =>
   new Map(find(objects, 'Deployment').map((d) => [d.metadata.name, JSON.stringify(d.spec.template)]));
 
-describe('issue 20, rendered with kubectl kustomize', { timeout: 120_000 }, () => {
+// Outside CI a missing tool skips these with a warning (requireTool); in CI it fails the file.
+describe.skipIf(!kubectl)('issue 20, rendered with kubectl kustomize', { timeout: 120_000 }, () => {
   it('1, 4: ExternalSecrets are external-secrets.io/v1 with the remote key named after the Secret, as the chart', async () => {
     const objects = await render(production());
     const external = find(objects, 'ExternalSecret');
@@ -136,7 +136,8 @@ describe('issue 20, rendered with kubectl kustomize', { timeout: 120_000 }, () =
   });
 });
 
-describe('issue 19: delivery modes', { timeout: 120_000 }, () => {
+// Outside CI a missing tool skips these with a warning (requireTool); in CI it fails the file.
+describe.skipIf(!kubectl)('issue 19: delivery modes', { timeout: 120_000 }, () => {
   it('hot (the default): an unhashed ConfigMap mounted as a directory, no AGENTFORGE_* variable', async () => {
     const objects = await render(production());
     const [config] = find(objects, 'ConfigMap', 'agentforge-config');

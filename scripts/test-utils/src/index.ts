@@ -39,3 +39,5 @@ export function memoryStream(isTTY = false): {
 export function normalizePaths(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
+
+export { type FindToolOptions, findTool, isCI, requireTool, type ToolName } from './tools.ts';

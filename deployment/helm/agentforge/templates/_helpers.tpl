@@ -63,7 +63,11 @@ truncate to the same prefix.
 {{- define "agentforge.imagePullSecrets" -}}
 {{- $names := list -}}
 {{- range concat (dig "imagePullSecrets" list (.Values.global | default dict)) (.Values.imagePullSecrets | default list) -}}
-{{- $names = append $names (ternary . (dig "name" "" (. | default dict)) (kindIs "string" .)) -}}
+{{- if kindIs "string" . -}}
+{{- $names = append $names . -}}
+{{- else -}}
+{{- $names = append $names (dig "name" "" .) -}}
+{{- end -}}
 {{- end -}}
 {{- range $names | uniq }}
 - name: {{ . }}
