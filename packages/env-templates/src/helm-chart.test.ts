@@ -239,7 +239,9 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
         (c) => c.metadata.name === 'rel-agentforge-env',
       );
       const data = Object.fromEntries(
-        Object.entries(configMap!.data as Record<string, string>).filter(([k]) => k.startsWith('AGENTFORGE_')),
+        Object.entries(configMap!.data as Record<string, string>).filter(([k]) =>
+          k.startsWith('AGENTFORGE_'),
+        ),
       );
       const expected = toEnvironmentVariables({
         ...doc(),
@@ -277,7 +279,7 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
       }
     });
 
-    it('autoscales exactly the services with autoscaling on, rendering replicas within the HPA bounds', () => {
+    it('autoscales exactly the services with autoscaling on, and leaves their replicas to the HPA', () => {
       const objects = render([ci(name)]);
       const autoscaled = Object.entries(doc().services)
         .filter(([, s]) => s.enabled && s.autoscaling?.enabled)
@@ -288,9 +290,12 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
           .sort(),
       ).toEqual(autoscaled.sort());
       for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler')) {
-        const d = ofKind(objects, 'Deployment').find((x) => x.metadata.name === hpa.spec.scaleTargetRef.name)!;
-        expect(d.spec.replicas).toBeGreaterThanOrEqual(hpa.spec.minReplicas);
-        expect(d.spec.replicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+        const d = ofKind(objects, 'Deployment').find(
+          (x) => x.metadata.name === hpa.spec.scaleTargetRef.name,
+        )!;
+        // No live Deployment to keep the count of (helm template): the HPA owns it.
+        expect('replicas' in d.spec).toBe(false);
+        expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
       }
     });
 
@@ -323,11 +328,15 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
     expect(checksum(render([ci('staging')]))).toBe(before);
     expect(checksum(render([ci('staging'), valuesFile({ logging: { level: 'debug' } })]))).toBe(before);
     expect(
-      checksum(render([ci('staging'), valuesFile({ dependencies: { redis: { url: 'rediss://other:6380' } } })])),
+      checksum(
+        render([ci('staging'), valuesFile({ dependencies: { redis: { url: 'rediss://other:6380' } } })]),
+      ),
     ).not.toBe(before);
     const rollout = valuesFile({ platform: { configDelivery: 'rollout' } });
     const rolled = checksum(render([ci('staging'), rollout]));
-    expect(checksum(render([ci('staging'), rollout, valuesFile({ logging: { level: 'debug' } })]))).not.toBe(rolled);
+    expect(checksum(render([ci('staging'), rollout, valuesFile({ logging: { level: 'debug' } })]))).not.toBe(
+      rolled,
+    );
   });
 
   it('syncs every referenced Secret with an ExternalSecret and mounts the platform ones', () => {

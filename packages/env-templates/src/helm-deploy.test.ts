@@ -112,7 +112,12 @@ describe.skipIf(!kubectl || !helmBin)('issue 20 with helm', { timeout: 180_000 }
   it('6: bundled Redis/PostgreSQL without a password reference make the services mount the subcharts’ Secrets', () => {
     const development = load(readFileSync(ci('development'), 'utf8')) as Untyped;
     delete development.dependencies.postgres.password;
-    const objects = render(['-f', values(development), '--set', 'redis.enabled=true,postgresql.enabled=true']);
+    const objects = render([
+      '-f',
+      values(development),
+      '--set',
+      'redis.enabled=true,postgresql.enabled=true',
+    ]);
     const mounts = deployment(objects, 'swarm').spec.template.spec.containers[0].volumeMounts.map(
       (m: Untyped) => m.mountPath,
     );
@@ -154,7 +159,8 @@ describe.skipIf(!kubectl || !helmBin)('issue 20 with helm', { timeout: 180_000 }
     );
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(running);
     expect(hpa.spec.maxReplicas).toBeGreaterThanOrEqual(running);
-    expect(deployment(objects, 'memory').spec.replicas).toBeGreaterThanOrEqual(running);
+    // Rendered without a cluster there is no live count to keep: the HPA alone owns it.
+    expect(deployment(objects, 'memory').spec.replicas).toBeUndefined();
   });
 
   it('9: ServiceMonitors and the PrometheusRule carry the release label; dependencies are pinned to a major', () => {
@@ -237,37 +243,41 @@ describe.skipIf(!kubectl || !helmBin)('issue 20 with helm', { timeout: 180_000 }
 });
 
 // Outside CI a missing tool skips these with a warning (requireTool); in CI it fails the file.
-describe.skipIf(!kubectl || !helmBin)('10: names for release names of 1..53 characters', { timeout: 300_000 }, () => {
-  const LIMITS: Record<string, number> = { CronJob: 52 };
-  const releaseName = (length: number, withChart: boolean) =>
-    withChart
-      ? `agentforge${'x'.repeat(Math.max(0, length - 10))}`.slice(0, length)
-      : `r${'q'.repeat(length - 1)}`;
-  const lengths = [1, 2, 9, 10, 11, 20, 31, 32, 33, 41, 42, 43, 44, 45, 46, 52, 53];
-  it.each(
-    lengths.flatMap((length) => [
-      { length, withChart: false },
-      ...(length >= 10 ? [{ length, withChart: true }] : []),
-    ]),
-  )(
-    'length $length (with "agentforge": $withChart): unique names within every kind’s limit',
-    ({ length, withChart }) => {
-      const name = releaseName(length, withChart);
-      expect(name).toHaveLength(length);
-      const objects = render(production('-f', values({ ingress: { enabled: true } })), name);
-      const byKind = new Map<string, string[]>();
-      for (const o of objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o.metadata.name]);
-      for (const [k, names] of byKind) {
-        expect(new Set(names).size, `${k}: ${names.join(', ')}`).toBe(names.length);
-        for (const n of names) {
-          expect(n.length, `${k}/${n}`).toBeLessThanOrEqual(LIMITS[k] ?? 63);
-          expect(n, `${k}/${n}`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+describe.skipIf(!kubectl || !helmBin)(
+  '10: names for release names of 1..53 characters',
+  { timeout: 300_000 },
+  () => {
+    const LIMITS: Record<string, number> = { CronJob: 52 };
+    const releaseName = (length: number, withChart: boolean) =>
+      withChart
+        ? `agentforge${'x'.repeat(Math.max(0, length - 10))}`.slice(0, length)
+        : `r${'q'.repeat(length - 1)}`;
+    const lengths = [1, 2, 9, 10, 11, 20, 31, 32, 33, 41, 42, 43, 44, 45, 46, 52, 53];
+    it.each(
+      lengths.flatMap((length) => [
+        { length, withChart: false },
+        ...(length >= 10 ? [{ length, withChart: true }] : []),
+      ]),
+    )(
+      'length $length (with "agentforge": $withChart): unique names within every kind’s limit',
+      ({ length, withChart }) => {
+        const name = releaseName(length, withChart);
+        expect(name).toHaveLength(length);
+        const objects = render(production('-f', values({ ingress: { enabled: true } })), name);
+        const byKind = new Map<string, string[]>();
+        for (const o of objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o.metadata.name]);
+        for (const [k, names] of byKind) {
+          expect(new Set(names).size, `${k}: ${names.join(', ')}`).toBe(names.length);
+          for (const n of names) {
+            expect(n.length, `${k}/${n}`).toBeLessThanOrEqual(LIMITS[k] ?? 63);
+            expect(n, `${k}/${n}`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+          }
         }
-      }
-      expect(byKind.get('Deployment')).toHaveLength(7);
-    },
-  );
-});
+        expect(byKind.get('Deployment')).toHaveLength(7);
+      },
+    );
+  },
+);
 
 // Outside CI a missing tool skips these with a warning (requireTool); in CI it fails the file.
 describe.skipIf(!kubectl || !helmBin)('the Helm/Kustomize process contract', { timeout: 180_000 }, () => {

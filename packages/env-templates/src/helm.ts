@@ -34,7 +34,10 @@ const subchart = (what: string) =>
 const chartSettings = {
   global: z
     .looseObject({
-      imageRegistry: z.string().optional().describe('Registry that replaces the registry of every service image.'),
+      imageRegistry: z
+        .string()
+        .optional()
+        .describe('Registry that replaces the registry of every service image.'),
       imagePullSecrets: z
         .array(z.union([z.string(), z.strictObject({ name: z.string().min(1) })]))
         .optional()
@@ -56,7 +59,9 @@ const chartSettings = {
     .string()
     .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/, 'must be a DNS-1123 label (a-z, 0-9, "-")')
     .optional()
-    .describe('Replaces the `<release>-<chart>` prefix of resource names (longer than 42 characters: shortened with a hash).'),
+    .describe(
+      'Replaces the `<release>-<chart>` prefix of resource names (longer than 42 characters: shortened with a hash).',
+    ),
   podAnnotations: labels.optional().describe('Annotations added to every service pod.'),
   podLabels: labels.optional().describe('Labels added to every service pod.'),
   nodeSelector: labels.optional().describe('Node labels the service pods must run on.'),
@@ -200,7 +205,9 @@ function helmServices() {
   const shape = EnvironmentDocumentSchema.shape.services.shape;
   return z
     .strictObject(
-      Object.fromEntries(Object.keys(shape).map((name) => [name, service.describe(`The ${name} service.`)])) as {
+      Object.fromEntries(
+        Object.keys(shape).map((name) => [name, service.describe(`The ${name} service.`)]),
+      ) as {
         [K in keyof typeof shape]: typeof service;
       },
     )

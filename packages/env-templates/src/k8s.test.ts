@@ -151,12 +151,12 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
           (o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === d.metadata.name,
         ) as Untyped;
         if (service.autoscaling?.enabled) {
-          expect(hpa.spec.minReplicas).toBe(service.autoscaling.minReplicas);
-          expect(hpa.spec.maxReplicas).toBeGreaterThanOrEqual(service.autoscaling.maxReplicas ?? 1);
-          // Rendered within the HPA's bounds, never below the stated replicas (an apply never scales down).
-          expect(d.spec.replicas).toBeGreaterThanOrEqual(
-            Math.min(service.replicas ?? 1, hpa.spec.maxReplicas),
+          // replicas is the floor; the HPA owns the count, so the Deployment renders none (k8s/hpa-replicas).
+          expect(hpa.spec.minReplicas).toBe(
+            Math.max(service.autoscaling.minReplicas ?? 1, service.replicas ?? 1),
           );
+          expect(hpa.spec.maxReplicas).toBeGreaterThanOrEqual(hpa.spec.minReplicas);
+          expect(d.spec.replicas).toBeUndefined();
         } else {
           expect(hpa).toBeUndefined();
           expect(d.spec.replicas).toBe(service.replicas ?? 1);

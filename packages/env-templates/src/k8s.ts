@@ -89,26 +89,26 @@ function probesOf(document: EnvironmentDocument, service: ServiceName) {
   };
 }
 
-/** The replicas a Deployment is rendered with; with an HPA, never below its minimum nor above its maximum. */
-export function renderedReplicas(document: EnvironmentDocument, service: ServiceName): number {
+/**
+ * The replicas a Deployment is rendered with: none where an HPA owns the count (a rendered count
+ * would reset it on every apply; k8s/hpa-replicas).
+ */
+export function renderedReplicas(document: EnvironmentDocument, service: ServiceName): number | undefined {
   const spec = document.services[service];
   if (!spec.enabled) return 0;
-  if (!autoscaled(document, service)) return spec.replicas;
-  const { min, max } = hpaBounds(document, service);
-  return Math.min(Math.max(spec.replicas, min), max);
+  return autoscaled(document, service) ? undefined : spec.replicas;
 }
 
 /**
- * HPA bounds. The maximum is at least the service's replicas, so turning autoscaling on (whose
- * schema defaults are 1..1) never caps a running service below its count.
+ * HPA bounds. `replicas` stays the floor while autoscaling (the schema's 1..1 defaults would
+ * otherwise scale a running service down the moment autoscaling is turned on); lower `replicas`
+ * to let the HPA go lower. The maximum is never below the minimum.
  */
 function hpaBounds(document: EnvironmentDocument, service: ServiceName) {
   const spec = document.services[service];
   const scaling = spec.autoscaling!;
-  return {
-    min: scaling.minReplicas,
-    max: Math.max(scaling.minReplicas, scaling.maxReplicas, spec.replicas),
-  };
+  const min = Math.max(scaling.minReplicas, spec.replicas);
+  return { min, max: Math.max(min, scaling.maxReplicas) };
 }
 
 function deploymentPatch(
@@ -129,6 +129,7 @@ function deploymentPatch(
     PROCESS_CONTRACT.secretsDirVariable,
   ]);
   const tls = servesTls(document, service);
+  const replicas = renderedReplicas(document, service);
   const env = [
     { name: 'PORT', value: String(spec.port) },
     ...plain.filter(([name]) => !reserved.has(name)).map(([name, value]) => ({ name, value })),
@@ -167,7 +168,7 @@ function deploymentPatch(
       ...(spec.enabled ? {} : { annotations: { 'agentforge.io/enabled': 'false' } }),
     },
     spec: {
-      replicas: renderedReplicas(document, service),
+      ...(replicas === undefined ? {} : { replicas }),
       template: {
         metadata: {
           annotations: { [PROCESS_CONTRACT.restartChecksumAnnotation]: restartChecksum(document, service) },
@@ -496,7 +497,12 @@ function overlayFiles(prepared: PreparedDocument): { path: string; content: stri
   });
   patches.push({ path: 'patches/namespace-policy.yaml' });
   if (scaled.length > 0) {
-    files.push({ path: 'hpa.yaml', content: generated + toYamlDocuments(scaled) });
+    const migrate = header([
+      'The Deployments these scale carry no `replicas`. Turning autoscaling on for a running service: remove',
+      '`replicas` from its last-applied configuration first (`kubectl apply edit-last-applied deployment/<name>`),',
+      'or the next apply resets it to 1 until the HPA (minReplicas >= the former replicas) scales it back.',
+    ]);
+    files.push({ path: 'hpa.yaml', content: generated + migrate + toYamlDocuments(scaled) });
     resources.push('hpa.yaml');
   }
   if (tls) {

@@ -380,14 +380,14 @@ external-secrets.io/v1
 {{- end -}}
 
 {{/*
-HPA bounds of a service as JSON {min, max}: minReplicas defaults to the service's replicas (so
-turning autoscaling on with `--set …autoscaling.enabled=true` keeps the running count), and
-the maximum is never below the minimum nor the replicas.
+HPA bounds of a service as JSON {min, max}: `replicas` stays the floor (minReplicas defaults to
+it, and is never below it), so turning autoscaling on never scales a running service down; the
+maximum is never below the minimum. As hpaBounds() in the Kustomize generator.
 */}}
 {{- define "agentforge.hpaBounds" -}}
 {{- $replicas := dig "replicas" 1 . | int -}}
-{{- $min := dig "autoscaling" "minReplicas" $replicas . | int -}}
-{{- $max := max (dig "autoscaling" "maxReplicas" $replicas . | int) $min $replicas -}}
+{{- $min := max (dig "autoscaling" "minReplicas" $replicas . | int) $replicas -}}
+{{- $max := max (dig "autoscaling" "maxReplicas" $min . | int) $min -}}
 {{- toJson (dict "min" $min "max" $max) -}}
 {{- end -}}
 
