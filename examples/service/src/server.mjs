@@ -4,16 +4,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createConfigManager } from '@agentforge/dynamic-config';
 import { redact } from '@agentforge/schema';
-
-/**
- * A minimal pino-compatible logger writing JSON lines. The library never creates a logger;
- * the application does (a real service would pass its pino instance).
- */
-export function jsonLogger(stream = process.stdout) {
-  const at = (level) => (obj, msg) =>
-    stream.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { pino } from 'pino';
 
 /**
  * Starts the service: loads `configFile` (plus `AGENTFORGE_*` variables), serves
@@ -23,7 +14,8 @@ export function jsonLogger(stream = process.stdout) {
 export async function startService({
   configFile,
   port = 0,
-  logger = jsonLogger(),
+  // The library never creates a logger; the application hands it its pino instance.
+  logger = pino(),
   env = process.env,
   debounceMs,
   pollIntervalMs,
@@ -82,7 +74,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.stderr.write('usage: CONFIG_FILE=<environment.yaml> [PORT=8080] node src/server.mjs\n');
     process.exit(2);
   }
-  const logger = jsonLogger();
+  const logger = pino();
   try {
     const service = await startService({ configFile, port: Number(process.env.PORT ?? 8080), logger });
     const stop = () => service.close().then(() => process.exit(0));
@@ -90,12 +82,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.once('SIGINT', stop);
   } catch (error) {
     logger.error(
-      {
-        err: {
-          code: error.code,
-          message: typeof error.format === 'function' ? error.format() : String(error),
-        },
-      },
+      // pino's err serializer keeps the type, message, stack and the error's own fields (code, location).
+      { err: error },
       'configuration invalid; not starting',
     );
     process.exit(1);

@@ -9,7 +9,7 @@ function optionTable(options: Record<string, OptionSpec>): string[] {
     const notes = [
       spec.multiple ? 'repeatable' : '',
       spec.choices ? `one of ${spec.choices.map((c) => `\`${c}\``).join(', ')}` : '',
-      spec.file ? '`-` reads standard input where a file is read' : '',
+      spec.stdin ? '`-` reads standard input' : '',
     ].filter(Boolean);
     const flag = `\`${optionLabel(name, spec)}\``;
     return `| ${cell(flag)} | ${cell(spec.description)}${notes.length && !spec.choices?.every((c) => spec.description.includes(c)) ? ` (${cell(notes.join('; '))})` : ''} |`;

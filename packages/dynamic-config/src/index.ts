@@ -1,4 +1,3 @@
-export type { ConfigMetrics } from './_metrics.js';
 export { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 export { type FileSourceOptions, fileSource } from './file-source.js';
 export {
@@ -20,6 +19,7 @@ export type {
   Subscription,
   ValueOrigin,
 } from './manager-types.js';
+export type { ConfigMetrics } from './metrics.js';
 export {
   createSecretResolver,
   findSecretRefs,

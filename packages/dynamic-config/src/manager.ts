@@ -17,7 +17,6 @@ import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
-import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './_metrics.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
 import type {
@@ -31,6 +30,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './manager-types.js';
+import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './metrics.js';
 import type { ConfigSource, FailureReason, SourceUpdate } from './source.js';
 import type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';
 

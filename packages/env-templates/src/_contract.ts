@@ -14,7 +14,7 @@ import {
   type ServiceName,
   toEnvironmentVariables,
 } from '@agentforge/schema';
-import { connectionVariables, type PreparedDocument, type SecretBinding, secretsFor } from './_document.js';
+import { connectionVariables, type PreparedDocument, type SecretBinding, secretsFor } from './document.js';
 
 /** The unhashed ConfigMap holding `environment.yaml` in `hot` mode. */
 export const CONFIG_MAP = 'agentforge-config';

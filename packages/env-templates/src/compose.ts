@@ -1,9 +1,9 @@
 import { type EnvironmentDocument, SERVICE_NAMES, type ServiceName } from '@agentforge/schema';
-import type { PreparedDocument } from './_document.js';
 import { bytes, millicores } from './_quantities.js';
 import { header, toYaml } from './_yaml.js';
+import type { PreparedDocument } from './document.js';
 import type { GeneratedFile } from './files.js';
-import type { Generator } from './generators.js';
+import type { Generator } from './generator-types.js';
 
 /** The pinned images of the backing services in compose files. */
 export const COMPOSE_IMAGES = {

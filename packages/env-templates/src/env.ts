@@ -1,11 +1,6 @@
 import { AgentforgeError, toEnvironmentVariables } from '@agentforge/schema';
-import {
-  connectionVariables,
-  literalSecret,
-  type PreparedDocument,
-  type SecretBinding,
-} from './_document.js';
-import type { Generator } from './generators.js';
+import { connectionVariables, literalSecret, type PreparedDocument, type SecretBinding } from './document.js';
+import type { Generator } from './generator-types.js';
 
 const BARE = /^[A-Za-z0-9_./:@,+=%^~-]*$/;
 

@@ -16,11 +16,11 @@ import {
   servesTls,
   tlsVariables,
 } from './_contract.js';
-import type { PreparedDocument, SecretBinding } from './_document.js';
 import { bytes, formatCpu, formatMemory, millicores, roundUp } from './_quantities.js';
 import { header, toYaml, toYamlDocuments } from './_yaml.js';
+import type { PreparedDocument, SecretBinding } from './document.js';
 import type { GeneratedFile } from './files.js';
-import type { Generator } from './generators.js';
+import type { Generator } from './generator-types.js';
 import {
   CONFIG_MAP,
   type ComponentName,

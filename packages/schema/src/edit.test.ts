@@ -168,7 +168,13 @@ describe('editFile', () => {
       name: 'a refused edit',
       options: {
         check: () => [
-          { ruleId: 'x', severity: 'high' as const, path: '/services/swarm/replicas', message: 'no' },
+          {
+            ruleId: 'x',
+            severity: 'high' as const,
+            path: '/services/swarm/replicas',
+            message: 'no',
+            recommendation: 'r',
+          },
         ],
       },
       status: 'refused',

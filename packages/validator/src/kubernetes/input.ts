@@ -14,6 +14,7 @@ import { objectsOf, text } from './_objects.js';
 import { scopeRules } from './_scopes.js';
 import { SUPPRESS_ANNOTATION, SUPPRESS_LINE } from './hygiene.js';
 import { kubernetesPolicy } from './rules.js';
+import type { SchemaOptions } from './schema.js';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
@@ -120,6 +121,9 @@ export function annotationSuppressions(inputs: readonly ValidationInput[]): Supp
   return out;
 }
 
+/** Options of {@link createKubernetesValidator}: the validator's, and the schema rules'. */
+export type KubernetesValidatorOptions = Omit<ValidatorOptions, 'schema'> & SchemaOptions;
+
 /** Presets a manifests policy file may `extend` by name. */
 export const KUBERNETES_PRESETS: Readonly<Record<string, () => Policy>> = { kubernetes: kubernetesPolicy };
 
@@ -146,8 +150,12 @@ export async function loadManifestPolicies(files: readonly string[]): Promise<Po
  *   suppressions: annotationSuppressions(inputs),
  * });
  */
-export function createKubernetesValidator(options: Omit<ValidatorOptions, 'schema'> = {}): Validator {
-  const kubernetes = kubernetesPolicy();
+export function createKubernetesValidator(options: KubernetesValidatorOptions = {}): Validator {
+  const { kubernetesVersion, schemaLocations, ...rest } = options;
+  const kubernetes = kubernetesPolicy({
+    ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+    ...(schemaLocations !== undefined ? { schemaLocations } : {}),
+  });
   const scopes = (options.policies ?? []).flatMap((p) => p.scopes ?? []);
   return createValidator({
     resolveEnvironment: (data) => {
