@@ -41,6 +41,15 @@ export {
   parseWithSchema,
   type SchemaCheck,
 } from './check.js';
+export {
+  type DeliveryMode,
+  deliveryMode,
+  isRestartOnly,
+  PROCESS_CONTRACT,
+  RESTART_ONLY_SETTINGS,
+  restartOnlyValues,
+  TIER_DELIVERY_DEFAULTS,
+} from './delivery.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
