@@ -227,12 +227,3 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
