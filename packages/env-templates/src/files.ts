@@ -3,7 +3,6 @@ import {
   AgentforgeError,
   assertInside,
   type Logger,
-  recoverFileSet,
   writeFileAtomic,
   writeFileSetAtomic,
 } from '@agentforge/schema';
