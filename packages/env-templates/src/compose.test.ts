@@ -141,6 +141,7 @@ function interpolate(text: string): string {
 }
 
 describe('compose interpolation', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${VAR}` reference is the point
   it.each(['plain', '$HOME', '${PATH}', 'a$$b', '$', 'pa$$w0rd$', '${VAR:-x}', '$1', 'price: 5$'])(
     'a literal %j reads back unchanged after Compose interpolation',
     (value) => {
@@ -151,11 +152,13 @@ describe('compose interpolation', () => {
   it('writes service variables escaped, so Compose substitutes nothing in them', () => {
     const input = createEnvironment('dollar', {
       template: 'development',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${VAR}` reference is the point
       overrides: { services: { swarm: { env: { GREETING: 'hi $USER from ${HOME}' } } } } as never,
     });
     const compose = yaml.load(generate('docker-compose', input)[0]!.content) as Untyped;
     const value = compose.services.swarm.environment.GREETING as string;
     expect(value).toBe('hi $$USER from $${HOME}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${VAR}` reference is the point
     expect(interpolate(value)).toBe('hi $USER from ${HOME}');
   });
 });

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recoverFileSet } from '@agentforge/schema';
 import { testdir } from '@agentforge/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { recoverGeneratedSet, resolveInside, writeGeneratedFiles } from './files.js';
+import { resolveInside, writeGeneratedFiles } from './files.js';
 import { assertEnvironmentName } from './names.js';
 
 describe('writeGeneratedFiles', () => {
@@ -140,7 +141,7 @@ describe('writeGeneratedFiles: sets and symlinks', () => {
         if (after === 0) setImmediate(() => child.kill('SIGKILL'));
         child.on('exit', () => resolve());
       });
-      await recoverGeneratedSet(join(root, overlay));
+      await recoverFileSet(join(root, overlay));
       if (!existsSync(join(root, overlay))) continue; // killed before the first set landed
       const tags = new Set(generation(root));
       expect(tags.size, `round ${round}: ${[...tags].join(',')}`).toBe(1);

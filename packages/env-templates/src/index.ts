@@ -5,7 +5,6 @@ export { envGenerator, formatDotenvLine, secretPlaceholder } from './env.js';
 export {
   type GeneratedFile,
   type Logger,
-  recoverGeneratedSet,
   resolveInside,
   writeGeneratedFiles,
 } from './files.js';

@@ -48,7 +48,7 @@ export function parseAssignment(text: string): Assignment {
   } catch {
     // Not JSON: the text itself, so `--set platform.domain=example.com` needs no quotes.
   }
-  // A JSON value may carry forbidden keys too (`services={"__proto__":…}`): refused, never
+  // A JSON value may carry forbidden keys too (a prototype key inside `services={…}`): refused, never
   // silently dropped by the merge.
   assertSafeKeysDeep(value, `"${text}"`);
   return { path, value };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AgentforgeError } from './errors.js';
 
@@ -144,4 +144,86 @@ function isAlive(pid: number): boolean {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** One file of a set written by {@link writeFileSetAtomic}. */
+export interface SetFile {
+  /** Relative to the set's folder, `/`-separated. */
+  path: string;
+  content: string | Uint8Array;
+  /** Permission bits, applied exactly. */
+  mode: number;
+}
+
+/**
+ * Replaces the folder `target` with exactly `files`, so that a kill at any moment leaves the
+ * whole old set or the whole new set (a Kustomize overlay must never mix generations): the new
+ * set is written, each file fsynced, into a staging folder beside the target; the old folder
+ * is renamed aside, the staging folder renamed into place, the parent fsynced and the old copy
+ * removed. Between the two renames the target is briefly absent; the next write (or
+ * {@link recoverFileSet}) puts the old set back if a kill fell there. Failures throw
+ * `FILE_UNWRITABLE` naming the folder and the OS reason, and leave no staging folder.
+ */
+export async function writeFileSetAtomic(target: string, files: readonly SetFile[]): Promise<void> {
+  target = resolve(target);
+  await recoverFileSet(target);
+  const parent = dirname(target);
+  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const staging = join(parent, `.${basename(target)}.staging-${tag}`);
+  const aside = join(parent, `.${basename(target)}.old-${tag}`);
+  try {
+    await mkdir(parent, { recursive: true });
+    for (const file of files)
+      await writeFileAtomic(join(staging, file.path), file.content, { mode: file.mode, mkdir: true });
+    let moved = false;
+    try {
+      await rename(target, aside);
+      moved = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await rename(staging, target);
+    await syncFolder(parent);
+    if (moved) await rm(aside, { recursive: true, force: true });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    await recoverFileSet(target).catch(() => undefined);
+    if (error instanceof AgentforgeError) throw error;
+    throw writeError(target, error);
+  }
+}
+
+const SET_LEFTOVER = /^(staging|old)-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * Finishes or undoes a {@link writeFileSetAtomic} that a crash interrupted: when the target
+ * folder is missing and an old copy was set aside, the old copy is put back; a leftover old copy
+ * beside a present target, and staging folders of processes no longer running, are removed.
+ */
+export async function recoverFileSet(target: string): Promise<void> {
+  target = resolve(target);
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  let entries: string[];
+  try {
+    entries = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = entry.startsWith(prefix) ? SET_LEFTOVER.exec(entry.slice(prefix.length)) : null;
+    if (!match) continue;
+    const pid = Number(match[2]);
+    if (pid !== process.pid && isAlive(pid)) continue;
+    const path = join(parent, entry);
+    if (match[1] === 'old' && !(await exists(target))) await rename(path, target);
+    else await rm(path, { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -12,7 +12,7 @@ export interface DotenvEntry {
 // blank lines and on unterminated quotes (200 KB took 28 s); this scanner reads the same
 // grammar in one pass. One deliberate difference, on input no writer produces: an escaped
 // quote (`\'`) never closes a quoted value.
-const KEY_START = /[ \t]*(?:export[ \t]+)?([\w.-]+)\s*(?:=|:\s)/y;
+const KEY_START = /[ \t]*(?:export[ \t]+)?([\w.-]+)(?:\s*=|:\s)/y;
 const BLANKS = /\s*/y;
 const BLANK_TAIL = /[ \t\r]*(?:#[^\n]*)?(?=\n|$)/y;
 

@@ -16,7 +16,13 @@ export {
 } from './access.js';
 export { type Colors, createColors, shouldColor } from './ansi.js';
 export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
-export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
+export {
+  recoverFileSet,
+  type SetFile,
+  type WriteFileAtomicOptions,
+  writeFileAtomic,
+  writeFileSetAtomic,
+} from './atomic-write.js';
 export {
   type AppendAuditOptions,
   AUDIT_LOG,

@@ -24,7 +24,7 @@ import {
   skipBlank,
 } from './_source.js';
 import { parseDotenv } from './dotenv.js';
-import { AgentforgeError, type ErrorCode, type SafeResult, toSafe } from './errors.js';
+import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
 import { formatPointer, parsePointer } from './paths.js';
 import type { SourceLocation } from './vocabulary.js';

@@ -136,6 +136,7 @@ describe('secretValueKind', () => {
     'info',
     'https://api.example.com/v1',
     'postgres://app@db:5432/app',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${VAR}` reference is the point
     'postgres://app:${DB_PASSWORD}@db:5432/app',
     'ghcr.io/agentforge/swarm:1.8.2@sha256:3b1f0c8e9d2a4b5c',
     '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE',
@@ -195,6 +196,7 @@ describe('detectSecret', () => {
     },
     { name: 'a reference', key: 'password', value: { secretRef: 'db' }, entropy: false, hit: false },
     { name: 'an empty value', key: 'password', value: '', entropy: false, hit: false },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${VAR}` reference is the point
     { name: 'a placeholder', key: 'password', value: '${DB_PASSWORD}', entropy: false, hit: false },
     { name: 'a marker', key: 'password', value: '«redacted»', entropy: false, hit: false },
     { name: 'a boolean', key: 'AUTH', value: true, entropy: false, hit: false },
