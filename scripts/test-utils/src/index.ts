@@ -39,3 +39,9 @@ export function memoryStream(isTTY = false): {
 export function normalizePaths(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
+export {
+  type NatsServer,
+  type NatsServerOptions,
+  natsServerBinary,
+  startNatsServer,
+} from './nats-server.mjs';
