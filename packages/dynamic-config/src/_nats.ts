@@ -114,7 +114,12 @@ export async function openBucket(
   const js = jetstream.jetstream(nc, options.domain ? { domain: options.domain } : {});
   const kvm = new kv.Kvm(js);
   try {
-    return options.create ? await kvm.create(bucket, { history: 64 }) : await kvm.open(bucket);
+    if (options.create) return await kvm.create(bucket, { history: 64 });
+    const kv = await kvm.open(bucket);
+    // open() is lazy: ask for the stream now so a missing bucket is named here, not at the
+    // first read.
+    await kv.status();
+    return kv;
   } catch (error) {
     throw natsError(error, { bucket });
   }
@@ -146,7 +151,7 @@ export function natsError(
   if (/stream not found|bucket not found|no responders/i.test(message) && context.bucket)
     return new AgentforgeError(
       'NATS_KEY_NOT_FOUND',
-      `NATS bucket "${context.bucket}" not found (create it with: agentforge config publish --create-bucket, or check the JetStream domain)`,
+      `NATS bucket "${context.bucket}" not found (the first agentforge config publish creates it; behind a leaf node, check the JetStream domain)`,
       { cause: error },
     );
   const name = err?.name ?? '';
