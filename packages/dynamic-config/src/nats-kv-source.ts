@@ -187,7 +187,7 @@ class NatsKvSource implements ConfigSource {
   }
 
   private deliver(entry: KvEntry): void {
-    if (this.closed || entry.revision <= this.lastRevision) return;
+    if (this.closed || !this.connected || entry.revision <= this.lastRevision) return;
     this.lastRevision = entry.revision;
     this.send(this.toUpdate(entry));
   }
@@ -219,6 +219,10 @@ class NatsKvSource implements ConfigSource {
       if (this.closed) return;
       if (status.type === 'disconnect' && this.connected) {
         this.connected = false;
+        // The library would resume this watcher by itself and replay every revision missed
+        // meanwhile; resume() reads the latest instead, so only that one is applied.
+        this.watcher?.stop();
+        this.watcher = undefined;
         this.options.logger?.warn(
           { source: this.name, revision: this.lastRevision },
           'NATS disconnected; serving the last-known-good configuration',
