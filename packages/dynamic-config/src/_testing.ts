@@ -3,7 +3,8 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ChangeEvent, ConfigError, ConfigManager } from './manager.js';
+import type { ConfigManager } from './manager.js';
+import type { ChangeEvent, ConfigError } from './manager-types.js';
 import type { DeepReadonly } from './types.js';
 
 /** A small service schema for the file tests. */

@@ -3,22 +3,24 @@ export type { NatsConnectOptions } from './_nats.js';
 export { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 export { type FileSourceOptions, fileSource } from './file-source.js';
 export {
-  type ChangeEvent,
-  type ChangeListener,
-  type ConfigError,
   ConfigManager,
   type ConfigManagerOptions,
-  type ConfigState,
-  type ConfigStatus,
   createConfigManager,
-  type Explanation,
-  type OverrideHandle,
-  type SourceStatus,
-  type SubscribeOptions,
-  type Subscription,
-  type ValueOrigin,
   type WatchOptions,
 } from './manager.js';
+export type {
+  ChangeEvent,
+  ChangeListener,
+  ConfigError,
+  ConfigState,
+  ConfigStatus,
+  Explanation,
+  OverrideHandle,
+  SourceStatus,
+  SubscribeOptions,
+  Subscription,
+  ValueOrigin,
+} from './manager-types.js';
 export type { PublishedMeta } from './nats-envelope.js';
 export {
   type NatsKvSourceOptions,

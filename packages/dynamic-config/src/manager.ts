@@ -1,28 +1,34 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AgentforgeError,
-  type Change,
   checkSchema,
-  compileGlob,
   EnvironmentDocumentSchema,
   type Finding,
-  formatPointer,
   getAtPointer,
   isAgentforgeError,
   type Locator,
-  type PathMatcher,
-  parsePointer,
-  redact,
-  type SourceLocation,
   toSegments,
 } from '@agentforge/schema';
 import type { z } from 'zod';
 import { deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
+import { explainPath } from './_explain.js';
+import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
 import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './_metrics.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
-import type { ConfigSource, FailureReason, SourceKind, SourceUpdate } from './source.js';
+import type {
+  ChangeListener,
+  ConfigError,
+  ConfigState,
+  ConfigStatus,
+  Explanation,
+  OverrideHandle,
+  SourceStatus,
+  SubscribeOptions,
+  Subscription,
+} from './manager-types.js';
+import type { ConfigSource, FailureReason, SourceOutcome, SourceUpdate } from './source.js';
 import type { ConfigPath, DeepPartial, DeepReadonly, Logger, PathValue } from './types.js';
 
 /** File watching settings shared by every file of a manager (a file's own options win). */
@@ -55,103 +61,6 @@ export interface ConfigManagerOptions<S extends z.ZodType = typeof EnvironmentDo
   metricsPrefix?: string;
 }
 
-/** Overall health: `stale` serves the last-known-good after a file vanished; `error` after a rejected reload. */
-export type ConfigState = 'initializing' | 'valid' | 'stale' | 'error';
-
-/** One source as {@link ConfigManager.status} reports it. */
-export interface SourceStatus {
-  kind: SourceKind;
-  name: string;
-  state: 'pending' | 'ok' | 'error' | 'missing' | 'absent';
-  /** Hash of the content last read. */
-  hash: string | undefined;
-  /** When content from this source was last accepted. */
-  loadedAt: Date | undefined;
-  /** The last error, formatted `file:line:col: message`. */
-  error: string | undefined;
-}
-
-/** A rejected reload, as kept in {@link ConfigStatus.lastError} and passed to error listeners. */
-export interface ConfigError {
-  reason: FailureReason;
-  /** The source whose change was rejected. */
-  source: string;
-  error: AgentforgeError;
-  /** Schema findings, located in the file, for `validation` failures. */
-  findings: Finding[];
-  at: Date;
-}
-
-/** What {@link ConfigManager.status} returns. */
-export interface ConfigStatus {
-  state: ConfigState;
-  version: number;
-  hash: string | undefined;
-  lastSuccessAt: Date | undefined;
-  lastError: ConfigError | undefined;
-  sources: SourceStatus[];
-}
-
-/** What a listener receives when the configuration under its path changed. */
-export interface ChangeEvent<C> {
-  /** The changed settings under the subscribed path, leaf by leaf; secret values redacted. */
-  changes: readonly Change[];
-  previous: C;
-  current: C;
-  version: number;
-  hash: string;
-  /** The source whose change caused the reload (`override` for programmatic overrides). */
-  source: string;
-}
-
-/** A change listener; it may be async. */
-export type ChangeListener<C> = (event: ChangeEvent<C>) => unknown;
-
-/** Options of {@link ConfigManager.subscribe}. */
-export interface SubscribeOptions {
-  /**
-   * Hold the listener weakly: once nothing else references it, it is collected and never
-   * called again. A backstop for listeners tied to an object's lifetime; call `unsubscribe`
-   * where you can, since collection happens whenever the GC decides. @default false
-   */
-  weak?: boolean;
-}
-
-/** Ends a subscription; also disposable (`using sub = config.subscribe(…)`). */
-export interface Subscription {
-  unsubscribe(): void;
-  readonly active: boolean;
-  [Symbol.dispose](): void;
-}
-
-/** A process-wide temporary override; disposing it removes the override (`using`). */
-export interface OverrideHandle {
-  dispose(): void;
-  [Symbol.dispose](): void;
-}
-
-/** Where a setting's value came from, as {@link ConfigManager.explain} reports it. */
-export interface ValueOrigin {
-  kind: SourceKind | 'scope' | 'override' | 'schema-default';
-  name: string;
-  /** The environment variable, for `env`. */
-  variable?: string;
-  /** Where the setting is written, for files. */
-  location?: SourceLocation;
-}
-
-/** What {@link ConfigManager.explain} returns. */
-export interface Explanation {
-  /** The JSON pointer explained. */
-  path: string;
-  /** The value in force, secrets redacted; `undefined` when the path does not exist. */
-  value: unknown;
-  /** The layer whose value won, or `undefined` when the path does not exist. */
-  source: ValueOrigin | undefined;
-  /** Every layer that sets the path, highest precedence first. */
-  layers: ValueOrigin[];
-}
-
 interface Snapshot<C> {
   config: C;
   /** The merged, not yet parsed candidate: scoped overrides are layered onto it. */
@@ -169,13 +78,9 @@ interface Entry {
   origins: ReadonlyMap<string, string> | undefined;
   loadedAt: Date | undefined;
   error: AgentforgeError | undefined;
-}
-
-interface Listener<C> {
-  id: number;
-  matcher: PathMatcher | undefined;
-  call: () => ChangeListener<C> | undefined;
-  queue: Promise<void>;
+  /** Revision of `data`, and the last revision seen, for versioned sources. */
+  revision: number | undefined;
+  seenRevision: number | undefined;
 }
 
 interface Scope<C> {
@@ -183,8 +88,6 @@ interface Scope<C> {
   base: Snapshot<C>;
   config: C;
 }
-
-let nextListenerId = 1;
 
 /**
  * Creates a manager and waits until its configuration is loaded and valid; rejects with an
@@ -211,7 +114,6 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   private readonly schema: z.ZodType;
   private readonly entries: Entry[];
   private readonly logger: Logger | undefined;
-  private readonly listenerTimeoutMs: number;
   private readonly metricsPrefix: string;
   private current: Snapshot<DeepReadonly<z.output<S>>> | undefined;
   private readonly counters = emptyMetrics();
@@ -219,21 +121,24 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   private lastError: ConfigError | undefined;
   private lastAttemptFailed = false;
   private initialError: AgentforgeError | undefined;
-  private readonly listeners = new Map<number, Listener<DeepReadonly<z.output<S>>>>();
-  private readonly errorListeners = new Set<(error: ConfigError) => void>();
+  private readonly listeners: Listeners<DeepReadonly<z.output<S>>>;
   private readonly handles: Array<{ overrides: unknown }> = [];
   private readonly scopes = new AsyncLocalStorage<Scope<DeepReadonly<z.output<S>>>>();
   private scoped = false;
   private closed = false;
   private readonly readyPromise: Promise<this>;
-  // Drops weakly held listeners once they are collected (see SubscribeOptions.weak).
-  private readonly finalizer = new FinalizationRegistry<number>((id) => this.listeners.delete(id));
 
   constructor(options: ConfigManagerOptions<S> = {}) {
     this.schema = options.schema ?? EnvironmentDocumentSchema;
     this.logger = options.logger;
-    this.listenerTimeoutMs = options.listenerTimeoutMs ?? 30_000;
     this.metricsPrefix = options.metricsPrefix ?? 'agentforge_config';
+    this.listeners = new Listeners({
+      logger: this.logger,
+      timeoutMs: options.listenerTimeoutMs ?? 30_000,
+      onListenerError: () => {
+        this.counters.listenerErrors++;
+      },
+    });
     const sources: ConfigSource[] = [];
     if (options.defaults) sources.push(objectSource('defaults', options.defaults as Record<string, unknown>));
     for (const file of options.files ?? []) {
@@ -252,6 +157,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       origins: undefined,
       loadedAt: undefined,
       error: undefined,
+      revision: undefined,
+      seenRevision: undefined,
     }));
     this.readyPromise = this.start();
     // A caller who never awaits ready() must not get an unhandled rejection.
@@ -275,6 +182,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       );
       const failed = this.rebuild('initial load');
       if (failed) throw failed;
+      for (const entry of this.entries)
+        if (entry.revision !== undefined) this.counters.sourceRevisions[entry.source.name] = entry.revision;
       return this;
     } catch (error) {
       this.initialError = isAgentforgeError(error)
@@ -431,39 +340,13 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   ): Subscription {
     const glob = typeof globOrListener === 'string' ? globOrListener : undefined;
     const listener = typeof globOrListener === 'function' ? globOrListener : maybeListener;
-    if (!listener) throw new AgentforgeError('INVALID_ARGUMENT', 'subscribe needs a listener function');
-    const id = nextListenerId++;
-    if (options.weak) this.finalizer.register(listener, id);
-    const call = options.weak ? weakly(listener) : strongly(listener);
-    const matcher = glob === undefined || glob === '' || glob === '**' ? undefined : compileGlob(glob);
-    this.listeners.set(id, { id, matcher, call, queue: Promise.resolve() });
-    const listeners = this.listeners;
-    const unsubscribe = () => {
-      listeners.delete(id);
-    };
-    return {
-      unsubscribe,
-      [Symbol.dispose]: unsubscribe,
-      get active() {
-        return listeners.has(id);
-      },
-    };
+    if (!listener) return listenerRequired();
+    return this.listeners.subscribe(glob, listener, options);
   }
 
   /** Calls `listener` once per rejected reload (parse, read or validation failure). */
   onError(listener: (error: ConfigError) => void): Subscription {
-    this.errorListeners.add(listener);
-    const unsubscribe = () => {
-      this.errorListeners.delete(listener);
-    };
-    const set = this.errorListeners;
-    return {
-      unsubscribe,
-      [Symbol.dispose]: unsubscribe,
-      get active() {
-        return set.has(listener);
-      },
-    };
+    return this.listeners.onError(listener);
   }
 
   /** Health of the configuration and of each source. */
@@ -481,6 +364,9 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         hash: entry.hash,
         loadedAt: entry.loadedAt,
         error: entry.error?.format(),
+        ...(entry.seenRevision === undefined
+          ? {}
+          : { revision: entry.revision, seenRevision: entry.seenRevision }),
       })),
     };
   }
@@ -494,7 +380,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
 
   /** The reload counters (a copy). */
   metrics(): ConfigMetrics {
-    return { ...this.counters, reloadFailures: { ...this.counters.reloadFailures } };
+    return {
+      ...this.counters,
+      reloadFailures: { ...this.counters.reloadFailures },
+      sourceRevisions: { ...this.counters.sourceRevisions },
+    };
   }
 
   /** The reload counters in the Prometheus text exposition format, for a `/metrics` endpoint. */
@@ -508,51 +398,60 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
    * The value is redacted.
    */
   explain(path: string): Explanation {
-    const segments = toSegments(path);
-    const pointer = formatPointer(segments);
-    const value = getAtPointer(this.config(), segments);
-    const layers: ValueOrigin[] = [];
     const scope = this.scoped ? this.scopes.getStore() : undefined;
-    if (scope && getAtPointer(scope.overrides, segments) !== undefined)
-      layers.push({ kind: 'scope', name: 'scoped override' });
-    for (const handle of [...this.handles].reverse()) {
-      if (getAtPointer(handle.overrides, segments) !== undefined)
-        layers.push({ kind: 'override', name: 'override()' });
-    }
-    for (const entry of [...this.entries].reverse()) {
-      if (getAtPointer(entry.data, segments) === undefined) continue;
-      const origin: ValueOrigin = { kind: entry.source.kind, name: entry.source.name };
-      const variable = entry.origins && originVariable(entry.origins, segments);
-      if (variable) origin.variable = variable;
-      const location = entry.locator?.locate(pointer);
-      if (location) origin.location = location;
-      layers.push(origin);
-    }
-    if (layers.length === 0 && value !== undefined)
-      layers.push({ kind: 'schema-default', name: 'schema default' });
-    const key = segments.at(-1);
-    return { path: pointer, value: redact(value, key), source: layers[0], layers };
+    return explainPath(path, {
+      config: this.config(),
+      scopeOverrides: scope?.overrides,
+      overrides: this.handles.map((handle) => handle.overrides),
+      sources: this.entries.map((entry) => ({
+        kind: entry.source.kind,
+        name: entry.source.name,
+        data: entry.data,
+        origins: entry.origins,
+        locator: entry.locator,
+        revision: entry.revision,
+      })),
+    });
   }
 
   // --- reloading -------------------------------------------------------------------------
 
-  private onUpdate(entry: Entry, update: SourceUpdate): void {
-    if (this.closed) return;
+  /** Records a source's update and reloads; tells the source whether its content is in force. */
+  private onUpdate(entry: Entry, update: SourceUpdate): SourceOutcome | undefined {
+    if (this.closed) return undefined;
+    const appliedRevision = entry.revision;
     this.record(entry, update);
-    if (!this.current) return; // still starting: start() builds from the latest state
-    if (update.state === 'ok') this.rebuild(entry.source.name);
-    else if (update.state === 'error')
-      this.fail(update.reason, entry.source.name, update.error, update.findings ?? []);
-    else if (update.state === 'missing') {
+    if (!this.current) return undefined; // still starting: start() builds from the latest state
+    // A versioned source's rejections name the revision, so an operator can find it.
+    const label =
+      update.revision === undefined ? entry.source.name : `${entry.source.name} revision ${update.revision}`;
+    if (update.state === 'ok') {
+      const error = this.rebuild(label, update.revision);
+      if (error) {
+        entry.revision = appliedRevision;
+        return { applied: false, error: error.format() };
+      }
+      if (update.revision !== undefined) this.counters.sourceRevisions[entry.source.name] = update.revision;
+      return { applied: true };
+    }
+    if (update.state === 'error') {
+      this.fail(update.reason, label, update.error, update.findings ?? [], update.revision);
+      return { applied: false, error: update.error.format() };
+    }
+    if (update.state === 'missing') {
       this.logger?.warn(
         { source: entry.source.name, version: this.current.version },
-        'configuration file is gone; serving the last-known-good configuration',
+        entry.source.kind === 'nats'
+          ? 'configuration key deleted or NATS unreachable; serving the last-known-good configuration'
+          : 'configuration file is gone; serving the last-known-good configuration',
       );
     }
+    return undefined;
   }
 
   private record(entry: Entry, update: SourceUpdate): void {
     entry.state = update.state;
+    if (update.revision !== undefined) entry.seenRevision = update.revision;
     if (update.state === 'ok') {
       entry.data = update.data;
       entry.hash = update.hash;
@@ -560,6 +459,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       entry.origins = update.origins;
       entry.loadedAt = new Date();
       entry.error = undefined;
+      entry.revision = update.revision;
     } else if (update.state === 'error') {
       entry.error = update.error;
       entry.hash = update.hash ?? entry.hash;
@@ -572,7 +472,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   }
 
   /** Builds, validates and applies a candidate; returns the error when it was rejected. */
-  private rebuild(source: string): AgentforgeError | undefined {
+  private rebuild(source: string, revision?: number): AgentforgeError | undefined {
     this.counters.reloadAttempts++;
     const raw = this.merged();
     // Findings are located in the highest file that writes the offending path.
@@ -588,7 +488,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         `configuration from ${source} rejected: ${first?.message ?? 'invalid'}${check.findings.length > 1 ? ` (and ${check.findings.length - 1} more)` : ''}`,
         { location: first?.location, details: check.findings },
       );
-      this.fail('validation', source, error, check.findings);
+      this.fail('validation', source, error, check.findings, revision);
       return error;
     }
     this.lastAttemptFailed = false;
@@ -621,16 +521,29 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       },
       previous ? 'configuration applied' : 'configuration loaded',
     );
-    if (previous) this.notify(changes, previous, next, source);
+    if (previous) this.listeners.notify(changes, previous, next, source);
     return undefined;
   }
 
-  private fail(reason: FailureReason, source: string, error: AgentforgeError, findings: Finding[]): void {
+  private fail(
+    reason: FailureReason,
+    source: string,
+    error: AgentforgeError,
+    findings: Finding[],
+    revision?: number,
+  ): void {
     this.counters.reloadFailures[reason]++;
     this.counters.lastReloadSuccessful = false;
     if (reason !== 'validation') this.counters.reloadAttempts++;
     this.lastAttemptFailed = true;
-    const event: ConfigError = { reason, source, error, findings, at: new Date() };
+    const event: ConfigError = {
+      reason,
+      source,
+      ...(revision === undefined ? {} : { revision }),
+      error,
+      findings,
+      at: new Date(),
+    };
     this.lastError = event;
     if (!this.current) return; // the initial failure rejects ready() instead
     this.logger?.error(
@@ -648,90 +561,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       },
       'configuration rejected; keeping the last-known-good configuration',
     );
-    for (const listener of this.errorListeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.counters.listenerErrors++;
-        this.logger?.error({ err }, 'configuration error listener threw');
-      }
-    }
+    this.listeners.emitError(event);
   }
-
-  private notify(
-    changes: Change[],
-    previous: Snapshot<DeepReadonly<z.output<S>>>,
-    current: Snapshot<DeepReadonly<z.output<S>>>,
-    source: string,
-  ): void {
-    if (changes.length === 0 || this.listeners.size === 0) return;
-    const redacted = changes.map((change) => redactChange(change));
-    const segments = redacted.map((change) => parsePointer(change.path));
-    for (const listener of this.listeners.values()) {
-      const matcher = listener.matcher;
-      const relevant = matcher ? redacted.filter((_, i) => isUnder(matcher, segments[i]!)) : redacted;
-      if (relevant.length === 0) continue;
-      const event: ChangeEvent<DeepReadonly<z.output<S>>> = {
-        changes: Object.freeze(relevant),
-        previous: previous.config,
-        current: current.config,
-        version: current.version,
-        hash: current.hash,
-        source,
-      };
-      // Each listener has its own queue: it sees events in order, and its slowness or
-      // failure stays its own.
-      listener.queue = listener.queue.then(() => this.invoke(listener, event));
-    }
-  }
-
-  private async invoke(
-    listener: Listener<DeepReadonly<z.output<S>>>,
-    event: ChangeEvent<DeepReadonly<z.output<S>>>,
-  ) {
-    if (!this.listeners.has(listener.id)) return;
-    const fn = listener.call();
-    if (!fn) {
-      this.listeners.delete(listener.id);
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const result = fn(event);
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), this.listenerTimeoutMs);
-          timer.unref();
-        });
-        if ((await Promise.race([result, timeout])) === 'timeout') {
-          this.counters.listenerErrors++;
-          this.logger?.warn(
-            { listener: listener.id, version: event.version, timeoutMs: this.listenerTimeoutMs },
-            'configuration listener is slow; no longer waiting for it',
-          );
-        }
-      }
-    } catch (err) {
-      this.counters.listenerErrors++;
-      this.logger?.error(
-        { err, listener: listener.id, version: event.version },
-        'configuration listener failed',
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-// Built outside subscribe(): V8 shares one context between the closures of a function, so a
-// closure there would keep a weakly held listener alive.
-function weakly<T extends object>(target: T): () => T | undefined {
-  const ref = new WeakRef(target);
-  return () => ref.deref();
-}
-
-function strongly<T>(target: T): () => T {
-  return () => target;
 }
 
 // Services read the same few paths over and over; parsing each once keeps get(path) cheap.
@@ -744,31 +575,4 @@ function segmentsOf(path: string): readonly string[] {
     parsedPaths.set(path, segments);
   }
   return segments;
-}
-
-/** True when a change at `segments` is at or under a path the glob matches. */
-function isUnder(matcher: PathMatcher, segments: readonly string[]): boolean {
-  for (let length = segments.length; length >= 1; length--)
-    if (matcher(segments.slice(0, length))) return true;
-  return false;
-}
-
-function redactChange(change: Change): Change {
-  const key = parsePointer(change.path).at(-1);
-  const out: Change = { path: change.path, kind: change.kind };
-  if ('before' in change) out.before = redact(change.before, key);
-  if ('after' in change) out.after = redact(change.after, key);
-  return out;
-}
-
-/** The variable that set `segments` or the object containing them. */
-function originVariable(
-  origins: ReadonlyMap<string, string>,
-  segments: readonly string[],
-): string | undefined {
-  for (let length = segments.length; length >= 1; length--) {
-    const variable = origins.get(formatPointer(segments.slice(0, length)));
-    if (variable) return variable;
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
-import { AgentforgeError, safeLoadDocument } from '@agentforge/schema';
-import { canonicalJson, hashConfig, isPlainObject } from './_data.js';
+import { AgentforgeError, canonicalJson, isPlainObject, safeLoadDocument } from '@agentforge/schema';
+import { hashConfig } from './_data.js';
 
 /**
  * What the publisher stores next to the document. KV values carry no headers on the servers

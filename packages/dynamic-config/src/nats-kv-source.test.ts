@@ -48,6 +48,30 @@ describe('natsKvSource', { timeout: 30_000 }, () => {
     await rec.waitForEvents(2);
     expect(rec.events.map((e) => e.current.replicas)).toEqual([2, 3]);
     expect(m.status().state).toBe('valid');
+    const revision = (await kv.get(key))!.revision;
+    expect(m.status().sources[0]).toMatchObject({ kind: 'nats', name: `nats:agentforge/${key}`, revision });
+    expect(m.explain('replicas').source).toEqual({ kind: 'nats', name: `nats:agentforge/${key}`, revision });
+    expect(m.metrics().sourceRevisions).toEqual({ [`nats:agentforge/${key}`]: revision });
+    expect(m.prometheus()).toContain(
+      `agentforge_config_source_revision{source="nats:agentforge/${key}"} ${revision}`,
+    );
+  });
+
+  it('layers like any extra source: over defaults and environment variables, under overrides', async () => {
+    const key = `env${++keys}`;
+    await kv.put(key, value(1, { level: 'warn', note: 'from nats' }));
+    const m = await createConfigManager({
+      schema: TestSchema,
+      defaults: { note: 'default' },
+      env: { vars: { AGENTFORGE_LEVEL: 'debug' } },
+      sources: [natsKvSource({ servers: server.url, key })],
+      overrides: { replicas: 9 },
+    });
+    onTestFinished(() => m.close());
+    expect(m.get()).toMatchObject({ replicas: 9, level: 'warn', note: 'from nats' });
+    expect(m.explain('note').layers.map((l) => l.kind)).toEqual(['nats', 'defaults']);
+    expect(m.explain('level').layers.map((l) => l.kind)).toEqual(['nats', 'env']);
+    expect(m.explain('replicas').layers.map((l) => l.kind)).toEqual(['overrides', 'nats']);
   });
 
   it.each([

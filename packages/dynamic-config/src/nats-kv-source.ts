@@ -70,7 +70,7 @@ class NatsKvSource implements ConfigSource {
   readonly kind = 'nats' as const;
   readonly name: string;
   private readonly bucketName: string;
-  private emit: (update: SourceUpdate) => SourceOutcome | void = () => {};
+  private emit: (update: SourceUpdate) => SourceOutcome | undefined = () => undefined;
   private nc: NatsConnection | undefined;
   private kv: KV | undefined;
   private watcher: { stop(): void } | undefined;
@@ -98,7 +98,7 @@ class NatsKvSource implements ConfigSource {
         `${hostname()}-${process.pid}`;
   }
 
-  async start(emit: (update: SourceUpdate) => SourceOutcome | void): Promise<SourceUpdate> {
+  async start(emit: (update: SourceUpdate) => SourceOutcome | undefined): Promise<SourceUpdate> {
     this.nc = await connectNats({ clientName: `agentforge ${this.name}`, ...this.options });
     try {
       this.kv = await openBucket(this.nc, this.bucketName, { domain: this.options.domain });
@@ -194,7 +194,7 @@ class NatsKvSource implements ConfigSource {
 
   private send(update: SourceUpdate): void {
     this.lastUpdate = update;
-    const outcome = this.emit(update) || undefined;
+    const outcome = this.emit(update);
     if (update.state === 'ok' && (outcome === undefined || outcome.applied))
       this.applied = { revision: update.revision, hash: update.hash };
     const state =

@@ -1,6 +1,11 @@
-import { AgentforgeError, isSecretKey, type Logger, secretValueKind } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  isPlainObject,
+  isSecretKey,
+  type Logger,
+  secretValueKind,
+} from '@agentforge/schema';
 import type { KV } from '@nats-io/kv';
-import { isPlainObject } from './_data.js';
 import { connectNats, DEFAULT_BUCKET, type NatsConnectOptions, natsError, openBucket } from './_nats.js';
 import { decodePublished, encodePublished, type PublishedMeta } from './nats-envelope.js';
 import { type ReplicaReport, statusBucketOf } from './nats-kv-source.js';

@@ -59,6 +59,9 @@ export interface ConfigSource {
   readonly kind: SourceKind;
   /** Shown in status, `explain` and audit records: the file path, `env`, `defaults`… */
   readonly name: string;
-  start(emit: (update: SourceUpdate) => SourceOutcome | void, context: SourceContext): Promise<SourceUpdate>;
+  start(
+    emit: (update: SourceUpdate) => SourceOutcome | undefined,
+    context: SourceContext,
+  ): Promise<SourceUpdate>;
   close(): Promise<void>;
 }

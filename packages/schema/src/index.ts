@@ -1,4 +1,6 @@
 export { type Colors, createColors, shouldColor } from './ansi.js';
+export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
+export { canonicalJson } from './canonical-json.js';
 export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
@@ -49,6 +51,15 @@ export {
   loadFileDocuments,
   safeLoadDocument,
 } from './load.js';
+export {
+  assertSafeKey,
+  type DeepPartial,
+  deepMerge,
+  FORBIDDEN_KEYS,
+  isForbiddenKey,
+  isPlainObject,
+  setOwnProperty,
+} from './objects.js';
 export {
   compileGlob,
   findMatches,

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import yaml from 'js-yaml';
 import { computeLineStarts, offsetToLineColumn, parseDotenv } from './dotenv.js';
 import { AgentforgeError, type ErrorCode, type SafeResult, toSafe } from './errors.js';
+import { FORBIDDEN_KEYS } from './objects.js';
 import { formatPointer, parsePointer } from './paths.js';
 import type { SourceLocation } from './vocabulary.js';
 
@@ -43,7 +44,6 @@ export interface LoadedDocument<T = unknown> {
 }
 
 const DEFAULTS = { maxBytes: 10 * 1024 * 1024, maxDepth: 256, maxAliasExpansion: 100_000 };
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The format implied by a file name. */
 export function detectFormat(file: string): DocumentFormat {

@@ -14,11 +14,12 @@ import {
   TIERS,
 } from '@agentforge/schema';
 import type { z } from 'zod';
-import { idMatcher } from './_paths.js';
-import { baselineKey } from './baseline.js';
+import { type ActiveRule, activeRuleResolver } from './_active-rules.js';
+import { ENGINE_RULES, engineFinding, syntheticDescriptor, withLocation } from './_engine-rules.js';
+import { triage } from './_triage.js';
 import { redactLine } from './reporters/_redact-line.js';
-import { describeRule, levelFor } from './rule.js';
-import { type CompiledSuppressions, compileSuppressions } from './suppressions.js';
+import { describeRule } from './rule.js';
+import { compileSuppressions } from './suppressions.js';
 import type {
   Baseline,
   DocumentRule,
@@ -29,9 +30,7 @@ import type {
   Rule,
   RuleContext,
   RuleDescriptor,
-  SeverityLevel,
   SeverityOverrides,
-  SuppressedFinding,
   Suppression,
   Violation,
 } from './types.js';
@@ -110,49 +109,6 @@ export interface Validator {
   activeRules(environment: ResolvedEnvironment): Array<{ rule: RuleDescriptor; severity: Severity }>;
 }
 
-interface ActiveRule {
-  rule: Rule;
-  /** Severity from the rule's own spec; a violation may replace it. */
-  base: Severity;
-  /** Severity from overrides by id, which wins over everything. */
-  override: Severity | undefined;
-}
-
-const ENGINE_RULES: Record<string, Omit<RuleDescriptor, 'id'>> = {
-  'engine/rule-error': {
-    description: 'A rule failed while checking the document; its result is unknown.',
-    recommendation:
-      'Report the error to the rule author; meanwhile treat the document as unchecked by that rule.',
-    defaultSeverity: 'high',
-  },
-  'engine/schema-error': {
-    description: 'The schema failed while checking the document.',
-    recommendation: 'Report the error to the schema author.',
-    defaultSeverity: 'high',
-  },
-  'engine/unknown-tier': {
-    description: 'The environment tier is missing or unknown, so the strictest tier was applied.',
-    recommendation: 'Set a known tier.',
-    defaultSeverity: 'critical',
-  },
-  'suppression/expired': {
-    description: 'A suppression has passed its expiry date and no longer suppresses anything.',
-    recommendation: 'Fix the finding it covered, or renew the suppression with a new reason and date.',
-    defaultSeverity: 'medium',
-  },
-};
-
-/** Overrides as ordered tests; exact ids are applied after globs so they win. */
-function compileOverrides(
-  layers: readonly (SeverityOverrides | undefined)[],
-): Array<{ test: (id: string) => boolean; level: SeverityLevel }> {
-  const out: Array<{ test: (id: string) => boolean; level: SeverityLevel; exact: boolean }> = [];
-  for (const layer of layers)
-    for (const [pattern, level] of Object.entries(layer ?? {}))
-      out.push({ test: idMatcher(pattern), level, exact: !pattern.includes('*') });
-  return [...out.filter((o) => !o.exact), ...out.filter((o) => o.exact)];
-}
-
 const defaultResolve = (data: unknown) => {
   const record =
     data !== null && typeof data === 'object' && !Array.isArray(data)
@@ -187,60 +143,15 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   const rules = [...byId.values()];
   const descriptors = new Map<string, RuleDescriptor>(rules.map((rule) => [rule.id, describeRule(rule)]));
   const policies = options.policies ?? [];
-  const overrideLayers = [...policies.map((p) => p.severity), options.severity];
-  const environmentLayers = (key: string) => [
-    ...policies.map((p) => p.environments?.[key]),
-    options.environments?.[key],
-  ];
+  const activeFor = activeRuleResolver(rules, {
+    global: [...policies.map((p) => p.severity), options.severity],
+    forEnvironment: (key) => [...policies.map((p) => p.environments?.[key]), options.environments?.[key]],
+  });
   const resolveEnvironment = options.resolveEnvironment ?? defaultResolve;
   const schemaSeverity = options.schemaSeverity ?? 'high';
   const now = options.now ?? (() => new Date());
   const log = options.logger;
   checkTier(options.tier, tiers, 'createValidator({ tier })');
-
-  type Active = { active: ActiveRule[]; overrideFor: (id: string) => SeverityLevel | undefined };
-  // By environment name, then tier: two lookups of strings that already carry their hash,
-  // instead of hashing a joined key on every call.
-  const cache = new Map<string, Map<string, Active>>();
-  function activeFor(environment: ResolvedEnvironment): Active {
-    let byTier = cache.get(environment.name);
-    if (!byTier) {
-      byTier = new Map();
-      cache.set(environment.name, byTier);
-    }
-    let entry = byTier.get(environment.tier);
-    if (entry) return entry;
-    const overrides = compileOverrides([
-      ...overrideLayers,
-      ...environmentLayers(environment.tier),
-      ...environmentLayers(environment.name),
-    ]);
-    const overrideFor = (id: string): SeverityLevel | undefined => {
-      let level: SeverityLevel | undefined;
-      for (const o of overrides) if (o.test(id)) level = o.level;
-      return level;
-    };
-    const active: ActiveRule[] = [];
-    for (const rule of rules) {
-      if (
-        rule.environments &&
-        !rule.environments.includes(environment.name) &&
-        !rule.environments.includes(environment.tier)
-      )
-        continue;
-      const base = levelFor(rule.severity, environment);
-      const override = overrideFor(rule.id);
-      if ((override ?? base) === 'off') continue;
-      active.push({
-        rule,
-        base: base === 'off' ? (override as Severity) : base,
-        override: override as Severity | undefined,
-      });
-    }
-    entry = { active, overrideFor };
-    byTier.set(environment.tier, entry);
-    return entry;
-  }
 
   function validateDocuments(inputs: readonly ValidationInput[], call: ValidateOptions = {}): Report {
     checkTier(call.tier, tiers, 'validate({ tier })');
@@ -374,38 +285,12 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       }
     }
 
-    // Suppressions, then the baseline.
-    const suppressions = compileSuppressions(call.suppressions ?? options.suppressions ?? [], now);
-    const baseline = call.baseline ?? options.baseline;
-    const baselineKeys = baseline ? new Set(baseline.entries.map(baselineKey)) : undefined;
-    const counted: Finding[] = [];
-    const suppressed: SuppressedFinding[] = [];
-    const baselined: Finding[] = [];
-    const seen = new Set<string>();
-    for (const finding of [...findings, ...expiredFindings(suppressions, environment, overrideFor)]) {
-      const key = `${finding.ruleId}\u0000${finding.location?.document ?? ''}\u0000${finding.path}\u0000${finding.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const by =
-        finding.ruleId === 'suppression/expired' ? undefined : suppressions.match(finding, environment);
-      if (by)
-        suppressed.push({
-          ...finding,
-          suppression: { reason: redactLine(by.reason), ...(by.expires ? { expires: by.expires } : {}) },
-        });
-      else if (
-        baselineKeys?.has(
-          baselineKey({
-            ruleId: finding.ruleId,
-            environment: environment.name,
-            path: finding.path,
-            ...docOf(finding),
-          }),
-        )
-      )
-        baselined.push(finding);
-      else counted.push(finding);
-    }
+    const { counted, suppressed, baselined } = triage(findings, {
+      suppressions: compileSuppressions(call.suppressions ?? options.suppressions ?? [], now),
+      baseline: call.baseline ?? options.baseline,
+      environment,
+      overrideFor,
+    });
     for (const list of [counted, suppressed, baselined]) list.sort(compareFindings);
 
     const failOn = call.failOn ?? options.failOn ?? 'high';
@@ -472,54 +357,6 @@ function safeCall<T>(fn: () => T): T | undefined {
 
 function errorText(error: unknown): string {
   return redactLine(error instanceof Error ? error.message : String(error)).slice(0, 300);
-}
-
-function withLocation(location: SourceLocation | undefined): { location?: SourceLocation } {
-  return location ? { location } : {};
-}
-
-function docOf(finding: Finding): { document?: number } {
-  return finding.location?.document === undefined ? {} : { document: finding.location.document };
-}
-
-function engineFinding(ruleId: string, message: string, location: SourceLocation | undefined): Finding {
-  const meta = ENGINE_RULES[ruleId]!;
-  return {
-    ruleId,
-    severity: meta.defaultSeverity,
-    path: '',
-    message,
-    recommendation: meta.recommendation,
-    ...withLocation(location),
-  };
-}
-
-function expiredFindings(
-  suppressions: CompiledSuppressions,
-  environment: ResolvedEnvironment,
-  overrideFor: (id: string) => SeverityLevel | undefined,
-): Finding[] {
-  const level = overrideFor('suppression/expired') ?? 'medium';
-  if (level === 'off') return [];
-  return suppressions.expired(environment).map((s) => ({
-    ruleId: 'suppression/expired',
-    severity: level,
-    path: '',
-    message: `the suppression of ${s.rule}${s.path ? ` at ${s.path}` : ''} expired on ${s.expires} and no longer applies (reason was: ${redactLine(s.reason)})`,
-    recommendation: ENGINE_RULES['suppression/expired']!.recommendation,
-    ...withLocation(s.location),
-  }));
-}
-
-function syntheticDescriptor(id: string, schemaSeverity: Severity): RuleDescriptor {
-  const engine = ENGINE_RULES[id];
-  if (engine) return { id, ...engine };
-  return {
-    id,
-    description: `The document must match the schema (${id.slice(id.indexOf('/') + 1)}).`,
-    recommendation: 'Correct the value to match the schema.',
-    defaultSeverity: schemaSeverity,
-  };
 }
 
 /** Orders findings: most severe first, then file, document, line, column, rule id and path. */

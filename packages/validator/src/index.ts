@@ -32,6 +32,7 @@ export {
 } from './engine.js';
 export { loadEnvironmentFile, toEnvironmentInput } from './environment-input.js';
 export { FORMATS, type FormatName, type ImageReference, parseImageReference } from './formats.js';
+export { DEPRECATED_APIS, RECOMMENDED_LABELS, SUPPRESS_ANNOTATION } from './kubernetes/hygiene.js';
 export {
   annotationSuppressions,
   createKubernetesValidator,
@@ -40,14 +41,8 @@ export {
   manifestEnvironment,
   parseManifests,
 } from './kubernetes/input.js';
-export {
-  DEPRECATED_APIS,
-  KUBERNETES_RULE_GROUPS,
-  kubernetesPolicy,
-  RECOMMENDED_LABELS,
-  RESTRICTED_VOLUME_TYPES,
-  SUPPRESS_ANNOTATION,
-} from './kubernetes/rules.js';
+export { RESTRICTED_VOLUME_TYPES } from './kubernetes/pod-security.js';
+export { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './kubernetes/rules.js';
 export {
   definePolicy,
   type LoadPolicyOptions,

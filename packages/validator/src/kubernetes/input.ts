@@ -10,7 +10,8 @@ import {
 import { createValidator, type ValidationInput, type Validator, type ValidatorOptions } from '../engine.js';
 import type { Suppression } from '../types.js';
 import { objectsOf, text } from './_objects.js';
-import { kubernetesPolicy, SUPPRESS_ANNOTATION, SUPPRESS_LINE } from './rules.js';
+import { SUPPRESS_ANNOTATION, SUPPRESS_LINE } from './hygiene.js';
+import { kubernetesPolicy } from './rules.js';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
