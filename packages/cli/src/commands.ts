@@ -34,6 +34,18 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary: 'List the snapshots of an environment and verify them',
     load: () => import('./commands/config-history.js'),
   },
+  'config publish': {
+    summary: 'Validate an environment and publish it to the NATS Key-Value bucket with compare-and-set',
+    load: () => import('./commands/config-publish.js'),
+  },
+  'config rollback': {
+    summary: 'Publish an earlier revision of an environment again, through the same validation',
+    load: () => import('./commands/config-rollback.js'),
+  },
+  'config status': {
+    summary: 'Show which replica runs which published revision',
+    load: () => import('./commands/config-status.js'),
+  },
   'manifests validate': {
     summary:
       'Validate rendered Kubernetes manifests (files, folders or - for stdin) against the Kubernetes rules',

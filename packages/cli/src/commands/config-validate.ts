@@ -106,7 +106,7 @@ export const command: Command = {
 };
 
 /** agentforge.yaml `policies`, else every policies/*.yaml of the workspace. */
-async function workspacePolicies(workspace: Workspace): Promise<string[]> {
+export async function workspacePolicies(workspace: Workspace): Promise<string[]> {
   if (Array.isArray(workspace.settings.policies))
     return workspace.settings.policies.map((p) => resolve(workspace.root, String(p)));
   const folder = join(workspace.root, 'policies');
