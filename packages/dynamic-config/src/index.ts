@@ -33,6 +33,8 @@ export {
   findLiteralSecrets,
   fleetStatus,
   type HistoryEntry,
+  type MirrorOptions,
+  mirrorBucket,
   type NatsTarget,
   type PublishAuditRecord,
   type PublishCheck,

@@ -6,7 +6,14 @@ import {
   secretValueKind,
 } from '@agentforge/schema';
 import type { KV } from '@nats-io/kv';
-import { connectNats, DEFAULT_BUCKET, type NatsConnectOptions, natsError, openBucket } from './_nats.js';
+import {
+  connectNats,
+  DEFAULT_BUCKET,
+  loadNats,
+  type NatsConnectOptions,
+  natsError,
+  openBucket,
+} from './_nats.js';
 import { decodePublished, encodePublished, type PublishedMeta } from './nats-envelope.js';
 import { type ReplicaReport, statusBucketOf } from './nats-kv-source.js';
 
@@ -345,4 +352,53 @@ export function findLiteralSecrets(value: unknown, path = ''): string[] {
     } else found.push(...findLiteralSecrets(child, pointer));
   }
   return found;
+}
+
+/** Options of {@link mirrorBucket}. */
+export interface MirrorOptions extends NatsConnectOptions {
+  /** The mirror's name on this server. @default 'agentforge' */
+  bucket?: string;
+  /** The bucket mirrored: its JetStream domain (the hub) and name (default: `bucket`). */
+  from: { domain: string; bucket?: string };
+  /** How long to wait for the mirror to catch up. @default 10000 */
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * Creates (or opens) a read-only mirror of a bucket from another JetStream domain — on a leaf
+ * node server in another cluster — and waits until it has caught up, so services attached
+ * to the leaf start with the latest revision. Also creates the leaf's own status bucket, where
+ * its replicas report. Revisions keep their numbers in the mirror.
+ */
+export async function mirrorBucket(options: MirrorOptions): Promise<{ bucket: string; revision: number }> {
+  const bucket = options.bucket ?? DEFAULT_BUCKET;
+  const { jetstream, kv: kvModule } = await loadNats();
+  const nc = await connectNats(options);
+  try {
+    const js = jetstream.jetstream(nc, options.domain ? { domain: options.domain } : {});
+    const kvm = new kvModule.Kvm(js);
+    const mirror = await kvm.create(bucket, {
+      history: 64,
+      mirror: { name: options.from.bucket ?? bucket, domain: options.from.domain },
+    });
+    await kvm.create(statusBucketOf(bucket), { history: 1 });
+    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+    for (;;) {
+      const info = (await mirror.status()).streamInfo;
+      // lag is what the origin has that the mirror has not; 0 with a recent contact is caught up.
+      if (info.mirror && info.mirror.lag === 0 && info.mirror.active >= 0 && info.mirror.active < 5e9)
+        return { bucket, revision: info.state.last_seq };
+      if (Date.now() > deadline)
+        throw new AgentforgeError(
+          'NATS_UNAVAILABLE',
+          `mirror ${bucket} of ${options.from.bucket ?? bucket}@${options.from.domain} has not caught up (lag ${info.mirror?.lag ?? 'unknown'}); is the leaf node connected?`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } catch (error) {
+    throw natsError(error, { bucket });
+  } finally {
+    await nc.close().catch(() => {});
+  }
 }
