@@ -14,6 +14,7 @@ import { deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
+import { diffOnce, recallValidated, rememberValidated } from './_memo.js';
 import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './_metrics.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
@@ -468,13 +469,38 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
 
   /** Every layer merged, lowest first; a source in error contributes its last good data. */
   private merged(): unknown {
-    return deepMerge({}, ...this.entries.map((e) => e.data), ...this.handles.map((h) => h.overrides));
+    return deepMerge({}, ...this.layers());
+  }
+
+  private layers(): unknown[] {
+    return [...this.entries.map((e) => e.data), ...this.handles.map((h) => h.overrides)];
   }
 
   /** Builds, validates and applies a candidate; returns the error when it was rejected. */
   private rebuild(source: string, revision?: number): AgentforgeError | undefined {
     this.counters.reloadAttempts++;
-    const raw = this.merged();
+    const layers = this.layers();
+    const validated = recallValidated(this.schema, layers) ?? this.validate(layers, source, revision);
+    if (validated instanceof AgentforgeError) return validated;
+    const { raw, hash } = validated;
+    this.lastAttemptFailed = false;
+    this.counters.lastReloadSuccessful = true;
+    this.lastSuccessAt = new Date();
+    this.counters.lastSuccessTimestamp = this.lastSuccessAt.getTime();
+    const previous = this.current;
+    if (previous && previous.hash === hash) return undefined;
+    const next: Snapshot<DeepReadonly<z.output<S>>> = {
+      config: validated.config as DeepReadonly<z.output<S>>,
+      raw,
+      hash,
+      version: (previous?.version ?? 0) + 1,
+    };
+    return this.apply(previous, next, source);
+  }
+
+  /** Merges and validates `layers`; the rejection is recorded and returned. */
+  private validate(layers: unknown[], source: string, revision: number | undefined) {
+    const raw = deepMerge({}, ...layers);
     // Findings are located in the highest file that writes the offending path.
     const locator = layeredLocator(
       'configuration',
@@ -491,30 +517,28 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       this.fail('validation', source, error, check.findings, revision);
       return error;
     }
-    this.lastAttemptFailed = false;
-    this.counters.lastReloadSuccessful = true;
-    this.lastSuccessAt = new Date();
-    this.counters.lastSuccessTimestamp = this.lastSuccessAt.getTime();
-    const hash = hashConfig(check.data);
-    const previous = this.current;
-    if (previous && previous.hash === hash) return undefined;
-    const next: Snapshot<DeepReadonly<z.output<S>>> = {
-      config: deepFreeze(check.data) as DeepReadonly<z.output<S>>,
-      raw,
-      hash,
-      version: (previous?.version ?? 0) + 1,
-    };
+    const config = deepFreeze(check.data);
+    const validated = { raw, config, hash: hashConfig(config) };
+    rememberValidated(this.schema, layers, validated);
+    return validated;
+  }
+
+  private apply(
+    previous: Snapshot<DeepReadonly<z.output<S>>> | undefined,
+    next: Snapshot<DeepReadonly<z.output<S>>>,
+    source: string,
+  ): undefined {
     // The swap: one reference assignment, so get() returns all-old or all-new.
     this.current = next;
     this.counters.version = next.version;
-    this.counters.configHash = hash;
-    const changes = previous ? diffLeaves(previous.config, next.config) : [];
+    this.counters.configHash = next.hash;
+    const changes = previous ? diffOnce(previous.config, next.config, diffLeaves) : [];
     this.logger?.info(
       {
         audit: {
           source,
           previousHash: previous?.hash,
-          hash,
+          hash: next.hash,
           version: next.version,
           changed: previous ? changes.map((c) => c.path) : ['(initial)'],
         },

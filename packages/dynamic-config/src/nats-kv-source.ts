@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import { AgentforgeError, isAgentforgeError, type Logger } from '@agentforge/schema';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { deepFreeze } from './_data.js';
 import { connectNats, type NatsConnectOptions, natsError, openBucket } from './_nats.js';
-import { decodePublished } from './nats-envelope.js';
+import { decodePublished, type PublishedValue } from './nats-envelope.js';
 import type { ConfigSource, SourceOutcome, SourceUpdate } from './source.js';
 
 /** Options of {@link natsKvSource}. */
@@ -22,6 +23,20 @@ export interface NatsKvSourceOptions extends NatsConnectOptions {
   report?: boolean | { replica?: string; bucket?: string };
   /** Where connection and watch problems are logged. */
   logger?: Logger;
+}
+
+// The last decoded value per bucket/key, shared by every source of the process: N managers
+// watching one key decode each revision once. The document is deep-frozen, which also lets
+// the managers share its validation (see _memo.ts).
+const decoded = new Map<string, { bytes: Uint8Array; value: PublishedValue }>();
+
+function decodeShared(id: string, bytes: Uint8Array, where: string): PublishedValue {
+  const hit = decoded.get(id);
+  if (hit && Buffer.compare(hit.bytes, bytes) === 0) return hit.value;
+  const value = decodePublished(bytes, where);
+  deepFreeze(value.document);
+  decoded.set(id, { bytes: Uint8Array.from(bytes), value });
+  return value;
 }
 
 /** The bucket the replicas report to: `<bucket>-status`. */
@@ -162,7 +177,7 @@ class NatsKvSource implements ConfigSource {
     if (entry.operation !== 'PUT') return { state: 'missing', revision: entry.revision };
     const where = `${this.name}@${entry.revision}`;
     try {
-      const { document, hash } = decodePublished(entry.value, where);
+      const { document, hash } = decodeShared(`${this.options.servers}|${this.name}`, entry.value, where);
       return { state: 'ok', data: document, hash, revision: entry.revision };
     } catch (error) {
       const err = isAgentforgeError(error)
