@@ -15,10 +15,10 @@ import {
 } from '@agentforge/schema';
 import { formatMs, table } from './_harness.mjs';
 
-// The validator, CLI and convict are dependencies of their packages, not of the root.
+// The validator and CLI are loaded from their built dist; convict is a root devDependency (bench only).
 const { createAgentforgeValidator } = await import('../packages/validator/dist/index.js');
 const { runCli } = await import('../packages/cli/dist/index.js');
-const convict = createRequire(new URL('../packages/validator/package.json', import.meta.url))('convict');
+const convict = createRequire(new URL('../package.json', import.meta.url))('convict');
 
 const file = 'examples/platform/environments/production.yaml';
 const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');

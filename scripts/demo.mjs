@@ -1,4 +1,6 @@
-// The README's main job: runs the agentforge CLI on the bundled example workspaces, as a user would.
+// The README's main job: builds the packages quietly, then runs the agentforge CLI on the bundled
+// example workspaces as a user would. Every command is echoed shell-quoted (copy-paste safe);
+// everything it writes goes to one temporary folder, removed on exit — also on failure or Ctrl-C.
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -11,28 +13,95 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = fileURLToPath(new URL('../packages/cli/bin/agentforge.js', import.meta.url));
+const bin = join(root, 'packages/cli/bin/agentforge.js');
 
-/** Runs one CLI command, echoing it; `expect` lists the exit codes this step may end with. */
-function step(title, args, { expect = [0], cwd = root, quiet = false } = {}) {
-  console.log(`\n\u25b6 ${title}\n$ agentforge ${args.join(' ')}${quiet ? ' > /dev/null' : ''}`);
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    stdio: ['inherit', quiet ? 'ignore' : 'inherit', 'inherit'],
-    env: { ...process.env },
-  });
-  if (!expect.includes(result.status)) {
-    console.error(`\u2716 exited ${result.status}, expected ${expect.join(' or ')}`);
-    process.exit(1);
-  }
+const scratch = mkdtempSync(join(tmpdir(), 'agentforge-demo-'));
+const cleanup = () => rmSync(scratch, { recursive: true, force: true });
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+
+/** POSIX shell quoting: bare when safe, else single quotes (`'` written as `'\''`). */
+export function shellQuote(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+const commandLine = (command, args) => [command, ...args].map(shellQuote).join(' ');
+
+let headings = 0;
+/** A numbered heading for each step of the demo. */
+function heading(title) {
+  console.log(`\n\u2501\u2501 ${++headings}. ${title}`);
 }
 
-const schemaFile = join(mkdtempSync(join(tmpdir(), 'agentforge-demo-')), 'schema.json');
-step('Write the JSON Schema of the environment document', ['schema', '--out', schemaFile]);
+function fail(message) {
+  console.error(`\u2716 ${message}`);
+  process.exit(1);
+}
+
+let shellCwd = root;
+/** Echoes `cd <dir>` when a command runs somewhere else than the one before it. */
+function cd(dir) {
+  if (dir !== shellCwd) console.log(`$ ${commandLine('cd', [dir])}`);
+  shellCwd = dir;
+}
+
+/**
+ * Runs one agentforge command in `cwd` (default: the repository), echoing it; `expect` lists
+ * the exit codes this step may end with.
+ */
+function agentforge(args, { expect = [0], quiet = false, cwd = root } = {}) {
+  cd(cwd);
+  console.log(`$ ${commandLine('agentforge', args)}${quiet ? ' > /dev/null' : ''}`);
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+  });
+  if (!expect.includes(result.status)) fail(`exited ${result.status}, expected ${expect.join(' or ')}`);
+}
+
+/** The first executable `name` on PATH or in .tools/ (where scripts/ensure-tools.sh puts it). */
+function findTool(name) {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), join(root, '.tools')]) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+console.log('AgentForge configuration toolkit — demo');
+console.log(
+  `Commands are shown as typed with \`agentforge\` on PATH (here: node packages/cli/bin/agentforge.js) from the repository's root; scratch files go to ${scratch}, removed at the end.`,
+);
+
+// ---- Build -----------------------------------------------------------------------------------
+heading('Build the packages (turbo; cached after the first run)');
+const turboArgs = ['run', 'build', '--output-logs=errors-only'];
+cd(root);
+console.log(`$ ${commandLine('turbo', turboArgs)}`);
+const build = spawnSync(join(root, 'node_modules/.bin/turbo'), turboArgs, {
+  cwd: root,
+  encoding: 'utf8',
+  // The telemetry notice and the update check are noise in a demo (and in CI logs).
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' },
+});
+if (build.status !== 0) {
+  process.stderr.write(build.stdout + build.stderr);
+  fail(`turbo run build exited ${build.status}`);
+}
+console.log(
+  build.stdout
+    .match(/Tasks:.*\n.*Cached:.*\n.*Time:.*$/m)?.[0]
+    ?.replace(/\s+/g, ' ')
+    .trim() ?? 'built',
+);
+
+// ---- Schema ----------------------------------------------------------------------------------
+heading('Write the JSON Schema of the environment document');
+const schemaFile = join(scratch, 'schema.json');
+agentforge(['schema', '--out', schemaFile]);
 const jsonSchema = JSON.parse(readFileSync(schemaFile, 'utf8'));
 let options = 0;
 const count = (node) => {
@@ -48,31 +117,30 @@ console.log(
   `${jsonSchema.title}: ${options} options in ${Object.keys(jsonSchema.properties).length} sections (${jsonSchema.required.join(', ')} required)`,
 );
 
-step(
-  'Validate every environment of the example workspace (schema + AgentForge policy + workspace policies)',
-  ['config', 'validate', '--environment', 'all', '--dir', 'examples/platform'],
+// ---- Validate --------------------------------------------------------------------------------
+heading(
+  'Validate every environment of the example workspace (schema, AgentForge policy, workspace policies)',
 );
-step(
-  "Validate the broken example's production environment: expected to fail with exit code 1",
-  ['config', 'validate', '--environment', 'production', '--dir', 'examples/broken'],
-  { expect: [1] },
-);
+agentforge(['config', 'validate', '--environment', 'all', '--dir', 'examples/platform']);
 
-// Generated files go to a copy of the example workspace in a temporary folder, never into examples/.
-const workspace = join(mkdtempSync(join(tmpdir(), 'agentforge-demo-')), 'platform');
-cpSync(join(root, 'examples/platform'), workspace, { recursive: true });
-step('List the environments of the example workspace', ['env', 'list', '--dir', workspace]);
-for (const type of ['env', 'docker-compose', 'k8s', 'helm']) {
-  step(`Generate ${type} files for production (into a temporary copy of the workspace)`, [
-    'env',
-    'generate',
-    'production',
-    '--type',
-    type,
-    '--dir',
-    workspace,
-  ]);
-}
+heading("Validate the broken example's production environment (expected: exit code 1)");
+agentforge(['config', 'validate', '--environment', 'production', '--dir', 'examples/broken'], {
+  expect: [1],
+});
+
+// ---- Generate --------------------------------------------------------------------------------
+// Generated files go to a copy of the example workspace in the scratch folder, never into examples/.
+const workspace = join(scratch, 'platform');
+cpSync(join(root, 'examples/platform'), workspace, {
+  recursive: true,
+  filter: (source) => !source.includes('.agentforge'),
+});
+heading('List the environments of a copy of the example workspace');
+agentforge(['env', 'list', '--dir', 'platform'], { cwd: scratch });
+
+heading('Generate .env, docker-compose, Kustomize and Helm values files for production');
+for (const type of ['env', 'docker-compose', 'k8s', 'helm'])
+  agentforge(['env', 'generate', 'production', '--type', type, '--dir', 'platform'], { cwd: scratch });
 const envFile = join(workspace, '.env.production');
 const variables = readFileSync(envFile, 'utf8')
   .split('\n')
@@ -87,13 +155,16 @@ const overlay = join(workspace, 'deployment/k8s/overlays/production');
 console.log(
   `deployment/k8s/overlays/production: ${readdirSync(overlay, { recursive: true }).length} entries`,
 );
-const kubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+
+heading('Build the generated production overlay with kubectl kustomize');
+const kubectl = findTool('kubectl');
 if (kubectl) {
-  console.log(`\n\u25b6 Build the production overlay\n$ kubectl kustomize ${overlay}`);
+  cd(scratch);
+  console.log(`$ ${commandLine('kubectl', ['kustomize', 'platform/deployment/k8s/overlays/production'])}`);
   const built = spawnSync(kubectl, ['kustomize', overlay], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (built.status !== 0) {
-    console.error(built.stderr);
-    process.exit(1);
+    process.stderr.write(built.stderr);
+    fail(`kubectl kustomize exited ${built.status}`);
   }
   const kinds = {};
   for (const match of built.stdout.matchAll(/^kind: (\w+)$/gm)) kinds[match[1]] = (kinds[match[1]] ?? 0) + 1;
@@ -102,25 +173,16 @@ if (kubectl) {
       .map(([kind, n]) => `${n} ${kind}`)
       .join(', '),
   );
-} else console.log('kubectl not found: skipped building the overlay');
+} else console.log('kubectl is not installed (bash scripts/ensure-tools.sh kubectl): this step is left out');
 
-// Drift: work on a temporary copy of the example workspace, so no snapshot lands in examples/.
-const driftWorkspace = mkdtempSync(join(tmpdir(), 'agentforge-drift-demo-'));
-cpSync(join(root, 'examples/platform'), driftWorkspace, {
-  recursive: true,
-  filter: (source) => !source.includes('.agentforge'),
-});
-step('Snapshot the production environment (a copy of examples/platform)', [
-  'config',
-  'snapshot',
-  '--environment',
-  'production',
-  '--message',
-  'release 1.8.2',
-  '--dir',
-  driftWorkspace,
-]);
-const productionFile = join(driftWorkspace, 'environments/production.yaml');
+// ---- Drift -----------------------------------------------------------------------------------
+// Drift works on the same scratch copy, so no snapshot lands in examples/.
+heading('Snapshot the production environment of the copy');
+agentforge(
+  ['config', 'snapshot', '--environment', 'production', '--message', 'release 1.8.2', '--dir', 'platform'],
+  { cwd: scratch },
+);
+
 const edits = [
   ['swarm:1.8.2@', 'swarm:1.9.0@'],
   ['replicas: 2\n    port: 8082', 'replicas: 4\n    port: 8082'],
@@ -128,23 +190,26 @@ const edits = [
   ['minVersion: "1.3"', 'minVersion: "1.2"'],
   ['  tool-sandbox: true', '  tool-sandbox: true\n  batch-embeddings: true'],
 ];
+heading(
+  `Edit the copy: ${edits.length} changes (image, memory replicas, log level, TLS version, a new feature flag)`,
+);
+const productionFile = join(workspace, 'environments/production.yaml');
 let text = readFileSync(productionFile, 'utf8');
 for (const [from, to] of edits) {
-  if (!text.includes(from))
-    throw new Error(`demo: "${from}" not found in the example production environment`);
+  if (!text.includes(from)) fail(`"${from}" not found in the example production environment`);
   text = text.replace(from, to);
 }
 writeFileSync(productionFile, text);
-console.log(
-  `\n\u25b6 Edit the copy: ${edits.length} changes (image, memory replicas, log level, TLS version, a new feature flag)`,
-);
-step(
-  'Show the drift against the latest snapshot (exits 1: drift found)',
-  ['config', 'drift', '--environment', 'production', '--dir', driftWorkspace],
-  { expect: [1] },
-);
-step(
-  'Gate only on high and critical changes (still exits 1: the TLS and image changes)',
+console.log('edited platform/environments/production.yaml (the next step shows the changes)');
+
+heading('Show the drift against the latest snapshot (expected: exit code 1, drift found)');
+agentforge(['config', 'drift', '--environment', 'production', '--dir', 'platform'], {
+  cwd: scratch,
+  expect: [1],
+});
+
+heading('Gate only on high and critical changes, as a pull-request comment (expected: exit code 1)');
+agentforge(
   [
     'config',
     'drift',
@@ -155,34 +220,21 @@ step(
     '--format',
     'markdown',
     '--dir',
-    driftWorkspace,
+    'platform',
   ],
-  { expect: [1] },
+  { cwd: scratch, expect: [1] },
 );
-step(
-  'Accept the edited file as the new baseline',
-  ['config', 'drift', '--environment', 'production', '--accept', '--format', 'json', '--dir', driftWorkspace],
-  { quiet: true },
+
+heading('Accept the edited file as the new baseline, then check again (exit code 0: no drift)');
+agentforge(
+  ['config', 'drift', '--environment', 'production', '--accept', '--format', 'json', '--dir', 'platform'],
+  { cwd: scratch, quiet: true },
 );
-step('Drift after accepting (exits 0: no drift)', [
-  'config',
-  'drift',
-  '--environment',
-  'production',
-  '--dir',
-  driftWorkspace,
-]);
-step('History of the production snapshots', [
-  'config',
-  'history',
-  '--environment',
-  'production',
-  '--dir',
-  driftWorkspace,
-]);
-if (existsSync(join(root, 'examples/platform/.agentforge'))) {
-  console.error('\u2716 a snapshot was written into the committed examples folder');
-  process.exit(1);
-}
-rmSync(driftWorkspace, { recursive: true, force: true });
-console.log('\n\u2714 demo finished');
+agentforge(['config', 'drift', '--environment', 'production', '--dir', 'platform'], { cwd: scratch });
+
+heading('History of the production snapshots');
+agentforge(['config', 'history', '--environment', 'production', '--dir', 'platform'], { cwd: scratch });
+
+if (existsSync(join(root, 'examples/platform/.agentforge')))
+  fail('a snapshot was written into the committed examples folder');
+console.log(`\n\u2714 demo finished (removing ${scratch})`);

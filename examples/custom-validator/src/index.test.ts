@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadDocument } from '@agentforge/schema';
 import { memoryStream, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
-import { checkAcmeEnvironments, createAcmeValidator } from './index.ts';
+import { checkAcmeEnvironments, checkAcmeWorkspace, createAcmeValidator } from './index.ts';
 
 const yaml = (text: string) => loadDocument(text).data;
 const toInput = (data: unknown) => ({ data });
@@ -87,5 +87,46 @@ describe('the Acme validator composed from the AgentForge engine', () => {
     const { reports } = await checkAcmeEnvironments([join(dir, 'staging.yaml')], () => undefined);
     const secret = reports[0]!.findings.find((f) => f.ruleId === 'agentforge/no-plaintext-secrets');
     expect(secret).toMatchObject({ severity: 'critical', path: '/services/swarm/env/GITHUB_TOKEN' });
+  });
+});
+
+describe('the Acme check over a workspace (the workspace model)', () => {
+  it('finds the workspace from a subfolder and applies its policies and suppressions to every environment', async () => {
+    const root = testdir({
+      'agentforge.yaml': 'policies: [acme-policies/eu.yaml]\n',
+      'environments/prod-eu.yml': good,
+      'acme-policies/eu.yaml': [
+        'rules:',
+        '  - id: acme/no-debug-logs',
+        '    description: Debug logging is not allowed.',
+        '    recommendation: Use info.',
+        '    severity: high',
+        '    forbidden: { path: logging.level, values: [info] }',
+        '  - id: acme/no-info-logs',
+        '    description: Info logging is too chatty.',
+        '    recommendation: Use warn.',
+        '    severity: high',
+        '    forbidden: { path: logging.level, values: [info] }',
+        '',
+      ].join('\n'),
+      'suppressions.yaml':
+        'suppressions:\n  - rule: acme/no-info-logs\n    reason: accepted until the log pipeline scales\n',
+      'tools/ci/.keep': '',
+    });
+    const out = memoryStream();
+    const { code, reports } = await checkAcmeWorkspace(join(root, 'tools/ci'), (t) => out.write(t));
+    expect(reports.map((r) => r.environment)).toEqual(['prod-eu']);
+    const ids = reports[0]!.findings.map((f) => f.ruleId);
+    expect(ids).toContain('acme/no-debug-logs');
+    expect(ids).not.toContain('acme/no-info-logs');
+    expect(code).toBe(1);
+  });
+
+  it('refuses an unknown environment with the known names', async () => {
+    const root = testdir({ 'environments/prod-eu.yaml': good });
+    await expect(checkAcmeWorkspace(root, () => {}, { environment: 'prod-us' })).rejects.toMatchObject({
+      code: 'UNKNOWN_ENVIRONMENT',
+      message: expect.stringContaining('known: prod-eu'),
+    });
   });
 });

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { memoryStream, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
-import { findWorkspace } from './workspace.js';
 
 const bin = fileURLToPath(new URL('../bin/agentforge.js', import.meta.url));
 const hook = new URL('../test/record-imports.mjs', import.meta.url).href;
@@ -26,8 +25,10 @@ describe('agentforge', () => {
     expect(stdout).toContain('Exit codes: 0 success, 1 findings');
   });
 
-  it('prints help and exits 2 without a command', async () => {
-    expect((await run([])).code).toBe(2);
+  it('prints help and exits 0 without a command, like --help', async () => {
+    const { code, stdout } = await run([]);
+    expect(code).toBe(0);
+    expect(stdout).toBe((await run(['--help'])).stdout);
   });
 
   it('prints its version', async () => {
@@ -38,14 +39,14 @@ describe('agentforge', () => {
   it('refuses an unknown command in one line, exit 2', async () => {
     const { code, stderr } = await run(['frobnicate']);
     expect(code).toBe(2);
-    expect(stderr).toBe('unknown command "frobnicate" (see agentforge --help)\n');
+    expect(stderr).toBe('agentforge: unknown command "frobnicate" (see agentforge --help)\n');
   });
 
   it('refuses an unknown option in one line, exit 2, with a stack only under --debug', async () => {
     const plain = await run(['schema', '--frob']);
     expect(plain.code).toBe(2);
     expect(plain.stderr.trim().split('\n')).toHaveLength(1);
-    expect(plain.stderr).toMatch(/agentforge schema: Unknown option '--frob'/);
+    expect(plain.stderr).toBe('agentforge schema: unknown option --frob (see agentforge schema --help)\n');
     const debug = await run(['schema', '--frob', '--debug']);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
@@ -89,40 +90,5 @@ describe('agentforge', () => {
     // The hook works (schema loads zod), and --help loaded neither.
     expect(importsOf(['schema'])).toMatch(/^zod$/m);
     expect(importsOf(['--help'])).not.toMatch(/^(zod|chokidar)/m);
-  });
-});
-
-describe('workspace discovery', () => {
-  it('walks up to the folder holding environments/', async () => {
-    const root = testdir({ 'environments/prod.yaml': 'name: prod\n', 'deep/er/x.txt': '' });
-    const workspace = await findWorkspace(join(root, 'deep/er'));
-    expect(workspace.root).toBe(root);
-    expect(await workspace.listEnvironments()).toEqual(['prod']);
-  });
-
-  it('prefers agentforge.yaml settings for the environments folder', async () => {
-    const root = testdir({
-      'agentforge.yaml': 'environments: envs\n',
-      'envs/a.yaml': 'x: 1\n',
-      'envs/b.yml': 'x: 2\n',
-    });
-    const workspace = await findWorkspace(root);
-    expect(await workspace.listEnvironments()).toEqual(['a', 'b']);
-    expect((await workspace.loadEnvironment('b')).data).toEqual({ x: 2 });
-  });
-
-  it('names the known environments when one is unknown', async () => {
-    const root = testdir({ 'environments/staging.yaml': 'x: 1\n', 'environments/production.yaml': 'x: 1\n' });
-    const workspace = await findWorkspace(root);
-    await expect(workspace.loadEnvironment('prod')).rejects.toMatchObject({
-      code: 'UNKNOWN_ENVIRONMENT',
-      message: expect.stringContaining('known: production, staging'),
-    });
-  });
-
-  it('refuses a missing --dir and a malformed agentforge.yaml with its location', async () => {
-    const root = testdir({ 'agentforge.yaml': 'environments: [\n' });
-    await expect(findWorkspace(root, 'nope')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
-    await expect(findWorkspace(root)).rejects.toMatchObject({ code: 'PARSE_ERROR', location: { line: 2 } });
   });
 });

@@ -1,5 +1,17 @@
 import type { Command } from './context.js';
 
+/** What each group of commands is for, shown by `agentforge <group>`. */
+export const GROUPS: Record<string, string> = {
+  env: 'Create, list and generate environments (environments/<name>.yaml).',
+  config: 'Validate environment configuration, take snapshots and find drift.',
+  manifests: 'Check rendered Kubernetes manifests.',
+};
+
+/** The summary of a group; a group added without one still gets a line. */
+export function groupSummary(group: string): string {
+  return GROUPS[group] ?? `The ${group} commands.`;
+}
+
 /**
  * Every command, by its words, with a one-line summary for `--help`. Modules are imported only
  * when their command runs, so `agentforge --help` loads neither zod nor chokidar.
@@ -54,5 +66,9 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
   schema: {
     summary: 'Print the JSON Schema or reference of the environment document',
     load: () => import('./commands/schema.js'),
+  },
+  completion: {
+    summary: 'Print a shell completion script (bash, zsh or fish)',
+    load: () => import('./commands/completion.js'),
   },
 };

@@ -26,6 +26,11 @@ export interface CommandContext extends CliIO {
   /** `--dir`, when given. */
   dir: string | undefined;
   debug: boolean;
+  /**
+   * `--quiet`: print only errors and the document asked for. Informational lines written to
+   * `stderr` are dropped already; a command checks this before printing a confirmation on stdout.
+   */
+  quiet: boolean;
   /** Colours for stdout (off for NO_COLOR or a non-TTY). */
   colors: Colors;
   /** Colours for stderr. */
@@ -42,6 +47,24 @@ export interface OptionSpec {
   description: string;
   /** Shown as `--name <valueName>`. */
   valueName?: string;
+  /** The only values a string option takes; anything else is a usage error with a suggestion. */
+  choices?: readonly string[];
+  /** A string option that names a file: `-` reads standard input, and completion offers files. */
+  file?: boolean;
+}
+
+/** One positional argument, for help, `docs/cli.md`, completion and the "missing argument" message. */
+export interface ArgumentSpec {
+  name: string;
+  description: string;
+  /** @default true */
+  required?: boolean;
+  /** Takes one or more values (only the last argument). */
+  variadic?: boolean;
+  /** The values the argument takes, for completion. */
+  choices?: readonly string[];
+  /** Names a file or folder (`-` for standard input where the command says so). */
+  file?: boolean;
 }
 
 /** A command module: its usage, options and what it does. `run` returns the exit code. */
@@ -49,7 +72,14 @@ export interface Command {
   usage: string;
   description: string;
   options: Record<string, OptionSpec>;
-  /** Positional arguments allowed, as [min, max]. @default [0, 0] */
+  /**
+   * Positional arguments allowed, as [min, max]. When `arguments` is given this is derived from it.
+   * @default [0, 0]
+   */
   positionals?: [number, number];
+  /** The positional arguments by name; preferred over `positionals`. */
+  arguments?: readonly ArgumentSpec[];
+  /** Command lines shown under "Examples" in help and docs. */
+  examples?: readonly string[];
   run(context: CommandContext): Promise<number>;
 }

@@ -1,3 +1,2 @@
 export { EXIT, main, runCli } from './cli.js';
 export type { CliIO, Command, CommandContext, OptionSpec, Output } from './context.js';
-export { findWorkspace, type Workspace, type WorkspaceSettings } from './workspace.js';

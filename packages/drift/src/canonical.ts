@@ -1,12 +1,16 @@
 import {
+  createFingerprintKey,
+  type FingerprintKey,
+  isPlainObject,
   isSecretKey,
   parseQuantity,
   QUANTITY_PATTERN,
   redactedMarker,
   redactString,
+  setOwnProperty,
 } from '@agentforge/schema';
-import { isObject, type Json, setOwn } from './_json.js';
 import { compileGlobs, type SegmentMatcher } from './_paths.js';
+import type { Json } from './json.js';
 import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
 
 /** Where values are compared as Kubernetes quantities unless configured otherwise. */
@@ -48,6 +52,12 @@ export interface CanonicalOptions {
   numericStrings?: boolean | readonly string[];
   /** Path globs whose values are Kubernetes quantities compared by value (`100m` = `0.1`, `1Gi` = `1024Mi`). @default DEFAULT_QUANTITY_PATHS */
   quantityPaths?: readonly string[];
+  /**
+   * The key secrets are fingerprinted with. Give the workspace's key (or the snapshot store's)
+   * when a canonical form is stored or compared with a stored one.
+   * @default a random key per canonicaliser: its forms compare only with each other
+   */
+  fingerprintKey?: FingerprintKey;
 }
 
 const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
@@ -103,18 +113,20 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
   const isNumericPath = typeof numeric === 'boolean' ? () => numeric : compileGlobs(numeric);
   const kubernetes = options.kubernetes ?? 'auto';
   const path: string[] = [];
+  const fingerprintKey = options.fingerprintKey ?? createFingerprintKey();
+  const redactOptions = { fingerprintKey };
 
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
       // A marker stays as it is (masking twice changes nothing); any secret beside it is masked.
-      const redacted = redactString(value, secretKey(key) ? key : undefined);
+      const redacted = redactString(value, secretKey(key) ? key : undefined, redactOptions);
       if (redacted !== value) return redacted;
       if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
         return formatQuantity(parseQuantity(value)!);
       if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
       return value;
     }
-    if (secretKey(key)) return redactedMarker(value);
+    if (secretKey(key) && typeof value === 'number') return redactedMarker(value, fingerprintKey);
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return String(value);
       if (isQuantityPath(path)) return formatQuantity(value);
@@ -149,7 +161,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       }
       return out ?? (value as Json[]);
     }
-    if (!isObject(value)) return null;
+    if (!isPlainObject(value)) return null;
     const prototype = Object.getPrototypeOf(value);
     let out: Record<string, Json> | undefined =
       prototype === Object.prototype || prototype === null ? undefined : {};
@@ -162,9 +174,10 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       path.pop();
       if (out === undefined && (result !== original || result === undefined)) {
         out = {};
-        for (let j = 0; j < i; j++) if (value[keys[j]!] !== undefined) setOwn(out, keys[j]!, value[keys[j]!]);
+        for (let j = 0; j < i; j++)
+          if (value[keys[j]!] !== undefined) setOwnProperty(out, keys[j]!, value[keys[j]!]);
       }
-      if (out !== undefined && result !== undefined) setOwn(out, member, result);
+      if (out !== undefined && result !== undefined) setOwnProperty(out, member, result);
     }
     return out ?? (value as Json);
   };
@@ -197,8 +210,8 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         path.pop();
         if (result === undefined) continue;
         out ??= [{}, {}];
-        if (result[0] !== undefined) setOwn(out[0], member, result[0]);
-        if (result[1] !== undefined) setOwn(out[1], member, result[1]);
+        if (result[0] !== undefined) setOwnProperty(out[0], member, result[0]);
+        if (result[1] !== undefined) setOwnProperty(out[1], member, result[1]);
       }
       // Members only `y` has (none when every member of `y` was seen above).
       for (let i = 0; shared < keysY.length && i < keysY.length; i++) {
@@ -208,7 +221,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         const result = walk(y[member], keyOfMember(y, member));
         path.pop();
         out ??= [{}, {}];
-        if (result !== undefined) setOwn(out[1], member, result);
+        if (result !== undefined) setOwnProperty(out[1], member, result);
       }
       return out;
     }
@@ -221,7 +234,9 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
     if (kubernetes === false) return value;
     const force = kubernetes === true;
     const clean = (item: unknown): unknown =>
-      (force || kubernetes === 'auto') && isKubernetesObject(item) ? cleanKubernetesObject(item) : item;
+      (force || kubernetes === 'auto') && isKubernetesObject(item)
+        ? cleanKubernetesObject(item, undefined, fingerprintKey)
+        : item;
     if (Array.isArray(value)) return value.map(clean);
     if (isKubernetesObject(value) && /List$/.test(value.kind) && Array.isArray(value.items))
       return { ...value, items: value.items.map(clean) };
@@ -252,11 +267,6 @@ interface Canonicalizers {
    * are equal. Lists are kept whole.
    */
   pair(a: unknown, b: unknown): [Json, Json] | undefined;
-}
-
-/** True for an object canonicalised member by member (not a list or a date). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return isObject(value) && !(value instanceof Date);
 }
 
 /** Deep equality of raw values, `undefined` members counting as missing; dates only as the same object. */
@@ -295,6 +305,6 @@ export function canonicalize(value: unknown, options?: CanonicalOptions): Json {
  * Unlike a plain `redact`, already-masked values are kept, so masking a snapshot twice changes
  * nothing and a stored snapshot compares equal to the document it was taken from.
  */
-export function maskSecrets(value: unknown): Json {
-  return createCanonicalizer({ kubernetes: 'auto', quantityPaths: [] })(value);
+export function maskSecrets(value: unknown, fingerprintKey: FingerprintKey): Json {
+  return createCanonicalizer({ kubernetes: 'auto', quantityPaths: [], fingerprintKey })(value);
 }

@@ -1,6 +1,5 @@
-import type { ChangeKind } from '@agentforge/schema';
+import { type ChangeKind, isPlainObject, setOwnProperty } from '@agentforge/schema';
 import deepDiff from 'deep-diff';
-import { isObject, type Json, setOwn } from './_json.js';
 import {
   compilePathGlob,
   formatDriftPath,
@@ -8,6 +7,7 @@ import {
   type SegmentMatcher,
   segmentText,
 } from './_paths.js';
+import type { Json } from './json.js';
 
 /** Fields that identify the items of a list of objects, tried in order. */
 export const DEFAULT_KEY_FIELDS: readonly string[] = [
@@ -61,7 +61,7 @@ function createEngine(options: DiffOptions): Engine {
   const keyedBy = (list: Json[], field: string) => {
     const seen = new Set<string>();
     for (const item of list) {
-      if (!isObject(item)) return false;
+      if (!isPlainObject(item)) return false;
       const value = item[field];
       if (typeof value !== 'string' && typeof value !== 'number') return false;
       const text = String(value);
@@ -126,7 +126,7 @@ function buildView(
   if (Array.isArray(value)) {
     const counterpart = Array.isArray(other) ? other : undefined;
     // Against an object the list must stay a list, so deep-diff reports one type change.
-    const field = isObject(other) ? undefined : engine.chooseKey(value, counterpart, segments);
+    const field = isPlainObject(other) ? undefined : engine.chooseKey(value, counterpart, segments);
     if (field === undefined) {
       // Copy only when an item's view differs; most lists are shared as they are.
       let out: unknown[] | undefined;
@@ -176,8 +176,8 @@ function buildView(
     }
     return out;
   }
-  if (!isObject(value)) return value;
-  const counterpart = isObject(other) ? other : undefined;
+  if (!isPlainObject(value)) return value;
+  const counterpart = isPlainObject(other) ? other : undefined;
   // Copy only where the view differs (a keyed list below, an escaped key): most subtrees are shared.
   let out: Record<string, unknown> | undefined;
   const keys = Object.keys(value);
@@ -202,9 +202,9 @@ function buildView(
     const name = viewKey(key);
     if (out === undefined && (view !== member || name !== key)) {
       out = {};
-      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, value[keys[j]!]);
+      for (let j = 0; j < i; j++) setOwnProperty(out, keys[j]!, value[keys[j]!]);
     }
-    if (out !== undefined) setOwn(out, name, view);
+    if (out !== undefined) setOwnProperty(out, name, view);
   }
   return out ?? value;
 }
@@ -297,7 +297,7 @@ function buildViews(
     each(b, after, true);
     return differs ? [left, right] : undefined;
   }
-  if (isObject(a) && isObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     const left: Record<string, unknown> = {};
     const right: Record<string, unknown> = {};
     let differs = false;
@@ -308,12 +308,12 @@ function buildViews(
       if (Object.hasOwn(b, key)) {
         const views = buildViews(engine, a[key]!, b[key]!, segments, path, reorders, collapsed);
         if (views !== undefined) {
-          setOwn(left, name, views[0]);
-          setOwn(right, name, views[1]);
+          setOwnProperty(left, name, views[0]);
+          setOwnProperty(right, name, views[1]);
           differs = true;
         }
       } else {
-        setOwn(left, name, buildView(engine, a[key]!, undefined, segments, path, reorders));
+        setOwnProperty(left, name, buildView(engine, a[key]!, undefined, segments, path, reorders));
         differs = true;
       }
       segments.pop();
@@ -323,7 +323,7 @@ function buildViews(
       if (Object.hasOwn(a, key)) continue;
       segments.push(key);
       path.push(key);
-      setOwn(right, viewKey(key), buildView(engine, b[key]!, undefined, segments, path, undefined));
+      setOwnProperty(right, viewKey(key), buildView(engine, b[key]!, undefined, segments, path, undefined));
       differs = true;
       segments.pop();
       path.pop();
@@ -360,14 +360,16 @@ export function locate(root: Json, segments: readonly Segment[]): Located {
     index = undefined;
     if (typeof segment === 'object') {
       if (!Array.isArray(current)) return { found: false };
-      index = current.findIndex((item) => isObject(item) && String(item[segment.field]) === segment.value);
+      index = current.findIndex(
+        (item) => isPlainObject(item) && String(item[segment.field]) === segment.value,
+      );
       if (index < 0) return { found: false };
       current = current[index]!;
     } else if (Array.isArray(current)) {
       index = Number(segment);
       if (!Number.isInteger(index) || index < 0 || index >= current.length) return { found: false };
       current = current[index]!;
-    } else if (isObject(current) && Object.hasOwn(current, segment)) {
+    } else if (isPlainObject(current) && Object.hasOwn(current, segment)) {
       current = current[String(segment)]!;
     } else return { found: false };
   }
@@ -442,14 +444,14 @@ export function applyChanges(a: Json, changes: readonly RawChange[]): Json {
     if (Array.isArray(parent)) {
       const index =
         typeof last === 'object'
-          ? parent.findIndex((item) => isObject(item) && String(item[last.field]) === last.value)
+          ? parent.findIndex((item) => isPlainObject(item) && String(item[last.field]) === last.value)
           : Number(last);
       if (value === undefined) {
         if (index >= 0) parent.splice(index, 1);
       } else if (index >= 0) parent[index] = clone(value);
-    } else if (isObject(parent)) {
+    } else if (isPlainObject(parent)) {
       if (value === undefined) delete parent[String(last)];
-      else setOwn(parent, String(last), clone(value));
+      else setOwnProperty(parent, String(last), clone(value));
     }
   };
   const inserts: RawChange[] = [];

@@ -20,7 +20,11 @@ const SIGN: Record<DriftChange['kind'], string> = { added: '+', removed: '-', mo
 function summary(report: DriftReport): string {
   const { counts } = report;
   const parts = SEVERITIES.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`);
-  const ignored = counts.ignored > 0 ? `, ${counts.ignored} ignored` : '';
+  const ignored =
+    (counts.ignored > 0 ? `, ${counts.ignored} ignored` : '') +
+    (counts.notComparable > 0
+      ? `, ${counts.notComparable} secret${counts.notComparable === 1 ? '' : 's'} not comparable (fingerprinted under another key)`
+      : '');
   return counts.total === 0
     ? `no drift${ignored}`
     : `${counts.total} change${counts.total === 1 ? '' : 's'} (${parts.join(', ')})${ignored}`;
@@ -56,7 +60,7 @@ export function formatHuman(report: DriftReport, colors: Colors = createColors(f
         if (visible && 'after' in change) lines.push(`      ${colors.green(`+ ${show(change.after)}`)}`);
         if (change.secret)
           lines.push(
-            `      ${colors.yellow(`secret value ${change.kind === 'modified' ? 'changed' : change.kind} (hidden)`)}`,
+            `      ${colors.yellow(`secret value ${change.kind === 'modified' ? 'changed' : change.kind} (value hidden)`)}`,
           );
       }
       lines.push(

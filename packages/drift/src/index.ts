@@ -1,4 +1,3 @@
-export { canonicalJson, type Json, sha256 } from './_json.js';
 export { formatDriftPath, type KeyedSegment, parseDriftPath, type Segment } from './_paths.js';
 export {
   type CanonicalOptions,
@@ -18,6 +17,7 @@ export {
   formatPrometheus,
   formatReport,
 } from './format.js';
+export { type Json, sha256 } from './json.js';
 export {
   cleanKubernetesObject,
   flattenManifests,

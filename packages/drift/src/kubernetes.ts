@@ -1,5 +1,11 @@
-import { isRedacted, redactedMarker } from '@agentforge/schema';
-import { isObject, setOwn } from './_json.js';
+import {
+  createFingerprintKey,
+  type FingerprintKey,
+  isPlainObject,
+  isRedacted,
+  redactedMarker,
+  setOwnProperty,
+} from '@agentforge/schema';
 
 /** Identifies one Kubernetes object in a manifest set. */
 export interface ResourceRef {
@@ -13,7 +19,7 @@ export interface ResourceRef {
 export function isKubernetesObject(
   value: unknown,
 ): value is Record<string, unknown> & { apiVersion: string; kind: string } {
-  return isObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string';
+  return isPlainObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string';
 }
 
 const CLUSTER_SCOPED = new Set([
@@ -34,7 +40,7 @@ const CLUSTER_SCOPED = new Set([
 
 /** The `kind/namespace/name` identity of an object; namespaced kinds without a namespace get `defaultNamespace`. */
 export function resourceRef(object: Record<string, unknown>, defaultNamespace = 'default'): ResourceRef {
-  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const metadata = isPlainObject(object.metadata) ? object.metadata : {};
   const kind = String(object.kind);
   const ref: ResourceRef = { kind, name: typeof metadata.name === 'string' ? metadata.name : '' };
   if (typeof object.apiVersion === 'string') ref.apiVersion = object.apiVersion;
@@ -118,34 +124,34 @@ const SERVICE_SERVER_SET = ['clusterIP', 'clusterIPs', 'ipFamilies'];
 
 /** Deletes the members of `object` whose value equals the default (compared as JSON). */
 function dropDefaults(object: unknown, defaults: Record<string, unknown>): void {
-  if (!isObject(object)) return;
+  if (!isPlainObject(object)) return;
   for (const [key, value] of Object.entries(defaults)) {
     if (key in object && JSON.stringify(object[key]) === JSON.stringify(value)) delete object[key];
   }
 }
 
 function dropEmpty(object: unknown, keys: readonly string[]): void {
-  if (!isObject(object)) return;
+  if (!isPlainObject(object)) return;
   for (const key of keys) {
     const value = object[key];
-    if (isObject(value) && Object.keys(value).length === 0) delete object[key];
+    if (isPlainObject(value) && Object.keys(value).length === 0) delete object[key];
   }
 }
 
 /** `null` means "unset" to the API server; drop it so `x: null` equals a missing `x`. */
 function cloneWithoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(cloneWithoutNulls);
-  if (!isObject(value)) return value;
+  if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value))
-    if (member !== null && member !== undefined) setOwn(out, key, cloneWithoutNulls(member));
+    if (member !== null && member !== undefined) setOwnProperty(out, key, cloneWithoutNulls(member));
   return out;
 }
 
 function cleanMetadata(metadata: unknown): void {
-  if (!isObject(metadata)) return;
+  if (!isPlainObject(metadata)) return;
   for (const key of SERVER_SET_METADATA) delete metadata[key];
-  if (isObject(metadata.annotations))
+  if (isPlainObject(metadata.annotations))
     for (const key of SERVER_SET_ANNOTATIONS) delete metadata.annotations[key];
   dropEmpty(metadata, ['annotations', 'labels']);
 }
@@ -158,15 +164,15 @@ function imagePullPolicyDefault(image: unknown): string {
 }
 
 function cleanProbe(probe: unknown): void {
-  if (!isObject(probe)) return;
+  if (!isPlainObject(probe)) return;
   dropDefaults(probe, PROBE_DEFAULTS);
-  if (isObject(probe.httpGet)) dropDefaults(probe.httpGet, { scheme: 'HTTP' });
+  if (isPlainObject(probe.httpGet)) dropDefaults(probe.httpGet, { scheme: 'HTTP' });
 }
 
 function cleanPorts(ports: unknown, targetDefaultsToPort: boolean): void {
   if (!Array.isArray(ports)) return;
   for (const port of ports) {
-    if (!isObject(port)) continue;
+    if (!isPlainObject(port)) continue;
     dropDefaults(port, { protocol: 'TCP' });
     if (
       targetDefaultsToPort &&
@@ -178,14 +184,14 @@ function cleanPorts(ports: unknown, targetDefaultsToPort: boolean): void {
 }
 
 function cleanPodSpec(spec: unknown): void {
-  if (!isObject(spec)) return;
+  if (!isPlainObject(spec)) return;
   dropDefaults(spec, POD_SPEC_DEFAULTS);
   dropEmpty(spec, ['securityContext']);
   for (const list of ['containers', 'initContainers']) {
     const containers = spec[list];
     if (!Array.isArray(containers)) continue;
     for (const container of containers) {
-      if (!isObject(container)) continue;
+      if (!isPlainObject(container)) continue;
       dropDefaults(container, {
         ...CONTAINER_DEFAULTS,
         imagePullPolicy: imagePullPolicyDefault(container.image),
@@ -205,15 +211,15 @@ const decodeBase64 = (value: unknown): unknown =>
  * of the decoded values: equal contents compare equal whichever field wrote them, and no value
  * survives.
  */
-function cleanSecret(secret: Record<string, unknown>): void {
+function cleanSecret(secret: Record<string, unknown>, key: FingerprintKey): void {
   const data: Record<string, unknown> = {};
-  if (isObject(secret.data)) {
-    for (const [key, value] of Object.entries(secret.data))
-      data[key] = isRedacted(value) ? value : redactedMarker(decodeBase64(value));
+  if (isPlainObject(secret.data)) {
+    for (const [name, value] of Object.entries(secret.data))
+      data[name] = isRedacted(value) ? value : redactedMarker(decodeBase64(value), key);
   }
-  if (isObject(secret.stringData)) {
-    for (const [key, value] of Object.entries(secret.stringData))
-      data[key] = isRedacted(value) ? value : redactedMarker(value);
+  if (isPlainObject(secret.stringData)) {
+    for (const [name, value] of Object.entries(secret.stringData))
+      data[name] = isRedacted(value) ? value : redactedMarker(value, key);
   }
   delete secret.stringData;
   if (Object.keys(data).length > 0) secret.data = data;
@@ -225,26 +231,28 @@ function cleanSecret(secret: Record<string, unknown>): void {
  * A copy of a Kubernetes object without what the API server sets or defaults, so desired
  * manifests compare equal to a `kubectl get -o yaml` of the same objects: server-set metadata,
  * `status`, the last-applied annotation, defaulted fields (`protocol: TCP`, probe timings,
- * `imagePullPolicy`, rollout strategy…) and Secret `stringData` folded into `data`.
+ * `imagePullPolicy`, rollout strategy…) and Secret `stringData` folded into `data`, its values
+ * fingerprinted under `fingerprintKey` (compare objects cleaned under one key).
  */
 export function cleanKubernetesObject(
   object: Record<string, unknown>,
   defaultNamespace?: string,
+  fingerprintKey: FingerprintKey = createFingerprintKey(),
 ): Record<string, unknown> {
   const copy = cloneWithoutNulls(object) as Record<string, unknown>;
   const kind = String(copy.kind);
   delete copy.status;
   cleanMetadata(copy.metadata);
-  if (defaultNamespace !== undefined && isObject(copy.metadata) && !CLUSTER_SCOPED.has(kind)) {
+  if (defaultNamespace !== undefined && isPlainObject(copy.metadata) && !CLUSTER_SCOPED.has(kind)) {
     copy.metadata.namespace ??= defaultNamespace;
   }
   const spec = copy.spec;
-  if (kind === 'Secret') cleanSecret(copy);
-  if (!isObject(spec)) return copy;
+  if (kind === 'Secret') cleanSecret(copy, fingerprintKey);
+  if (!isPlainObject(spec)) return copy;
   if (kind === 'Pod') cleanPodSpec(spec);
   if (kind in WORKLOAD_DEFAULTS || kind === 'Job') {
     if (WORKLOAD_DEFAULTS[kind]) dropDefaults(spec, WORKLOAD_DEFAULTS[kind]);
-    if (isObject(spec.template)) {
+    if (isPlainObject(spec.template)) {
       cleanMetadata(spec.template.metadata);
       dropEmpty(spec.template, ['metadata']);
       cleanPodSpec(spec.template.spec);
@@ -252,9 +260,9 @@ export function cleanKubernetesObject(
   }
   if (
     kind === 'CronJob' &&
-    isObject(spec.jobTemplate) &&
-    isObject(spec.jobTemplate.spec) &&
-    isObject(spec.jobTemplate.spec.template)
+    isPlainObject(spec.jobTemplate) &&
+    isPlainObject(spec.jobTemplate.spec) &&
+    isPlainObject(spec.jobTemplate.spec.template)
   ) {
     cleanMetadata(spec.jobTemplate.spec.template.metadata);
     cleanPodSpec(spec.jobTemplate.spec.template.spec);

@@ -161,6 +161,7 @@ describe('default classification', () => {
       // The removed `env` block is a section: medium, one step higher → high.
       bySeverity: { critical: 0, high: 2, medium: 1, low: 2, info: 0 },
       byKind: { added: 1, removed: 1, modified: 3, reordered: 0 },
+      notComparable: 0,
     });
     expect(report.changes.map((c) => c.severity)).toEqual(['high', 'high', 'medium', 'low', 'low']);
   });
@@ -368,7 +369,7 @@ describe('secrets in outputs', () => {
       ['/services/swarm/env/SWARM_API_TOKEN', true, 'critical'],
     ]);
     expect(report.changes[0]!.after).toBe('postgres://agentforge:«hidden»@db:5432/agentforge');
-    expect(formatHuman(report)).toContain('secret value changed (hidden)');
+    expect(formatHuman(report)).toContain('secret value changed (value hidden)');
     for (const format of DRIFT_FORMATS) expect(formatReport(report, format)).not.toMatch(/CANARY|«redacted/);
     for (const text of [formatHuman(report), formatJson(report), formatMarkdown(report)]) {
       expect(text).toContain('SWARM_API_TOKEN');

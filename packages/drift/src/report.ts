@@ -3,14 +3,18 @@ import {
   type Change,
   type ChangeKind,
   compareSeverity,
+  createFingerprintKey,
   isAtLeast,
+  isPlainObject,
+  markerKeyId,
   SEVERITIES,
   type Severity,
+  setOwnProperty,
 } from '@agentforge/schema';
-import { isObject, type Json, setOwn } from './_json.js';
 import { segmentText } from './_paths.js';
 import { type CanonicalOptions, createCanonicalizer, createCanonicalizers } from './canonical.js';
 import { type DiffOptions, diffCanonical, type RawChange } from './diff.js';
+import type { Json } from './json.js';
 import {
   cleanKubernetesObject,
   flattenManifests,
@@ -68,7 +72,15 @@ export interface DriftReport {
     ignored: number;
     bySeverity: Record<Severity, number>;
     byKind: Record<ChangeKind, number>;
+    /**
+     * Secrets whose fingerprints were made under different keys (another workspace's key, a
+     * rotated key, a snapshot from before keyed fingerprints): whether they changed cannot be
+     * told, so they are counted here and never reported as a change.
+     */
+    notComparable: number;
   };
+  /** Paths of the secrets counted in `counts.notComparable`. */
+  notComparable: string[];
 }
 
 /** Options of every comparison. */
@@ -85,8 +97,27 @@ export interface DriftOptions extends CanonicalOptions, DiffOptions {
   logger?: Logger;
 }
 
-const MARKERS = /«redacted:[0-9a-f]{12}»/g;
-const MARKER_START = '«redacted:';
+// Every marker form: keyed (`«redacted:<key id>:<fingerprint>»`), pre-key (12 hex) and bare.
+const MARKERS = /«redacted(?::[0-9a-f]{16}:[0-9a-f]{32}|:[0-9a-f]{12}|:too-deep)?»/g;
+const MARKER_START = '«redacted';
+
+/**
+ * True when a modified value differs only in secret markers made under different keys (or
+ * without a key): nothing shows whether the secret changed.
+ */
+function incomparable(before: Json | undefined, after: Json | undefined): boolean {
+  if (typeof before !== 'string' || typeof after !== 'string') return false;
+  if (!before.includes(MARKER_START) || !after.includes(MARKER_START)) return false;
+  const a = before.match(MARKERS) ?? [];
+  const b = after.match(MARKERS) ?? [];
+  if (a.length !== b.length || before.replace(MARKERS, HIDDEN) !== after.replace(MARKERS, HIDDEN))
+    return false;
+  // Same text around the markers: a real change shows only between markers of one key.
+  return a.some((marker, i) => {
+    const id = markerKeyId(marker);
+    return id === undefined || id !== markerKeyId(b[i]!);
+  });
+}
 
 function mask(value: Json | undefined): { value: Json | undefined; secret: boolean } {
   let secret = false;
@@ -98,9 +129,9 @@ function mask(value: Json | undefined): { value: Json | undefined; secret: boole
       return masked;
     }
     if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) {
+    if (isPlainObject(v)) {
       const out: Record<string, Json> = {};
-      for (const [k, m] of Object.entries(v)) setOwn(out, k, walk(m as Json));
+      for (const [k, m] of Object.entries(v)) setOwnProperty(out, k, walk(m as Json));
       return out;
     }
     return v;
@@ -142,6 +173,8 @@ function settings(options: DriftOptions) {
     ...(options.quantityPaths ? { quantityPaths: options.quantityPaths } : {}),
     numericStrings: options.numericStrings ?? policy.numericStrings,
     kubernetes: options.kubernetes ?? 'auto',
+    // Both sides of one comparison are fingerprinted under one key.
+    fingerprintKey: options.fingerprintKey ?? createFingerprintKey(),
   };
   const diffOptions: DiffOptions = {
     listKeys: { ...policy.listKeys, ...options.listKeys },
@@ -165,8 +198,15 @@ function buildReport(
   const byKind = {} as Record<ChangeKind, number>;
   for (const kind of CHANGE_KINDS) byKind[kind] = 0;
   const changes: DriftChange[] = [];
+  const notComparable: string[] = [];
   let ignored = 0;
   for (const change of raw) {
+    if (change.kind === 'modified' && incomparable(change.before, change.after)) {
+      notComparable.push(
+        change.path.includes(MARKER_START) ? change.path.replace(MARKERS, HIDDEN) : change.path,
+      );
+      continue;
+    }
     const before = mask(change.before);
     const after = mask(change.after);
     const secret = before.secret || after.secret;
@@ -178,7 +218,7 @@ function buildReport(
       section:
         change.kind === 'removed' &&
         typeof (change.segments.at(-1) ?? '') === 'string' &&
-        isObject(change.before) &&
+        isPlainObject(change.before) &&
         Object.keys(change.before).length > 0,
       resourceKind: change.resource?.kind,
       resourceName: change.resource?.name,
@@ -212,7 +252,8 @@ function buildReport(
     formatVersion: REPORT_FORMAT_VERSION,
     comparison,
     changes,
-    counts: { total: changes.length, ignored, bySeverity, byKind },
+    counts: { total: changes.length, ignored, bySeverity, byKind, notComparable: notComparable.length },
+    notComparable,
   };
 }
 
@@ -259,11 +300,19 @@ export async function compareToSnapshot(
   options: DriftOptions & { against?: string; label?: string } = {},
 ): Promise<DriftReport> {
   const snapshot = await store.get(environment, options.against ?? 'latest');
-  return diffDocuments(snapshot.document, document, options, {
-    type: 'snapshot',
-    before: { label: `snapshot ${snapshot.id.slice(0, 12)}`, environment, snapshot },
-    after: { label: options.label ?? 'current', environment },
-  });
+  // The current document is masked under the store's key, so its secrets compare with the
+  // snapshot's fingerprints.
+  const fingerprintKey = options.fingerprintKey ?? (await store.fingerprintKey?.());
+  return diffDocuments(
+    snapshot.document,
+    document,
+    fingerprintKey ? { ...options, fingerprintKey } : options,
+    {
+      type: 'snapshot',
+      before: { label: `snapshot ${snapshot.id.slice(0, 12)}`, environment, snapshot },
+      after: { label: options.label ?? 'current', environment },
+    },
+  );
 }
 
 /** Compares two snapshots of one environment (ids, unique id prefixes or `latest`). */
@@ -320,7 +369,7 @@ export function compareManifests(
       const ref = resourceRef(object, options.namespace);
       map.set(`${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`, {
         ref,
-        canonical: canonical(cleanKubernetesObject(object, ref.namespace)),
+        canonical: canonical(cleanKubernetesObject(object, ref.namespace, canonicalOptions.fingerprintKey)),
       });
     }
     return map;

@@ -2,10 +2,10 @@ import {
   AgentforgeError,
   type ChangeKind,
   ChangeKindSchema,
-  checkSchema,
   type Locator,
   loadDocument,
   loadFile,
+  parseWithSchema,
   type Severity,
   SeveritySchema,
   shiftSeverity,
@@ -254,23 +254,11 @@ export function policyFromData(
   data: unknown,
   options: { file?: string; locator?: Locator } = {},
 ): DriftPolicy {
-  const checked = checkSchema(
-    DriftPolicyFileSchema,
-    data ?? {},
-    options.locator ? { locator: options.locator } : {},
-  );
-  if (!checked.success) {
-    const first = checked.findings[0]!;
-    throw new AgentforgeError(
-      'POLICY_INVALID',
-      `${options.file ?? 'drift policy'}: ${first.message} (at ${first.path || '/'})`,
-      {
-        location: first.location,
-        details: checked.findings,
-      },
-    );
-  }
-  const file = checked.data;
+  const file = parseWithSchema(DriftPolicyFileSchema, data ?? {}, {
+    locator: options.locator,
+    what: options.file ? `drift policy ${options.file}` : 'drift policy',
+    code: 'POLICY_INVALID',
+  });
   const base = defaultPolicy();
   return {
     rules: [...file.rules, ...(file.defaults ? base.rules : [])],

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createFingerprintKey } from '@agentforge/schema';
 import { testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { maskSecrets } from './canonical.js';
@@ -110,7 +111,7 @@ describe('FileSnapshotStore', () => {
     };
     const first = await store.save('production', doc);
     // Masking is idempotent: a masked document stores exactly like its source.
-    const again = await store.save('production', maskSecrets(doc));
+    const again = await store.save('production', maskSecrets(doc, await store.fingerprintKey()));
     expect(again.documentHash).toBe(first.documentHash);
     expect((await compareToSnapshot(store, 'production', doc)).changes).toEqual([]);
     const rotated = structuredClone(doc);
@@ -118,6 +119,34 @@ describe('FileSnapshotStore', () => {
     expect((await compareToSnapshot(store, 'production', rotated)).changes).toMatchObject([
       { path: '/dependencies/postgres/url', secret: true },
     ]);
+  });
+
+  it('reports secrets fingerprinted under another key as not comparable, never as a change', async () => {
+    const root = testdir();
+    const doc = {
+      services: { swarm: { env: { STRIPE_SECRET_KEY: 'CANARY-stripe-one', LOG_LEVEL: 'info' } } },
+    };
+    await new FileSnapshotStore(root, { fingerprintKey: createFingerprintKey() }).save('production', doc);
+    const other = new FileSnapshotStore(root, { fingerprintKey: createFingerprintKey() });
+    const report = await compareToSnapshot(other, 'production', doc);
+    expect(report.changes).toEqual([]);
+    expect(report.counts.notComparable).toBe(1);
+    expect(report.notComparable).toEqual(['/services/swarm/env/STRIPE_SECRET_KEY']);
+    // Under the snapshot's own key, a rotated secret is a critical change with its value hidden.
+    const same = new FileSnapshotStore(root, { fingerprintKey: await other.fingerprintKey() });
+    await same.save('production', doc);
+    const rotated = structuredClone(doc);
+    rotated.services.swarm.env.STRIPE_SECRET_KEY = 'CANARY-stripe-two';
+    const drift = await compareToSnapshot(same, 'production', rotated);
+    expect(drift.changes).toMatchObject([
+      { secret: true, severity: 'critical', ruleId: 'drift/secret-value' },
+    ]);
+    expect(JSON.stringify(drift)).not.toContain('CANARY');
+  });
+
+  it.each([{}, null])('refuses to snapshot an empty document (%j)', async (doc) => {
+    const store = new FileSnapshotStore(testdir());
+    await expect(store.save('production', doc)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('detects a snapshot corrupted on disk and never returns it', async () => {

@@ -1,9 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentforgeError, type Logger } from '@agentforge/schema';
-import { canonicalJson, type Json, sha256 } from './_json.js';
+import {
+  AgentforgeError,
+  canonicalJson,
+  type FingerprintKey,
+  type Logger,
+  loadFingerprintKey,
+  writeFileAtomic,
+} from '@agentforge/schema';
 import { maskSecrets } from './canonical.js';
+import { type Json, sha256 } from './json.js';
 
 /** What is known about a snapshot without reading its document. */
 export interface SnapshotMeta {
@@ -55,6 +61,12 @@ export interface SnapshotStore {
   get(environment: string, ref: string): Promise<Snapshot>;
   /** Re-checks every listed snapshot against its content hash. */
   verify(environment: string): Promise<SnapshotCheck[]>;
+  /**
+   * The key secrets are fingerprinted with in this store; a document compared with a snapshot
+   * is masked under it. A store without one is compared under a fresh key (secrets then read
+   * as "not comparable").
+   */
+  fingerprintKey?(): Promise<FingerprintKey>;
 }
 
 /** Options of {@link FileSnapshotStore}. */
@@ -62,6 +74,11 @@ export interface FileSnapshotStoreOptions {
   logger?: Logger;
   /** The clock, for tests. @default () => new Date() */
   now?: () => Date;
+  /**
+   * The key secrets are fingerprinted with, or a function that loads it.
+   * @default loadFingerprintKey(<root>): `<root>/fingerprint.key` or AGENTFORGE_FINGERPRINT_KEY
+   */
+  fingerprintKey?: FingerprintKey | (() => Promise<FingerprintKey>);
 }
 
 const SNAPSHOT_FORMAT_VERSION = 1;
@@ -94,38 +111,6 @@ function metaOf(record: Record<string, unknown>): SnapshotMeta {
   return meta;
 }
 
-/** Writes a file so that it is either absent or complete: temp file, fsync, rename, fsync of the folder. */
-async function writeAtomically(file: string, dir: string, text: string): Promise<void> {
-  const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic there.
-  }
-}
-
 /**
  * Snapshots as files under `<root>/<environment>/`: one `<id>.json` per snapshot, written
  * atomically, and an `index.jsonl` that lists them. Index lines are appended with `O_APPEND`
@@ -138,11 +123,21 @@ export class FileSnapshotStore implements SnapshotStore {
   readonly root: string;
   readonly #logger: Logger | undefined;
   readonly #now: () => Date;
+  readonly #key: FingerprintKey | (() => Promise<FingerprintKey>);
+  #loaded: Promise<FingerprintKey> | undefined;
 
   constructor(root: string, options: FileSnapshotStoreOptions = {}) {
     this.root = root;
     this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
+    this.#key = options.fingerprintKey ?? (() => loadFingerprintKey(root));
+  }
+
+  /** The store's fingerprint key, loaded (or created) on first use. */
+  fingerprintKey(): Promise<FingerprintKey> {
+    const key = this.#key;
+    this.#loaded ??= typeof key === 'function' ? key() : Promise.resolve(key);
+    return this.#loaded;
   }
 
   /** The folder of one environment's snapshots. */
@@ -154,7 +149,12 @@ export class FileSnapshotStore implements SnapshotStore {
   async save(environment: string, document: unknown, options: SaveOptions = {}): Promise<SnapshotMeta> {
     const dir = this.directory(environment);
     await mkdir(dir, { recursive: true });
-    const stored = maskSecrets(document);
+    if (isEmptyDocument(document))
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        `nothing to snapshot: the document of ${environment} is empty (generate refuses it too)`,
+      );
+    const stored = maskSecrets(document, await this.fingerprintKey());
     const previous = await this.list(environment);
     const body: Omit<SnapshotMeta, 'id'> = {
       environment,
@@ -167,10 +167,10 @@ export class FileSnapshotStore implements SnapshotStore {
     const parent = previous[previous.length - 1]?.id;
     if (parent) body.parent = parent;
     const meta: SnapshotMeta = { id: snapshotId(body), ...body };
-    await writeAtomically(
+    await writeFileAtomic(
       join(dir, `${meta.id}.json`),
-      dir,
       `${JSON.stringify({ formatVersion: SNAPSHOT_FORMAT_VERSION, ...meta, document: stored }, null, 2)}\n`,
+      { mode: 0o600 },
     );
     const line = canonicalJson(meta);
     // The leading newline ends a line torn by a crash, so it cannot swallow this one.
@@ -290,12 +290,28 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 }
 
-/** The default store of a workspace: `<workspace>/.agentforge/snapshots/`. */
+function isEmptyDocument(document: unknown): boolean {
+  return (
+    document === null ||
+    document === undefined ||
+    (typeof document === 'object' && !Array.isArray(document) && Object.keys(document).length === 0)
+  );
+}
+
+/**
+ * The default store of a workspace: `<workspace>/.agentforge/snapshots/`, fingerprinting
+ * secrets with the workspace key `<workspace>/.agentforge/fingerprint.key` (or
+ * AGENTFORGE_FINGERPRINT_KEY).
+ */
 export function workspaceSnapshotStore(
   workspaceRoot: string,
-  options?: FileSnapshotStoreOptions,
+  options: FileSnapshotStoreOptions = {},
 ): FileSnapshotStore {
-  return new FileSnapshotStore(join(workspaceRoot, '.agentforge', 'snapshots'), options);
+  const state = join(workspaceRoot, '.agentforge');
+  return new FileSnapshotStore(join(state, 'snapshots'), {
+    fingerprintKey: () => loadFingerprintKey(state),
+    ...options,
+  });
 }
 
 /** Stores the current document as the new baseline, e.g. after drift was reviewed and accepted. */

@@ -1,7 +1,7 @@
-import { parsePointer } from '@agentforge/schema';
+import { canonicalJson, deepMerge, parsePointer } from '@agentforge/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
+import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 
 // JSON-like objects of objects and scalars (lists are covered by the table below).
 const tree = fc.letrec((tie) => ({

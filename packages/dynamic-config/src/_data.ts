@@ -1,38 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Change, formatPointer } from '@agentforge/schema';
-
-/** A plain object: not an array, not null, not a class instance such as a Date. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-// Keys that would reach Object.prototype through a plain assignment; the loader already
-// refuses them in files, this keeps programmatic overrides equally safe.
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * Layers `overlays` onto `base`: plain objects merge key by key, anything else (lists,
- * scalars, `null`) replaces what is below. `undefined` leaves the lower value. Inputs are
- * never modified.
- */
-export function deepMerge(base: unknown, ...overlays: unknown[]): unknown {
-  let out = base;
-  for (const overlay of overlays) out = mergeTwo(out, overlay);
-  return out;
-}
-
-function mergeTwo(base: unknown, overlay: unknown): unknown {
-  if (overlay === undefined) return base;
-  if (!isPlainObject(overlay) || !isPlainObject(base)) return overlay;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    if (FORBIDDEN.has(key)) continue;
-    out[key] = mergeTwo(base[key], value);
-  }
-  return out;
-}
+import { type Change, canonicalJson, formatPointer, isPlainObject } from '@agentforge/schema';
 
 /** Freezes `value` and everything reachable from it, so a snapshot can be shared with every reader. */
 export function deepFreeze<T>(value: T): T {
@@ -43,19 +10,6 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** JSON with object keys sorted, so equal configurations give equal text whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    isPlainObject(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]),
-        )
-      : v,
-  );
-}
-
 /** A short SHA-256 of bytes or text. */
 export function hashBytes(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
@@ -63,7 +17,7 @@ export function hashBytes(data: string | Uint8Array): string {
 
 /** The content hash of a configuration: equal for equal values, whatever the key order. */
 export function hashConfig(value: unknown): string {
-  return hashBytes(canonicalJson(value) ?? 'undefined');
+  return hashBytes(canonicalJson(value));
 }
 
 /**

@@ -2,6 +2,8 @@ import {
   AgentforgeError,
   type Change,
   compileGlob,
+  createFingerprintKey,
+  type FingerprintKey,
   type PathMatcher,
   parsePointer,
   redact,
@@ -49,6 +51,9 @@ export class Listeners<C> {
   private readonly errorListeners = new Set<(error: ConfigError) => void>();
   // Drops weakly held listeners once they are collected (see SubscribeOptions.weak).
   private readonly finalizer = new FinalizationRegistry<number>((id) => this.listeners.delete(id));
+  // Events show that a secret changed by its fingerprint; a random key per manager makes those
+  // fingerprints comparable within the process and useless to anyone guessing offline.
+  private readonly fingerprintKey: FingerprintKey = createFingerprintKey();
 
   constructor(private readonly options: ListenersOptions) {}
 
@@ -108,7 +113,7 @@ export class Listeners<C> {
     source: string,
   ): void {
     if (changes.length === 0 || this.listeners.size === 0) return;
-    const redacted = changes.map((change) => redactChange(change));
+    const redacted = changes.map((change) => redactChange(change, this.fingerprintKey));
     const segments = redacted.map((change) => parsePointer(change.path));
     for (const listener of this.listeners.values()) {
       const matcher = listener.matcher;
@@ -182,10 +187,10 @@ function isUnder(matcher: PathMatcher, segments: readonly string[]): boolean {
   return false;
 }
 
-function redactChange(change: Change): Change {
+function redactChange(change: Change, fingerprintKey: FingerprintKey): Change {
   const key = parsePointer(change.path).at(-1);
   const out: Change = { path: change.path, kind: change.kind };
-  if ('before' in change) out.before = redact(change.before, key);
-  if ('after' in change) out.after = redact(change.after, key);
+  if ('before' in change) out.before = redact(change.before, key, { fingerprintKey });
+  if ('after' in change) out.after = redact(change.after, key, { fingerprintKey });
   return out;
 }

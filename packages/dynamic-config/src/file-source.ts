@@ -5,12 +5,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   AgentforgeError,
   type DocumentFormat,
+  deepMerge,
   isAgentforgeError,
+  isPlainObject,
   type Locator,
   loadDocument,
 } from '@agentforge/schema';
 import { type FSWatcher, watch } from 'chokidar';
-import { deepMerge, hashBytes, isPlainObject } from './_data.js';
+import { hashBytes } from './_data.js';
 import { layeredLocator } from './_locator.js';
 import type { ConfigSource, SourceUpdate } from './source.js';
 

@@ -55,4 +55,4 @@ export type {
   SourceOutcome,
   SourceUpdate,
 } from './source.js';
-export type { ConfigPath, DeepPartial, DeepReadonly, Logger, PathValue } from './types.js';
+export type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';

@@ -2,15 +2,18 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AgentforgeError,
   checkSchema,
+  type DeepPartial,
+  deepMerge,
   EnvironmentDocumentSchema,
   type Finding,
   getAtPointer,
   isAgentforgeError,
   type Locator,
+  parseWithSchema,
   toSegments,
 } from '@agentforge/schema';
 import type { z } from 'zod';
-import { deepFreeze, deepMerge, diffLeaves, hashConfig } from './_data.js';
+import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
@@ -30,7 +33,7 @@ import type {
   Subscription,
 } from './manager-types.js';
 import type { ConfigSource, FailureReason, SourceOutcome, SourceUpdate } from './source.js';
-import type { ConfigPath, DeepPartial, DeepReadonly, Logger, PathValue } from './types.js';
+import type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';
 
 /** File watching settings shared by every file of a manager (a file's own options win). */
 export type WatchOptions = Pick<
@@ -314,12 +317,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   }
 
   private validateOrThrow(candidate: unknown, what: string): DeepReadonly<z.output<S>> {
-    const check = checkSchema(this.schema, candidate);
-    if (check.success) return deepFreeze(check.data) as DeepReadonly<z.output<S>>;
-    const first = check.findings[0];
-    throw new AgentforgeError('CONFIG_INVALID', `${what} rejected: ${first?.message ?? 'invalid'}`, {
-      details: check.findings,
-    });
+    const data = parseWithSchema(this.schema, candidate, { what, code: 'CONFIG_INVALID' });
+    return deepFreeze(data) as DeepReadonly<z.output<S>>;
   }
 
   /**

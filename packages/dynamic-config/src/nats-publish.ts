@@ -203,10 +203,10 @@ export async function readPublished(target: NatsTarget & { revision?: number }):
     const latest = await kv.get(target.key);
     const entry =
       target.revision === undefined ? latest : await kv.get(target.key, { revision: target.revision });
-    if (!entry || entry.operation !== 'PUT' || entry.key !== target.key)
+    if (entry?.operation !== 'PUT' || entry.key !== target.key)
       throw new AgentforgeError(
         'NATS_KEY_NOT_FOUND',
-        `nothing published under ${bucket}/${target.key}${target.revision === undefined ? '' : ` at revision ${target.revision}`}${entry && entry.operation !== 'PUT' ? ` (${entry.operation.toLowerCase()}d)` : ''}`,
+        `nothing published under ${bucket}/${target.key}${target.revision === undefined ? '' : ` at revision ${target.revision}`}${entry && entry.operation !== 'PUT' ? ` (${entry.operation === 'DEL' ? 'deleted' : 'purged'})` : ''}`,
       );
     const decoded = decodePublished(entry.value, `${bucket}/${target.key}@${entry.revision}`);
     return {

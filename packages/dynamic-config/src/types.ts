@@ -8,13 +8,6 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
       ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
       : T;
 
-/** Any part of a configuration, for overrides and defaults. */
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
-
 type Depth = [never, 0, 1, 2, 3, 4, 5];
 
 /** Dotted paths into a configuration (`services.swarm.replicas`), lists excluded, up to six levels. */

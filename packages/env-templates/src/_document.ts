@@ -1,11 +1,11 @@
 import {
-  AgentforgeError,
-  checkSchema,
   type EnvironmentDocument,
   EnvironmentDocumentSchema,
   formatPointer,
+  isPlainObject,
   isSecretKey,
   looksLikeSecret,
+  parseWithSchema,
   redactedMarker,
   redactString,
   SERVICE_NAMES,
@@ -35,10 +35,8 @@ export interface PreparedDocument {
 }
 
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i;
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 const isSecretRef = (value: unknown): value is { secretRef: string; key?: string } =>
-  isRecord(value) && typeof value.secretRef === 'string';
+  isPlainObject(value) && typeof value.secretRef === 'string';
 
 /**
  * Parses `input` with the schema (defaults applied; a typed SCHEMA_VIOLATION error otherwise),
@@ -47,16 +45,8 @@ const isSecretRef = (value: unknown): value is { secretRef: string; key?: string
  * `<service>-env` Secret. Only JSON pointers are logged, never values.
  */
 export function prepareDocument(input: unknown, logger?: Logger): PreparedDocument {
-  const checked = checkSchema(EnvironmentDocumentSchema, input);
-  if (!checked.success) {
-    const messages = checked.findings.map((finding) => finding.message);
-    throw new AgentforgeError(
-      'SCHEMA_VIOLATION',
-      `the environment document is invalid: ${messages.join('; ')}`,
-      { details: checked.findings },
-    );
-  }
-  const document = structuredClone(checked.data) as EnvironmentDocument;
+  const parsed = parseWithSchema(EnvironmentDocumentSchema, input, { what: 'environment document' });
+  const document = structuredClone(parsed) as EnvironmentDocument;
   const secrets: SecretBinding[] = [];
 
   for (const service of SERVICE_NAMES) {
@@ -87,7 +77,7 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
 }
 
 function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBinding[]): void {
-  if (!isRecord(node) || segments[0] === 'services') return;
+  if (!isPlainObject(node) || segments[0] === 'services') return;
   for (const [key, value] of Object.entries(node)) {
     const path = [...segments, key];
     if (isSecretRef(value)) {
@@ -106,7 +96,7 @@ function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBi
 
 /** Cuts passwords out of URLs and replaces any other secret-looking string by a redaction marker. */
 function scrubStrings(node: unknown, segments: string[], logger?: Logger): void {
-  if (!isRecord(node) && !Array.isArray(node)) return;
+  if (!isPlainObject(node) && !Array.isArray(node)) return;
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
   for (const [key, value] of entries) {
     const path = [...segments, key];

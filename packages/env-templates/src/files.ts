@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { AgentforgeError, type Logger } from '@agentforge/schema';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { AgentforgeError, type Logger, writeFileAtomic } from '@agentforge/schema';
 
 /** One generated file: a relative POSIX path, its text and the permission bits it must get. */
 export interface GeneratedFile {
@@ -31,27 +29,16 @@ export function resolveInside(root: string, path: string): string {
 }
 
 /**
- * Writes generated files under `root`, each atomically (temporary file, then rename) and with
- * its mode. Every path is checked first, so nothing is written when one of them would land
- * outside `root`. Returns the absolute paths written.
+ * Writes generated files under `root`, each atomically ({@link writeFileAtomic}: a reader sees
+ * the old file or the new, never a mix) and with its exact mode. Every path is checked first,
+ * so nothing is written when one of them would land outside `root`. Returns the absolute paths
+ * written.
  * @example await writeGeneratedFiles(process.cwd(), generate('env', document));
  */
 export async function writeGeneratedFiles(root: string, files: readonly GeneratedFile[]): Promise<string[]> {
   const targets = files.map((file) => ({ file, target: resolveInside(root, file.path) }));
-  for (const { file, target } of targets) {
-    await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temporary, file.content, { mode: file.mode });
-      await chmod(temporary, file.mode); // the umask may have narrowed or the file pre-existed
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw new AgentforgeError('FILE_UNREADABLE', `could not write ${target}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
+  for (const { file, target } of targets)
+    await writeFileAtomic(target, file.content, { mode: file.mode, mkdir: true });
   return targets.map(({ target }) => target);
 }
 

@@ -28,7 +28,6 @@ export {
   type CreateEnvironmentOptions,
   createEnvironment,
   DEFAULT_PORTS,
-  type DeepPartial,
   renderEnvironmentFile,
   TEMPLATE_NAMES,
   TEMPLATE_RELEASE,

@@ -1,10 +1,12 @@
 import {
   AgentforgeError,
-  checkSchema,
+  type DeepPartial,
+  deepMerge,
   type EnvironmentDocument,
   type EnvironmentDocumentInput,
   EnvironmentDocumentSchema,
   JSON_SCHEMA_ID,
+  parseWithSchema,
   SERVICE_NAMES,
   type ServiceName,
   TIERS,
@@ -202,13 +204,6 @@ function dependencies(
 /** The template names: one per tier. */
 export const TEMPLATE_NAMES: readonly Tier[] = TIERS;
 
-/** A deeply partial document: the overrides a caller may lay over a template. */
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
-
 /** Options of {@link createEnvironment}. */
 export interface CreateEnvironmentOptions {
   /** The template (tier) to start from. */
@@ -231,7 +226,7 @@ export function templateDocument(tier: Tier, name: string = tier): EnvironmentDo
 /**
  * A new environment document named `name` from a template, with optional overrides, checked
  * by the schema. The name must be a DNS-1123 label; a document the overrides make invalid is
- * refused with a SCHEMA_VIOLATION error whose `details` are the located findings.
+ * refused with a SCHEMA_VIOLATION error whose `details` are the findings.
  * @example createEnvironment('prod-eu', { template: 'production', overrides: { platform: { domain: 'eu.example.com' } } })
  */
 export function createEnvironment(name: string, options: CreateEnvironmentOptions): EnvironmentDocument {
@@ -242,32 +237,10 @@ export function createEnvironment(name: string, options: CreateEnvironmentOption
       `environment name "${name}" is too long: its namespace agentforge-${name} must be at most 63 characters`,
     );
   }
-  const merged = merge(templateDocument(options.template, name), options.overrides ?? {});
-  const checked = checkSchema(EnvironmentDocumentSchema, merged);
-  if (!checked.success) {
-    const messages = checked.findings.map((finding) => `${finding.path}: ${finding.message}`);
-    throw new AgentforgeError(
-      'SCHEMA_VIOLATION',
-      `the overrides make the ${options.template} template invalid: ${messages.join('; ')}`,
-      {
-        details: checked.findings,
-      },
-    );
-  }
-  return checked.data as EnvironmentDocument;
-}
-
-function merge(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!isObject(base) || !isObject(override)) return override;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    out[key] = merge(base[key], value);
-  }
-  return out;
+  const merged = deepMerge(templateDocument(options.template, name), options.overrides);
+  return parseWithSchema(EnvironmentDocumentSchema, merged, {
+    what: `environment "${name}" (the ${options.template} template with the overrides)`,
+  }) as EnvironmentDocument;
 }
 
 /**

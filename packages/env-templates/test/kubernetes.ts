@@ -1,7 +1,6 @@
 // Test helpers: Kubernetes schema validation with kubernetes-models, the restricted Pod
-// Security Standard, and finding kubectl.
+// Security Standard, and running `kubectl kustomize` (find kubectl with requireTool).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 /** Parsed YAML or JSON whose shape the test asserts itself. */
 // biome-ignore lint/suspicious/noExplicitAny: rendered documents are untyped; the assertions check their shape
@@ -83,14 +82,6 @@ export function restrictedViolations(podSpec: Record<string, Untyped>): string[]
       if (port.hostPort) problems.push(`${name}: hostPort ${port.hostPort}`);
   }
   return problems;
-}
-
-/** kubectl on PATH (or /usr/bin/kubectl), or undefined. */
-export function findKubectl(): string | undefined {
-  const which = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' });
-  const found = which.stdout.trim();
-  if (which.status === 0 && found) return found;
-  return existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : undefined;
 }
 
 /** `kubectl kustomize dir` as text; throws with kubectl's stderr when it fails. */

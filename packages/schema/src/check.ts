@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AgentforgeError, type ErrorCode } from './errors.js';
 import type { Locator } from './load.js';
 import { formatPointer } from './paths.js';
 import type { Finding, Severity } from './vocabulary.js';
@@ -54,6 +55,37 @@ export function checkSchema<S extends z.ZodType>(
     }
   }
   return { success: false, data: undefined, findings };
+}
+
+/** Options of {@link parseWithSchema}. */
+export interface ParseWithSchemaOptions extends CheckSchemaOptions {
+  /** What the data is, for the message: `invalid <what>: …`. @default 'document' */
+  what?: string;
+  /** The error code thrown. @default 'SCHEMA_VIOLATION' */
+  code?: ErrorCode;
+}
+
+/**
+ * The throwing twin of {@link checkSchema} (as zod's `parse` is of `safeParse`): returns the
+ * parsed data, or throws an `AgentforgeError` whose message is
+ * `invalid <what>: <first finding>` — plus ` (and N more problem(s))` — located at the first
+ * finding (else the document start), with every finding in `details`.
+ * @example const policy = parseWithSchema(PolicyFileSchema, loaded.data, { locator: loaded.locator, what: 'policy', code: 'POLICY_INVALID' });
+ */
+export function parseWithSchema<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  options: ParseWithSchemaOptions = {},
+): z.output<S> {
+  const checked = checkSchema(schema, data, options);
+  if (checked.success) return checked.data;
+  const [first] = checked.findings;
+  const more = checked.findings.length > 1 ? ` (and ${checked.findings.length - 1} more problem(s))` : '';
+  throw new AgentforgeError(
+    options.code ?? 'SCHEMA_VIOLATION',
+    `invalid ${options.what ?? 'document'}: ${first?.message ?? 'does not match the schema'}${more}`,
+    { location: first?.location ?? options.locator?.nearest(''), details: checked.findings },
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { EnvironmentDocumentSchema } from './environment.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
+import { isPlainObject } from './objects.js';
 import { formatPointer } from './paths.js';
 
 /** How documents map to variables. */
@@ -75,7 +76,7 @@ export function toEnvironmentVariables(
   const out: Record<string, string> = {};
   const walk = (value: unknown, segments: string[]) => {
     if (value === undefined) return;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    if (isPlainObject(value)) {
       const entries = Object.entries(value);
       // An empty map is still a value (`env: {}`); it is written as JSON so it reads back.
       if (entries.length === 0 && segments.length > 0) out[envVarName(segments, options)] = '{}';

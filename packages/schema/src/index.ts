@@ -1,7 +1,14 @@
 export { type Colors, createColors, shouldColor } from './ansi.js';
+export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
 export { canonicalJson } from './canonical-json.js';
-export { type CheckSchemaOptions, checkSchema, type SchemaCheck } from './check.js';
+export {
+  type CheckSchemaOptions,
+  checkSchema,
+  type ParseWithSchemaOptions,
+  parseWithSchema,
+  type SchemaCheck,
+} from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
@@ -38,6 +45,12 @@ export {
   type SafeResult,
   toSafe,
 } from './errors.js';
+export {
+  FINGERPRINT_KEY_ENV,
+  FINGERPRINT_KEY_FILE,
+  type LoadFingerprintKeyOptions,
+  loadFingerprintKey,
+} from './fingerprint-key.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -81,15 +94,25 @@ export {
   QUANTITY_PATTERN,
 } from './quantities.js';
 export {
+  createFingerprintKey,
+  type DetectSecretOptions,
+  detectSecret,
+  type FingerprintKey,
   fingerprint,
+  isHighEntropySecret,
   isRedacted,
   isSecretKey,
+  isSecretRef,
   looksLikeSecret,
+  markerKeyId,
+  markersComparable,
+  type RedactOptions,
   redact,
   redactedMarker,
   redactString,
+  SECRET_KEY_LOOKALIKES,
   secretValueKind,
-  setFingerprintKey,
+  shannonEntropy,
 } from './secrets.js';
 export {
   CHANGE_KINDS,
@@ -109,3 +132,15 @@ export {
   SourceLocationSchema,
   shiftSeverity,
 } from './vocabulary.js';
+export {
+  closestWord,
+  DEFAULT_ENVIRONMENTS_DIR,
+  type FindWorkspaceOptions,
+  findWorkspace,
+  openWorkspace,
+  unknownEnvironmentError,
+  WORKSPACE_SETTINGS_FILE,
+  type Workspace,
+  type WorkspaceSettings,
+  WorkspaceSettingsSchema,
+} from './workspace.js';

@@ -29,89 +29,292 @@ function ruleSection(rule) {
   return out;
 }
 
+const not = (reason) => ({ not: reason });
+
 /**
- * The closest check of each peer for every Kubernetes rule: Polaris (checks/*.yaml of
- * FairwindsOps/polaris), kube-score (its README list) and kube-linter (docs/generated/checks.md).
- * An empty list means the tool has no such check.
+ * Every check of the peers, as each documents it, → the rules that answer for it (with how
+ * ours differ, where they do on purpose), or why none does. Sources: Polaris `pkg/config/default.yaml`
+ * and `checks/*.yaml` (FairwindsOps/polaris), kube-score's `kube-score list` / README_CHECKS.md (v1.20),
+ * kube-linter's docs/generated/checks.md. src/kubernetes/rules.test.ts fails when a rule named
+ * here does not exist, when a row has neither a rule nor a reason, or when a rule answers for no
+ * peer check and is not in OURS_ONLY.
  */
-export const PEERS = {
-  'k8s/privileged': [
-    ['runAsPrivileged'],
-    ['container-security-context-privileged'],
-    ['privileged-container'],
-  ],
-  'k8s/host-namespaces': [
-    ['hostNetworkSet', 'hostPIDSet', 'hostIPCSet'],
-    [],
-    ['host-network', 'host-pid', 'host-ipc'],
-  ],
-  'k8s/host-ports': [['hostPortSet'], [], []],
-  'k8s/host-path': [[], [], ['sensitive-host-mounts', 'docker-sock', 'writable-host-mount']],
-  'k8s/volume-types': [[], [], []],
-  'k8s/run-as-non-root': [
-    ['runAsRootAllowed'],
-    ['container-security-context-user-group-id'],
-    ['run-as-non-root'],
-  ],
-  'k8s/privilege-escalation': [['privilegeEscalationAllowed'], [], ['privilege-escalation-container']],
-  'k8s/capabilities': [['dangerousCapabilities', 'insecureCapabilities'], [], ['drop-net-raw-capability']],
-  'k8s/seccomp': [[], ['container-seccomp-profile (optional)'], []],
-  'k8s/read-only-root-filesystem': [
-    ['notReadOnlyRootFilesystem'],
-    ['container-security-context-readonlyrootfilesystem'],
-    ['no-read-only-root-fs'],
-  ],
-  'k8s/liveness-probe': [['livenessProbeMissing'], ['pod-probes'], ['no-liveness-probe']],
-  'k8s/readiness-probe': [['readinessProbeMissing'], ['pod-probes'], ['no-readiness-probe']],
-  'k8s/startup-probe': [[], [], []],
-  'k8s/probe-port': [[], [], ['liveness-port', 'readiness-port', 'startup-port']],
-  'k8s/resources': [
-    ['cpuRequestsMissing', 'cpuLimitsMissing', 'memoryRequestsMissing', 'memoryLimitsMissing'],
-    ['container-resources'],
-    ['unset-cpu-requirements', 'unset-memory-requirements'],
-  ],
-  'k8s/image-pinned': [['tagNotSpecified'], ['container-image-tag'], ['latest-tag']],
-  'k8s/image-digest': [[], [], []],
-  'k8s/min-replicas': [['deploymentMissingReplicas'], ['deployment-replicas'], ['minimum-three-replicas']],
-  'k8s/pdb': [
-    ['missingPodDisruptionBudget'],
-    ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'],
-    [],
-  ],
-  'k8s/pdb-coherent': [
-    ['pdbDisruptionsIsZero'],
-    ['poddisruptionbudget-has-policy'],
-    ['pdb-max-unavailable', 'pdb-min-available'],
-  ],
-  'k8s/hpa-bounds': [[], [], []],
-  'k8s/hpa-replicas': [[], ['deployment-targeted-by-hpa-does-not-have-replicas-configured'], []],
-  'k8s/spread': [
-    ['topologySpreadConstraint'],
-    ['deployment-has-host-podantiaffinity', 'pod-topology-spread-constraints'],
-    ['no-anti-affinity'],
-  ],
-  'k8s/workload-selector': [
-    [],
-    ['deployment-pod-selector-labels-match-template-metadata-labels'],
-    ['mismatching-selector'],
-  ],
-  'k8s/service-selector': [[], ['service-targets-pod'], ['dangling-service']],
-  'k8s/network-policy-coverage': [[], ['pod-networkpolicy'], ['non-isolated-pod']],
-  'k8s/service-monitor-target': [[], [], ['dangling-servicemonitor']],
-  'k8s/hpa-target': [[], ['horizontalpodautoscaler-has-target'], ['dangling-horizontalpodautoscaler']],
-  'k8s/dangling-reference': [[], [], []],
-  'k8s/secret-in-env': [['sensitiveContainerEnvVar'], [], ['env-var-secret']],
-  'k8s/secret-in-configmap': [[], [], []],
-  'k8s/recommended-labels': [[], [], []],
-  'k8s/namespace': [[], [], ['use-namespace']],
-  'k8s/deprecated-api': [[], ['stable-version'], ['no-extensions-v1beta']],
-  'k8s/manifest': [[], [], []],
-  'k8s/suppress-annotation': [
-    ['(exemption annotations, no reason)'],
-    ['(kube-score/ignore annotation, no reason)'],
-    ['(ignore-check.kube-linter.io annotations)'],
-  ],
+export const PEER_CHECKS = {
+  Polaris: {
+    deploymentMissingReplicas: ['k8s/min-replicas'],
+    priorityClassNotSet: ['k8s/priority-class'],
+    tagNotSpecified: ['k8s/image-pinned'],
+    pullPolicyNotAlways: [
+      'k8s/pull-policy',
+      'a digest-pinned image passes with any pull policy: it cannot change',
+    ],
+    readinessProbeMissing: ['k8s/readiness-probe'],
+    livenessProbeMissing: ['k8s/liveness-probe'],
+    metadataAndInstanceMismatched: [
+      'k8s/label-consistency',
+      "differs: Polaris wants `app.kubernetes.io/instance` = `metadata.name`, which Helm's convention (instance = release name) never meets; we check that the pods carry the workload's own instance label",
+    ],
+    metadataAndNameMismatched: [
+      'k8s/label-consistency',
+      'differs as for `metadataAndInstanceMismatched`, for `app.kubernetes.io/name`',
+    ],
+    pdbDisruptionsIsZero: ['k8s/pdb-min-available k8s/pdb-max-unavailable'],
+    missingPodDisruptionBudget: [
+      'k8s/pdb k8s/pdb-single-replica',
+      'replicated workloads by default; single-replica ones where a policy selects `k8s/pdb-single-replica` for a tier',
+    ],
+    topologySpreadConstraint: [
+      'k8s/spread k8s/spread-single-replica',
+      'a pod anti-affinity also passes; single-replica workloads where a policy selects `k8s/spread-single-replica`',
+    ],
+    hpaMaxAvailability: ['k8s/hpa-headroom'],
+    hpaMinAvailability: ['k8s/hpa-min-replicas'],
+    pdbMinAvailableGreaterThanHPAMinReplicas: [
+      'k8s/pdb-min-available',
+      'stricter: `minAvailable` equal to `minReplicas` also blocks every eviction once scaled down',
+    ],
+    cpuRequestsMissing: ['k8s/cpu-request'],
+    cpuLimitsMissing: ['k8s/cpu-limit'],
+    memoryRequestsMissing: ['k8s/memory-request'],
+    memoryLimitsMissing: ['k8s/memory-limit'],
+    automountServiceAccountToken: [
+      'k8s/automount-service-account-token',
+      "also passes when the pod's ServiceAccount in the input sets `automountServiceAccountToken: false`",
+    ],
+    hostIPCSet: ['k8s/host-ipc'],
+    hostPathSet: ['k8s/host-path'],
+    hostProcess: ['k8s/host-process'],
+    hostPIDSet: ['k8s/host-pid'],
+    linuxHardening: [
+      'k8s/seccomp k8s/capabilities-drop-all',
+      'stricter: Polaris accepts any one of seccomp, SELinux, AppArmor or dropped capabilities; the restricted standard wants a seccomp profile and ALL capabilities dropped',
+    ],
+    missingNetworkPolicy: ['k8s/network-policy-coverage k8s/network-policy-egress', 'one rule per direction'],
+    notReadOnlyRootFilesystem: ['k8s/read-only-root-filesystem'],
+    privilegeEscalationAllowed: [
+      'k8s/privilege-escalation',
+      'stricter: unset counts as allowed, as in the restricted standard',
+    ],
+    procMount: ['k8s/proc-mount'],
+    runAsRootAllowed: ['k8s/run-as-non-root'],
+    runAsPrivileged: ['k8s/privileged'],
+    dangerousCapabilities: [
+      'k8s/dangerous-capabilities',
+      'stricter: any added capability but `NET_BIND_SERVICE`, as in the restricted standard',
+    ],
+    insecureCapabilities: [
+      'k8s/capabilities-drop-all',
+      'stricter: `drop: [ALL]`, as in the restricted standard',
+    ],
+    hostNetworkSet: ['k8s/host-network'],
+    hostPortSet: ['k8s/host-ports'],
+    tlsSettingsMissing: ['k8s/ingress-tls', 'also: every host of the rules is covered by a `tls` entry'],
+    sensitiveContainerEnvVar: [
+      'k8s/secret-in-env',
+      'by value (tokens, keys, URLs with passwords) as well as by name',
+    ],
+    sensitiveConfigmapContent: ['k8s/secret-in-configmap'],
+    clusterrolePodExecAttach: ['k8s/rbac-pod-exec-attach'],
+    rolePodExecAttach: ['k8s/rbac-pod-exec-attach'],
+    clusterrolebindingPodExecAttach: ['k8s/rbac-binding-pod-exec-attach', 'when the input defines the role'],
+    rolebindingClusterRolePodExecAttach: [
+      'k8s/rbac-binding-pod-exec-attach',
+      'when the input defines the role',
+    ],
+    rolebindingRolePodExecAttach: ['k8s/rbac-binding-pod-exec-attach', 'when the input defines the role'],
+    clusterrolebindingClusterAdmin: ['k8s/rbac-cluster-admin'],
+    rolebindingClusterAdminClusterRole: ['k8s/rbac-cluster-admin'],
+    rolebindingClusterAdminRole: [
+      'k8s/rbac-cluster-admin',
+      'a role granting `*` on `*` in `*` groups counts as cluster-admin',
+    ],
+  },
+  'kube-score': {
+    'ingress-targets-service': ['k8s/ingress-target'],
+    'cronjob-has-deadline': not(
+      'a missed run of a CronJob without `startingDeadlineSeconds` still starts; how late is too late is a per-job choice, not a defect',
+    ),
+    'cronjob-restartpolicy': not(
+      'the API server refuses a Job template with `restartPolicy: Always` at apply time',
+    ),
+    'container-resources': [
+      'k8s/cpu-request k8s/cpu-limit k8s/memory-request k8s/memory-limit',
+      'one rule per field',
+    ],
+    'container-resource-requests-equal-limits': not(
+      'optional there; Guaranteed QoS is a per-service choice — a declarative `compare` rule in a policy file expresses it',
+    ),
+    'container-cpu-requests-equal-limits': not(
+      'optional there; as `container-resource-requests-equal-limits`',
+    ),
+    'container-memory-requests-equal-limits': not(
+      'optional there; as `container-resource-requests-equal-limits`',
+    ),
+    'container-image-tag': ['k8s/image-pinned'],
+    'container-image-pull-policy': ['k8s/pull-policy', 'a digest-pinned image passes with any pull policy'],
+    'container-ephemeral-storage-request-and-limit': not(
+      'with a read-only root filesystem (`k8s/read-only-root-filesystem`) writes go to emptyDir volumes, bounded by their `sizeLimit`',
+    ),
+    'container-ephemeral-storage-request-equals-limit': not(
+      'optional there; as `container-ephemeral-storage-request-and-limit`',
+    ),
+    'container-ports-check': not(
+      'optional there; port name syntax is checked by the API server, and `k8s/probe-port` checks that probes use declared ports',
+    ),
+    'environment-variable-key-duplication': ['k8s/duplicate-env'],
+    'statefulset-has-poddisruptionbudget': [
+      'k8s/pdb k8s/pdb-single-replica',
+      'single replicas where a policy selects it',
+    ],
+    'deployment-has-poddisruptionbudget': [
+      'k8s/pdb k8s/pdb-single-replica',
+      'single replicas where a policy selects it',
+    ],
+    'poddisruptionbudget-has-policy': ['k8s/pdb-policy'],
+    'pod-networkpolicy': ['k8s/network-policy-coverage k8s/network-policy-egress'],
+    'networkpolicy-targets-pod': ['k8s/network-policy-target'],
+    'pod-probes': [
+      'k8s/readiness-probe k8s/liveness-probe',
+      'every long-running container, whether a Service targets it or not',
+    ],
+    'pod-probes-identical': ['k8s/probes-identical'],
+    'container-security-context-user-group-id': [
+      'k8s/run-as-non-root',
+      'differs: kube-score wants UID and GID above 10000; the restricted standard wants `runAsNonRoot` and a non-zero UID',
+    ],
+    'container-security-context-privileged': ['k8s/privileged'],
+    'container-security-context-readonlyrootfilesystem': ['k8s/read-only-root-filesystem'],
+    'container-seccomp-profile': ['k8s/seccomp', 'on by default here (optional there)'],
+    'service-targets-pod': ['k8s/service-selector'],
+    'service-type': ['k8s/service-type'],
+    'stable-version': ['k8s/deprecated-api'],
+    'deployment-strategy': not(
+      '`Recreate` is right for a singleton that must never run twice (a migration owner, a leader without election)',
+    ),
+    'deployment-has-host-podantiaffinity': ['k8s/spread', 'topology spread constraints also pass'],
+    'statefulset-has-host-podantiaffinity': ['k8s/spread', 'topology spread constraints also pass'],
+    'deployment-targeted-by-hpa-does-not-have-replicas-configured': ['k8s/hpa-replicas'],
+    'statefulset-has-servicename': not(
+      'not yet: a StatefulSet whose `serviceName` names no headless Service of the input; planned for the wiring family',
+    ),
+    'deployment-pod-selector-labels-match-template-metadata-labels': ['k8s/workload-selector'],
+    'statefulset-pod-selector-labels-match-template-metadata-labels': ['k8s/workload-selector'],
+    'label-values': ['k8s/label-values'],
+    'horizontalpodautoscaler-has-target': ['k8s/hpa-target'],
+    'horizontalpodautoscaler-replicas': ['k8s/hpa-min-replicas'],
+    'deployment-replicas': ['k8s/min-replicas'],
+    'pod-topology-spread-constraints': ['k8s/spread'],
+  },
+  'kube-linter': {
+    'access-to-create-pods': not(
+      'creating workloads is the job of every controller and CD tool; without knowing the subject, flagging it is noise',
+    ),
+    'access-to-secrets': [
+      'k8s/rbac-cluster-secret-read',
+      'narrower: cluster-wide reads only; a Role reading the Secrets of its own namespace is the normal case',
+    ],
+    'cluster-admin-role-binding': ['k8s/rbac-cluster-admin'],
+    'dangling-horizontalpodautoscaler': ['k8s/hpa-target'],
+    'dangling-ingress': ['k8s/ingress-target'],
+    'dangling-networkpolicy': ['k8s/network-policy-target'],
+    'dangling-networkpolicypeer-podselector': not(
+      'peers often select pods of other releases or namespaces: one set of manifests cannot tell a typo from a peer deployed elsewhere',
+    ),
+    'dangling-service': ['k8s/service-selector'],
+    'dangling-servicemonitor': ['k8s/service-monitor-target'],
+    'default-service-account': not(
+      '`k8s/automount-service-account-token` removes what makes the default account dangerous, its token',
+    ),
+    'deprecated-service-account-field': not(
+      '`serviceAccount` is an alias the API server fills from `serviceAccountName`; harmless when both agree',
+    ),
+    'dnsconfig-options': not('DNS tuning (`ndots`) is specific to a cluster and its resolvers'),
+    'docker-sock': ['k8s/host-path', 'stricter: any hostPath volume'],
+    'drop-net-raw-capability': ['k8s/capabilities-drop-all', 'stricter: `drop: [ALL]`'],
+    'duplicate-env-var': ['k8s/duplicate-env'],
+    'env-var-secret': ['k8s/secret-in-env', 'by value as well as by name'],
+    'exposed-services': [
+      'k8s/service-type',
+      'narrower: NodePort only; a LoadBalancer is how a cloud balancer is meant to be asked for',
+    ],
+    'host-ipc': ['k8s/host-ipc'],
+    'host-network': ['k8s/host-network'],
+    'host-pid': ['k8s/host-pid'],
+    'hpa-minimum-three-replicas': [
+      'k8s/hpa-min-replicas',
+      'differs: 2 replicas (production), as for workloads',
+    ],
+    'invalid-target-ports': not('port name syntax is checked by the API server at apply time'),
+    'latest-tag': ['k8s/image-pinned'],
+    'liveness-port': ['k8s/probe-port'],
+    'minimum-three-replicas': ['k8s/min-replicas', 'differs: 2 replicas (production)'],
+    'mismatching-selector': ['k8s/workload-selector'],
+    'no-anti-affinity': ['k8s/spread', 'topology spread constraints also pass'],
+    'no-extensions-v1beta': ['k8s/deprecated-api', 'every removed API version, not only extensions/v1beta1'],
+    'no-liveness-probe': ['k8s/liveness-probe'],
+    'no-node-affinity': not('node placement is specific to a cluster and its node pools'),
+    'no-read-only-root-fs': ['k8s/read-only-root-filesystem'],
+    'no-readiness-probe': ['k8s/readiness-probe'],
+    'no-rolling-update-strategy': not(
+      'as kube-score `deployment-strategy`: `Recreate` is right for singletons',
+    ),
+    'non-existent-service-account': ['k8s/service-account-exists'],
+    'non-isolated-pod': ['k8s/network-policy-coverage'],
+    'pdb-max-unavailable': ['k8s/pdb-max-unavailable', 'also for a PDB whose workload is not in the input'],
+    'pdb-min-available': ['k8s/pdb-min-available', "against the HPA's minReplicas when there is one"],
+    'pdb-unhealthy-pod-eviction-policy': not(
+      'the default (`IfHealthyBudget`) is the safe one; `AlwaysAllow` is a choice for workloads that may crash-loop',
+    ),
+    'privilege-escalation-container': ['k8s/privilege-escalation'],
+    'privileged-container': ['k8s/privileged'],
+    'privileged-ports': not(
+      'binding a port below 1024 needs `NET_BIND_SERVICE`, which the restricted standard allows on purpose',
+    ),
+    'read-secret-from-env-var': not(
+      '`k8s/secret-in-env` asks for `secretKeyRef` over literals; reading Secrets from files is a change to the application, not to its manifests',
+    ),
+    'readiness-port': ['k8s/probe-port'],
+    'required-annotation-email': not(
+      'organisation-specific; a declarative `required` rule in a policy file expresses it',
+    ),
+    'required-label-owner': not(
+      'organisation-specific; a declarative `required` rule in a policy file expresses it',
+    ),
+    'run-as-non-root': ['k8s/run-as-non-root'],
+    'scc-deny-privileged-container': not(
+      'OpenShift SecurityContextConstraints are cluster policy, not workload manifests',
+    ),
+    'sensitive-host-mounts': ['k8s/host-path', 'stricter: any hostPath volume'],
+    'ssh-port': not('a port number says nothing about the process behind it'),
+    'startup-port': ['k8s/probe-port'],
+    'unsafe-proc-mount': ['k8s/proc-mount'],
+    'unsafe-sysctls': ['k8s/unsafe-sysctls', "the baseline standard's safe list"],
+    'unset-cpu-requirements': ['k8s/cpu-request k8s/cpu-limit', 'one rule per field'],
+    'unset-memory-requirements': ['k8s/memory-request k8s/memory-limit', 'one rule per field'],
+    'use-namespace': [
+      'k8s/namespace',
+      'differs: a missing namespace (it lands wherever the context points), not `default` by name',
+    ],
+    'wildcard-in-rules': ['k8s/rbac-wildcard'],
+    'writable-host-mount': ['k8s/host-path', 'stricter: any hostPath volume'],
+  },
 };
+
+/** Rules no peer has a check for, and why they exist. */
+export const OURS_ONLY = {
+  'k8s/volume-types': "the restricted standard's volume allow-list",
+  'k8s/startup-probe': 'a long liveness delay instead of a startup probe',
+  'k8s/image-digest': 'tags move, digests do not',
+  'k8s/hpa-bounds': 'minReplicas above maxReplicas',
+  'k8s/pdb-selector': 'a PodDisruptionBudget that selects no pod of the input protects nothing',
+  'k8s/dangling-reference': 'ConfigMaps and Secrets a pod needs to start',
+  'k8s/recommended-labels': 'the `app.kubernetes.io` labels',
+  'k8s/manifest': 'documents that are not Kubernetes objects',
+  'k8s/suppress-annotation': 'a suppression must give a reason',
+};
+
+/** Rule ids of a coverage entry (several, space-separated, in its first element). */
+export const coverageRules = (entry) => (Array.isArray(entry) ? entry[0].split(' ') : []);
 
 /** The generated Kubernetes part of RULES.md: severities per group, each rule, and the peer coverage table. */
 export function renderKubernetesRules() {
@@ -133,18 +336,32 @@ export function renderKubernetesRules() {
   out.push(
     '### Coverage against Polaris, kube-score and kube-linter',
     '',
-    'The closest check of each tool; — where it has none.',
+    'Every check each tool documents, and the rules that answer for it — or why none does. Where ours differ on purpose, the row says how.',
     '',
-    '| Rule | Polaris | kube-score | kube-linter |',
-    '| --- | --- | --- | --- |',
   );
-  const cell = (names) =>
-    names.length ? names.map((n) => (n.startsWith('(') ? n : `\`${n}\``)).join(', ') : '—';
-  for (const id of Object.values(KUBERNETES_RULE_GROUPS).flat()) {
-    const peers = PEERS[id];
-    if (!peers) throw new Error(`scripts/rules-doc.mjs: no PEERS entry for ${id}`);
-    out.push(`| \`${id}\` | ${peers.map(cell).join(' | ')} |`);
+  const link = (id) => `[\`${id}\`](${anchor(id)})`;
+  for (const [tool, checks] of Object.entries(PEER_CHECKS)) {
+    const rows = Object.entries(checks);
+    const covered = rows.filter(([, entry]) => Array.isArray(entry)).length;
+    out.push(
+      `#### ${tool} (${covered} of ${rows.length} checks covered)`,
+      '',
+      '| Check | Rules | Notes |',
+      '| --- | --- | --- |',
+    );
+    for (const [check, entry] of rows)
+      out.push(
+        Array.isArray(entry)
+          ? `| \`${check}\` | ${coverageRules(entry).map(link).join(', ')} | ${entry[1] ?? '—'} |`
+          : `| \`${check}\` | not covered | ${entry.not} |`,
+      );
+    out.push('');
   }
+  out.push(
+    '#### Rules no peer checks',
+    '',
+    ...Object.entries(OURS_ONLY).map(([id, why]) => `- ${link(id)}: ${why}`),
+  );
   return `${K8S_START}\n${out.join('\n')}\n${K8S_END}`;
 }
 

@@ -292,7 +292,7 @@ describe('tier resolution', () => {
     expect(severities['agentforge/image-digest']).toBeUndefined();
   });
 
-  it('is permissive in development, but a plaintext secret is still high', () => {
+  it('is permissive in development, but a plaintext secret is still a medium finding', () => {
     const text = mutate(prodEu, [
       ['tier: production', 'tier: development'],
       ['provider: anthropic', 'provider: mock'],
@@ -301,7 +301,7 @@ describe('tier resolution', () => {
     ]);
     const report = run(text);
     expect(report.findings.map((f) => [f.ruleId, f.severity])).toEqual([
-      ['agentforge/no-plaintext-secrets', 'high'],
+      ['agentforge/no-plaintext-secrets', 'medium'],
     ]);
   });
 

@@ -1,9 +1,10 @@
 import {
+  detectSecret,
   EnvironmentDocumentSchema,
-  isSecretKey,
+  isPlainObject,
+  isSecretRef,
   SERVICE_NAMES,
   type Severity,
-  secretValueKind,
 } from '@agentforge/schema';
 import type { z } from 'zod';
 import { showPath } from './_show.js';
@@ -30,8 +31,7 @@ const strict = (production: Severity, staging: Severity) => ({
 const enabledService = { path: 'services.*.enabled', notIn: [false] };
 
 type Dict = Record<string, unknown>;
-const obj = (value: unknown): Dict | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Dict) : undefined;
+const obj = (value: unknown): Dict | undefined => (isPlainObject(value) ? value : undefined);
 
 const declarative: DeclarativeRule[] = [
   {
@@ -275,18 +275,19 @@ const declarative: DeclarativeRule[] = [
 
 const noPlaintextSecrets = defineRule({
   id: 'agentforge/no-plaintext-secrets',
-  severity: { production: 'critical', default: 'high' },
+  // A literal secret is a finding in every tier: development files are committed and shared too.
+  severity: { production: 'critical', staging: 'critical', development: 'medium', default: 'critical' },
   description: 'A secret written in configuration ends up in git history, CI logs and every generated file.',
   recommendation: 'Store the value in a Secret and reference it: `{ secretRef: <name> }`.',
   tags: ['security'],
   helpUri: help('agentforge/no-plaintext-secrets'),
   check({ raw, report }) {
-    // One walk over the document as written (defaults add no secrets), with one segment stack;
-    // key verdicts are cached because keys repeat across services and documents.
+    // One walk over the document as written (defaults add no secrets), with one segment stack.
     const segments: string[] = [];
     const walk = (value: unknown, depth: number) => {
       if (depth > 64) return;
       if (value !== null && typeof value === 'object') {
+        if (isSecretRef(value)) return;
         // for-in allocates no key array; loaded documents are plain objects and arrays.
         for (const key in value) {
           segments.push(key);
@@ -296,28 +297,61 @@ const noPlaintextSecrets = defineRule({
         return;
       }
       const key = segments.at(-1);
-      const isSecretField =
-        key !== undefined && value !== '' && value !== null && value !== undefined && secretKey(key);
-      const kind = typeof value === 'string' && value.length >= 8 ? secretValueKind(value) : undefined;
-      if (!isSecretField && !kind) return;
+      // Free-form variable maps also get the entropy check: a random value under any name.
+      const inEnvMap = segments.length === 4 && segments[0] === 'services' && segments[2] === 'env';
+      const reason = detectSecret(key, value, { entropy: inEnvMap });
+      if (reason === undefined) return;
       report({
         path: segments.slice(),
-        message: `plaintext secret at ${showPath(segments)} (${kind ?? 'the key names a secret'})`,
+        message: `plaintext secret at ${showPath(segments)} (${reason})`,
+        recommendation: secretRefRecommendation(segments, value),
       });
     };
     walk(raw, 0);
   },
 });
 
-const secretKeys = new Map<string, boolean>();
-function secretKey(key: string): boolean {
-  let verdict = secretKeys.get(key);
-  if (verdict === undefined) {
-    verdict = isSecretKey(key);
-    if (secretKeys.size > 10_000) secretKeys.clear();
-    secretKeys.set(key, verdict);
+/**
+ * The exact YAML to write instead of a literal secret: a `{ secretRef }` at the same place (a
+ * service variable refers to the `<service>-env` Secret the generators create), or — for a URL
+ * with a password — the URL without it and the password as a reference beside it.
+ */
+function secretRefRecommendation(segments: readonly string[], value: unknown): string {
+  const key = segments.at(-1) ?? 'value';
+  const indent = (depth: number) => '  '.repeat(depth);
+  const nest = (path: readonly string[], leaf: string[]): string => {
+    const lines = path.map((segment, i) => `${indent(i)}${yamlKey(segment)}:`);
+    return [...lines, ...leaf.map((line) => `${indent(path.length)}${line}`)].join('\n');
+  };
+  const parent = segments.slice(0, -1);
+  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i.test(value)) {
+    const withoutPassword = value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i, '$1@');
+    const name = secretName([...parent].reverse().find((s) => !/^\d+$/.test(s)) ?? key);
+    return `Remove the password from the URL and reference a Secret for it; write:\n${nest(parent, [
+      `${yamlKey(key)}: ${withoutPassword}`,
+      'password:',
+      `  secretRef: ${name}`,
+      '  key: password',
+    ])}`;
   }
-  return verdict;
+  const service = segments[0] === 'services' && segments[2] === 'env' ? segments[1] : undefined;
+  const ref = service ? [`secretRef: ${service}-env`, `key: ${key}`] : [`secretRef: ${secretName(key)}`];
+  return `Keep the value in a Secret and reference it; write:\n${nest(parent, [
+    `${yamlKey(key)}:`,
+    ...ref.map((line) => `  ${line}`),
+  ])}`;
+}
+
+const yamlKey = (key: string) => (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) ? key : JSON.stringify(key));
+
+/** A Secret name (DNS-1123) from a setting name: `STRIPE_SECRET_KEY` → `stripe-secret-key`. */
+function secretName(key: string): string {
+  const name = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return name === '' ? 'secret' : name.slice(0, 63);
 }
 
 const serviceRule = (

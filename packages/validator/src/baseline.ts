@@ -1,7 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { AgentforgeError, loadDocument } from '@agentforge/schema';
+import { readFile } from 'node:fs/promises';
+import { AgentforgeError, loadDocument, parseWithSchema, writeFileAtomic } from '@agentforge/schema';
 import { z } from 'zod';
-import { checkDocument } from './_check.js';
 import type { Baseline, BaselineEntry, Report } from './types.js';
 
 /** The baseline file: `{ formatVersion: 1, created?, entries: [{ ruleId, environment, path, document? }] }`. */
@@ -46,7 +45,12 @@ export function createBaseline(reports: readonly Report[], now: Date = new Date(
 
 /** Parses baseline JSON text; a malformed baseline throws a located `POLICY_INVALID` error. */
 export function parseBaseline(text: string, file = '<baseline>'): Baseline {
-  return checkDocument(BaselineSchema, loadDocument(text, { file, format: 'json' }), 'baseline') as Baseline;
+  const loaded = loadDocument(text, { file, format: 'json' });
+  return parseWithSchema(BaselineSchema, loaded.data ?? {}, {
+    locator: loaded.locator,
+    what: 'baseline',
+    code: 'POLICY_INVALID',
+  }) as Baseline;
 }
 
 /** Reads a baseline file. */
@@ -64,9 +68,7 @@ export async function readBaseline(path: string): Promise<Baseline> {
   return parseBaseline(text, path);
 }
 
-/** Writes a baseline file atomically (temporary file, then rename). */
+/** Writes a baseline file atomically ({@link writeFileAtomic}); a failure is a `FILE_UNWRITABLE` error naming the path. */
 export async function writeBaseline(path: string, baseline: Baseline): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(baseline, null, 2)}\n`);
-  await rename(temporary, path);
+  await writeFileAtomic(path, `${JSON.stringify(baseline, null, 2)}\n`);
 }

@@ -124,7 +124,7 @@ describe('createValidator', () => {
     const error = report.findings.find((f) => f.ruleId === 'engine/rule-error')!;
     // Located at the document's first node (line 1 is a comment).
     expect(error).toMatchObject({ severity: 'high', location: { line: 2, column: 1 } });
-    expect(error.message).toMatch(/^rule test\/crash threw: boom with «redacted:[0-9a-f]{12}» inside$/);
+    expect(error.message).toMatch(/^rule test\/crash threw: boom with «redacted» inside$/);
     expect(report.findings.some((f) => f.ruleId === 'agentforge/no-debug')).toBe(true);
   });
 

@@ -5,6 +5,7 @@ import {
   type Finding,
   formatPointer,
   isAtLeast,
+  isPlainObject,
   type Locator,
   pathToPointer,
   redactString,
@@ -110,10 +111,7 @@ export interface Validator {
 }
 
 const defaultResolve = (data: unknown) => {
-  const record =
-    data !== null && typeof data === 'object' && !Array.isArray(data)
-      ? (data as Record<string, unknown>)
-      : {};
+  const record = isPlainObject(data) ? data : {};
   return {
     name: typeof record.name === 'string' ? record.name : undefined,
     tier: typeof record.tier === 'string' ? record.tier : undefined,

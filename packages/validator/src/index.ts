@@ -36,13 +36,20 @@ export { DEPRECATED_APIS, RECOMMENDED_LABELS, SUPPRESS_ANNOTATION } from './kube
 export {
   annotationSuppressions,
   createKubernetesValidator,
+  KUBERNETES_PRESETS,
   type LoadManifestsOptions,
+  loadManifestPolicies,
   loadManifests,
   manifestEnvironment,
   parseManifests,
 } from './kubernetes/input.js';
 export { RESTRICTED_VOLUME_TYPES } from './kubernetes/pod-security.js';
 export { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './kubernetes/rules.js';
+export {
+  type ManifestEnvironment,
+  type ResolveManifestEnvironmentOptions,
+  resolveManifestEnvironment,
+} from './manifest-environment.js';
 export {
   definePolicy,
   type LoadPolicyOptions,
@@ -73,6 +80,7 @@ export type {
   DocumentRule,
   Logger,
   Policy,
+  PolicyScope,
   Report,
   ResolvedEnvironment,
   Rule,

@@ -1,9 +1,14 @@
 import { dirname, resolve } from 'node:path';
-import { AgentforgeError, type LoadedDocument, loadFile, SEVERITIES } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  type LoadedDocument,
+  loadFile,
+  parseWithSchema,
+  SEVERITIES,
+} from '@agentforge/schema';
 import { z } from 'zod';
-import { checkDocument } from './_check.js';
 import { compileDeclarativeRule, type DeclarativeRule, DeclarativeRuleSchema } from './declarative.js';
-import type { Policy, Rule, SeverityOverrides } from './types.js';
+import type { Policy, PolicyScope, Rule, SeverityOverrides } from './types.js';
 
 const overrides = z.record(z.string().min(1), z.enum([...SEVERITIES, 'off']));
 
@@ -16,6 +21,16 @@ export const PolicyFileSchema = z.strictObject({
   rules: z.array(DeclarativeRuleSchema).default([]),
   severity: overrides.optional(),
   environments: z.record(z.string().min(1), overrides).optional(),
+  scopes: z
+    .array(
+      z.strictObject({
+        namespaces: z.array(z.string().min(1)).min(1).optional(),
+        kinds: z.array(z.string().min(1)).min(1).optional(),
+        severity: overrides.optional(),
+        environments: z.record(z.string().min(1), overrides).optional(),
+      }),
+    )
+    .optional(),
 });
 
 /** Builds a policy from declarative rules and overrides written in code. */
@@ -24,12 +39,14 @@ export function definePolicy(policy: {
   rules?: readonly (DeclarativeRule | Rule)[];
   severity?: SeverityOverrides;
   environments?: Record<string, SeverityOverrides>;
+  scopes?: readonly PolicyScope[];
 }): Policy {
   return {
     ...(policy.name ? { name: policy.name } : {}),
     rules: (policy.rules ?? []).map((rule) => ('check' in rule ? rule : compileDeclarativeRule(rule))),
     ...(policy.severity ? { severity: policy.severity } : {}),
     ...(policy.environments ? { environments: policy.environments } : {}),
+    ...(policy.scopes?.length ? { scopes: policy.scopes } : {}),
   };
 }
 
@@ -38,13 +55,21 @@ export function mergePolicies(policies: readonly Policy[], name?: string): Polic
   const rules = new Map<string, Rule>();
   const severity: Record<string, SeverityOverrides[string]> = {};
   const environments: Record<string, Record<string, SeverityOverrides[string]>> = {};
+  const scopes: PolicyScope[] = [];
   for (const policy of policies) {
+    scopes.push(...(policy.scopes ?? []));
     for (const rule of policy.rules) rules.set(rule.id, rule);
     Object.assign(severity, policy.severity);
     for (const [key, layer] of Object.entries(policy.environments ?? {}))
       environments[key] = { ...environments[key], ...layer };
   }
-  return { ...(name ? { name } : {}), rules: [...rules.values()], severity, environments };
+  return {
+    ...(name ? { name } : {}),
+    rules: [...rules.values()],
+    severity,
+    environments,
+    ...(scopes.length > 0 ? { scopes } : {}),
+  };
 }
 
 /**
@@ -52,12 +77,17 @@ export function mergePolicies(policies: readonly Policy[], name?: string): Polic
  * A malformed policy throws a `POLICY_INVALID` error at the offending key's file, line and column.
  */
 export function parsePolicy(loaded: LoadedDocument): Policy & { extends: string[] } {
-  const file = checkDocument(PolicyFileSchema, loaded, `policy ${loaded.file}`);
+  const file = parseWithSchema(PolicyFileSchema, loaded.data ?? {}, {
+    locator: loaded.locator,
+    what: `policy ${loaded.file}`,
+    code: 'POLICY_INVALID',
+  });
   const policy = definePolicy({
     name: loaded.file,
     rules: file.rules as DeclarativeRule[],
     ...(file.severity ? { severity: file.severity } : {}),
     ...(file.environments ? { environments: file.environments } : {}),
+    ...(file.scopes ? { scopes: file.scopes } : {}),
   });
   const parents =
     file.extends === undefined ? [] : Array.isArray(file.extends) ? file.extends : [file.extends];

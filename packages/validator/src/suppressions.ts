@@ -1,6 +1,12 @@
-import { compileGlob, type Finding, type LoadedDocument, loadFile, toSegments } from '@agentforge/schema';
+import {
+  compileGlob,
+  type Finding,
+  type LoadedDocument,
+  loadFile,
+  parseWithSchema,
+  toSegments,
+} from '@agentforge/schema';
 import { z } from 'zod';
-import { checkDocument } from './_check.js';
 import { idMatcher } from './_paths.js';
 import type { ResolvedEnvironment, Suppression } from './types.js';
 
@@ -39,7 +45,11 @@ export const SuppressionsFileSchema = z.strictObject({
  * at (so an expired one is reported there). A malformed file throws a located `POLICY_INVALID`.
  */
 export function parseSuppressions(loaded: LoadedDocument): Suppression[] {
-  const file = checkDocument(SuppressionsFileSchema, loaded, 'suppressions file');
+  const file = parseWithSchema(SuppressionsFileSchema, loaded.data ?? {}, {
+    locator: loaded.locator,
+    what: 'suppressions file',
+    code: 'POLICY_INVALID',
+  });
   return file.suppressions.map((s, index) => ({
     rule: s.rule,
     reason: s.reason,

@@ -168,6 +168,22 @@ export interface Policy {
   severity?: SeverityOverrides;
   /** Overrides per environment name or tier (the name wins over the tier). */
   environments?: Readonly<Record<string, SeverityOverrides>>;
+  /** Overrides for the findings on Kubernetes objects of some namespaces or kinds (manifests only). */
+  scopes?: readonly PolicyScope[];
+}
+
+/**
+ * Severity overrides for the findings on the Kubernetes objects a scope selects: those in one of
+ * its `namespaces` and of one of its `kinds` (a missing list selects every value). They apply to
+ * the rules active in the environment, after the rule's own severity and before an override of
+ * the rule by id in `severity`/`environments`; `off` drops the finding.
+ * @example { namespaces: ['kube-system'], kinds: ['DaemonSet'], severity: { 'k8s/host-network': 'off' } }
+ */
+export interface PolicyScope {
+  namespaces?: readonly string[];
+  kinds?: readonly string[];
+  severity?: SeverityOverrides;
+  environments?: Readonly<Record<string, SeverityOverrides>>;
 }
 
 /** Findings recorded earlier; a later run counts only findings that are not in it. */

@@ -39,9 +39,11 @@ export function memoryStream(isTTY = false): {
 export function normalizePaths(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
+
 export {
   type NatsServer,
   type NatsServerOptions,
   natsServerBinary,
   startNatsServer,
 } from './nats-server.mjs';
+export { type FindToolOptions, findTool, isCI, requireTool, type ToolName } from './tools.ts';

@@ -26,6 +26,8 @@ export interface NatsServerOptions {
   config?: string;
   /** Client port. @default a free port chosen by the server */
   port?: number;
+  /** The nats-server executable (tests pass `requireTool('nats-server')`). @default {@link natsServerBinary} */
+  binary?: string;
 }
 
 /** The nats-server binary: `$NATS_SERVER`, else the first on PATH or in /usr/sbin; throws naming the install script. */

@@ -38,7 +38,7 @@ const LEAF = /Listening for leafnode connections on [^\s]*:(\d+)/;
  * @returns {Promise<import('./nats-server.d.mts').NatsServer>}
  */
 export async function startNatsServer(options = {}) {
-  const binary = natsServerBinary();
+  const binary = options.binary ?? natsServerBinary();
   const root = mkdtempSync(join(tmpdir(), 'agentforge-nats-'));
   const storeDir = join(root, 'store');
   const configFile = join(root, 'server.conf');

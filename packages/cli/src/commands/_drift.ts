@@ -1,18 +1,24 @@
 import { relative, resolve } from 'node:path';
 import { type DriftPolicy, defaultPolicy, loadDriftPolicy, workspaceSnapshotStore } from '@agentforge/drift';
-import { AgentforgeError, type LoadedDocument } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  findWorkspace,
+  type LoadedDocument,
+  loadDocument,
+  type Workspace,
+} from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
-import { findWorkspace, type Workspace } from '../workspace.js';
+import { environmentOption, readStdin, STDIN } from './_shared.js';
 
 /** Options every snapshot command shares. */
 export const ENVIRONMENT_OPTIONS: Record<string, OptionSpec> = {
-  environment: {
+  environment: environmentOption('Environment name (environments/<name>.yaml)'),
+  config: {
     type: 'string',
-    short: 'e',
-    description: 'Environment name (environments/<name>.yaml)',
-    valueName: 'name',
+    description: 'Read the environment from this file instead (- for standard input)',
+    valueName: 'file',
+    file: true,
   },
-  config: { type: 'string', description: 'Read the environment from this file instead', valueName: 'file' },
 };
 
 /** What the snapshot commands work on: the workspace, the environment and its snapshot store. */
@@ -23,9 +29,19 @@ export async function openEnvironment(context: CommandContext, command: string) 
   }
   const workspace = await findWorkspace(context.cwd, context.dir);
   const store = workspaceSnapshotStore(workspace.root, { logger: context.logger });
-  const config =
-    typeof context.values.config === 'string' ? resolve(context.cwd, context.values.config) : undefined;
-  return { workspace, environment, store, load: () => loadEnvironment(workspace, environment, config) };
+  const config = context.values.config;
+  if (config === STDIN)
+    return {
+      workspace,
+      environment,
+      store,
+      load: async () => ({
+        ...loadDocument(await readStdin(context, command), { file: '<stdin>' }),
+        source: '<stdin>',
+      }),
+    };
+  const file = typeof config === 'string' ? resolve(context.cwd, config) : undefined;
+  return { workspace, environment, store, load: () => loadEnvironment(workspace, environment, file) };
 }
 
 async function loadEnvironment(
@@ -41,8 +57,8 @@ async function loadEnvironment(
 export async function loadPolicy(context: CommandContext, workspace: Workspace): Promise<DriftPolicy> {
   if (typeof context.values.policy === 'string')
     return loadDriftPolicy(resolve(context.cwd, context.values.policy));
-  const drift = workspace.settings.drift as { policy?: unknown } | undefined;
-  if (typeof drift?.policy === 'string') return loadDriftPolicy(resolve(workspace.root, drift.policy));
+  const file = workspace.driftPolicyFile();
+  if (file !== undefined) return loadDriftPolicy(file);
   return defaultPolicy();
 }
 

@@ -1,6 +1,6 @@
 // The validation every publish and rollback goes through: the same checks as config validate.
 import type { PublishCheck } from '@agentforge/dynamic-config';
-import { SEVERITIES, type Severity } from '@agentforge/schema';
+import { SEVERITIES, type Severity, type Workspace } from '@agentforge/schema';
 import {
   createAgentforgeValidator,
   formatReports,
@@ -9,10 +9,8 @@ import {
   type ValidationInput,
 } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
-import type { Workspace } from '../workspace.js';
 import { workspaceSuppressions } from './_report.js';
 import { choice } from './_shared.js';
-import { workspacePolicies } from './config-validate.js';
 
 /** `--fail-on` of a publishing command: the lowest severity that refuses the publish (default high). */
 export const FAIL_ON_OPTION: OptionSpec = {
@@ -34,7 +32,7 @@ export async function publishValidation(
 ): Promise<(input: ValidationInput) => PublishCheck> {
   const failOn = choice<Severity>(context.values['fail-on'], SEVERITIES, 'high', '--fail-on', fail);
   const policies: Policy[] = [];
-  for (const file of await workspacePolicies(workspace)) policies.push(await loadPolicy(file));
+  for (const file of await workspace.policyFiles()) policies.push(await loadPolicy(file));
   const validator = createAgentforgeValidator({
     policies,
     suppressions: await workspaceSuppressions(workspace, context.cwd),

@@ -1,10 +1,8 @@
 // What every validating command shares: --format, --fail-on, --output, --baseline,
 // --write-baseline and --no-suppressions, and how the reports are written and turned into an
 // exit code.
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SEVERITIES, type Severity, shouldColor } from '@agentforge/schema';
+import { SEVERITIES, type Severity, shouldColor, type Workspace } from '@agentforge/schema';
 import {
   type Baseline,
   createBaseline,
@@ -19,8 +17,7 @@ import {
 } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
 import { cliVersion } from '../version.js';
-import type { Workspace } from '../workspace.js';
-import { choice, displayPath } from './_shared.js';
+import { choice, displayPath, writeOutput } from './_shared.js';
 
 /** The options of a validating command, to spread into its `options`. */
 export const REPORT_OPTIONS: Record<string, OptionSpec> = {
@@ -28,21 +25,25 @@ export const REPORT_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     description: 'human (default), json, sarif, github or junit',
     valueName: 'format',
+    choices: REPORT_FORMATS,
   },
   'fail-on': {
     type: 'string',
     description: 'Exit 1 on findings at or above this severity (default: high)',
     valueName: 'severity',
+    choices: SEVERITIES,
   },
   output: {
     type: 'string',
     description: 'Write the report to this file instead of stdout',
     valueName: 'file',
+    file: true,
   },
   baseline: {
     type: 'string',
     description: 'Fail only on findings not recorded in this baseline',
     valueName: 'file',
+    file: true,
   },
   'write-baseline': {
     type: 'string',
@@ -68,10 +69,8 @@ export async function workspaceSuppressions(
   workspace: Workspace | undefined,
   cwd: string,
 ): Promise<Suppression[]> {
-  if (!workspace) return [];
-  const setting = workspace.settings.suppressions;
-  const file = resolve(workspace.root, typeof setting === 'string' ? setting : 'suppressions.yaml');
-  if (!existsSync(file)) return [];
+  const file = workspace?.suppressionsFile();
+  if (file === undefined) return [];
   const shown = displayPath(cwd, file);
   return (await loadSuppressions(file)).map((s) =>
     s.location?.file === file ? { ...s, location: { ...s.location, file: shown } } : s,
@@ -106,8 +105,7 @@ export async function emitReports(
     },
   });
   if (typeof values.output === 'string') {
-    const file = resolve(cwd, values.output);
-    await writeFile(file, text);
+    const file = await writeOutput(cwd, values.output, text);
     stderr.write(`wrote ${displayPath(cwd, file)}\n`);
   } else stdout.write(text);
   if (writeBaselineTo !== undefined) return 0;

@@ -1,6 +1,52 @@
 // Small helpers every command uses; nothing here imports a library beyond schema's errors.
-import { isAbsolute, relative } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { AgentforgeError } from '@agentforge/schema';
+import type { CommandContext, OptionSpec } from '../context.js';
+
+/** `-e, --environment <name>`, the same on every command that takes an environment. */
+export function environmentOption(description: string, valueName = 'name'): OptionSpec {
+  return { type: 'string', short: 'e', description, valueName };
+}
+
+/** What `-` names wherever a file is read: standard input. */
+export const STDIN = '-';
+
+/** Reads all of standard input (for a `-` argument); a second read of `-` is a usage error. */
+export async function readStdin({ stdin }: Pick<CommandContext, 'stdin'>, words: string): Promise<Buffer> {
+  if (!stdin) throw usageError(words)('no standard input to read "-" from');
+  if ((stdin as { readableEnded?: boolean }).readableEnded)
+    throw usageError(words)('standard input (-) can be read only once');
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Writes a command's output file; a path that cannot be written is the user's to fix, so it is
+ * an `AgentforgeError` naming the path and the reason (exit 2), never an internal error.
+ */
+export async function writeOutput(cwd: string, path: string, text: string): Promise<string> {
+  const file = resolve(cwd, path);
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'ENOTDIR'
+              ? 'a part of the path is not a folder'
+              : (error as Error).message;
+    throw new AgentforgeError('FILE_UNREADABLE', `cannot write ${file}: ${reason}`, { cause: error });
+  }
+  return file;
+}
 
 /** A usage error of `agentforge <words>` (exit 2). */
 export const usageError = (words: string) => (message: string) =>

@@ -160,12 +160,12 @@ describe('agentforge config snapshot | drift | history', () => {
     [
       'bad --fail-on',
       ['config', 'drift', '--environment', 'production', '--fail-on', 'urgent'],
-      /unknown --fail-on "urgent"/,
+      /--fail-on must be one of critical, high, medium, low, info, not "urgent"/,
     ],
     [
       'bad --format',
       ['config', 'drift', '--environment', 'production', '--format', 'xml'],
-      /unknown --format "xml"/,
+      /--format must be one of human, json, markdown, prometheus, not "xml"/,
     ],
     [
       'unknown environment in history',

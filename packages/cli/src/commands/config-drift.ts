@@ -19,7 +19,7 @@ const fail = usageError('config drift');
 
 export const command: Command = {
   usage:
-    'config drift --environment <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name> | --against-published --nats <url>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
+    'config drift -e <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name> | --against-published --nats <url>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
   description: [
     'Show what changed in an environment since a snapshot (default: the latest), between two snapshots (--to),',
     'or against another environment (--against-environment). Exits 1 when a change is at or above --fail-on.',
@@ -46,11 +46,13 @@ export const command: Command = {
       description:
         'human (default), json, markdown (for a pull-request comment) or prometheus (drift gauges)',
       valueName: 'format',
+      choices: DRIFT_FORMATS,
     },
     'fail-on': {
       type: 'string',
       description: 'Lowest severity that exits 1: critical, high, medium, low (default) or info',
       valueName: 'severity',
+      choices: SEVERITIES,
     },
     policy: {
       type: 'string',

@@ -1,17 +1,21 @@
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError, unknownEnvironmentError } from '@agentforge/schema';
 import type { Command, CommandContext } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
 import { NATS_OPTIONS, natsTarget } from './_nats.js';
 import { usageError } from './_shared.js';
 
 export const command: Command = {
-  usage:
-    'config history --environment <name> [--published --nats <url> [--bucket <name>]] [--format human|json]',
+  usage: 'config history -e <name> [--published --nats <url> [--bucket <name>]] [--format human|json]',
   description:
     'List the snapshots of an environment, newest first, each checked against its content hash. Exits 1 when one is corrupt.',
   options: {
     environment: ENVIRONMENT_OPTIONS.environment!,
-    format: { type: 'string', description: 'human (default) or json', valueName: 'format' },
+    format: {
+      type: 'string',
+      description: 'human (default) or json',
+      valueName: 'format',
+      choices: ['human', 'json'],
+    },
     published: {
       type: 'boolean',
       description: 'List the revisions published to the NATS bucket instead of the snapshots',
@@ -30,10 +34,7 @@ export const command: Command = {
     const listed = await store.list(environment);
     const known = await workspace.listEnvironments();
     if (listed.length === 0 && !known.includes(environment)) {
-      throw new AgentforgeError(
-        'UNKNOWN_ENVIRONMENT',
-        `unknown environment "${environment}" in ${workspace.environmentsDir} (known: ${known.join(', ') || 'none'})`,
-      );
+      throw unknownEnvironmentError(environment, { workspace, known });
     }
     const checks = new Map((await store.verify(environment)).map((c) => [c.id, c]));
     const entries = listed.reverse().map((meta) => ({

@@ -61,18 +61,18 @@ describe('agentforge config validate', () => {
     {
       name: 'an unknown environment',
       args: ['--environment', 'qa'],
-      message: /unknown environment "qa" in environments \(known: development, production\)/,
+      message: /unknown environment "qa" in workspace \S+examples\/broken \(known: development, production\)/,
     },
     { name: 'a missing --environment', args: [], message: /--environment <name\|all> is required/ },
     {
       name: 'an unknown format',
       args: ['--environment', 'production', '--format', 'xml'],
-      message: /unknown --format "xml"/,
+      message: /--format must be one of human, json, sarif, github, junit, not "xml"/,
     },
     {
       name: 'an unknown severity',
       args: ['--environment', 'production', '--fail-on', 'severe'],
-      message: /unknown --fail-on "severe"/,
+      message: /--fail-on must be one of critical, high, medium, low, info, not "severe"/,
     },
     { name: '--config with all', args: ['--environment', 'all', '--config', 'x.yaml'], message: /not "all"/ },
   ])('exits 2 on $name', async ({ args, message }) => {

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { resolve } from 'node:path';
+import { AgentforgeError, findWorkspace, loadDocument } from '@agentforge/schema';
 import {
   createAgentforgeValidator,
   loadEnvironmentFile,
@@ -9,31 +7,38 @@ import {
   type Policy,
   type Report,
   type Suppression,
+  toEnvironmentInput,
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
-import { findWorkspace, type Workspace } from '../workspace.js';
 import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
-import { displayPath, usageError } from './_shared.js';
+import { displayPath, environmentOption, readStdin, STDIN, usageError } from './_shared.js';
 
 const fail = usageError('config validate');
 
 export const command: Command = {
   usage:
-    'config validate --environment <name|all> [--config <file>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'config validate -e <name|all> [--config <file>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate environment documents against the schema, the AgentForge policy and the workspace policies (policies/*.yaml or agentforge.yaml `policies`). Suppressions are read from suppressions.yaml (or agentforge.yaml `suppressions`).',
   options: {
-    environment: {
-      type: 'string',
-      description: 'Environment to validate, or "all" for every environment of the workspace',
-      valueName: 'name|all',
-    },
+    environment: environmentOption(
+      'Environment to validate, or "all" for every environment of the workspace',
+      'name|all',
+    ),
     config: {
       type: 'string',
-      description: 'Validate this file (YAML, JSON or .env) instead of environments/<name>.yaml',
+      description:
+        'Validate this file (YAML, JSON or .env; - for standard input) instead of environments/<name>.yaml',
       valueName: 'file',
+      file: true,
     },
-    policy: { type: 'string', multiple: true, description: 'Extra policy file', valueName: 'file' },
+    policy: {
+      type: 'string',
+      multiple: true,
+      description: 'Extra policy file',
+      valueName: 'file',
+      file: true,
+    },
     ...REPORT_OPTIONS,
     suppressions: {
       type: 'boolean',
@@ -58,7 +63,7 @@ export const command: Command = {
     const display = (path: string) => displayPath(cwd, path);
 
     const policyFiles = [
-      ...(workspace ? await workspacePolicies(workspace) : []),
+      ...((await workspace?.policyFiles()) ?? []),
       ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
     ];
     const policies: Policy[] = [];
@@ -75,7 +80,8 @@ export const command: Command = {
     });
 
     const targets: Array<{ name: string; path: string }> = [];
-    if (config !== undefined) targets.push({ name: environment, path: resolve(cwd, config) });
+    if (config !== undefined)
+      targets.push({ name: environment, path: config === STDIN ? STDIN : resolve(cwd, config) });
     else {
       const known = await workspace!.listEnvironments();
       const names = environment === 'all' ? known : [environment];
@@ -84,35 +90,17 @@ export const command: Command = {
           'UNKNOWN_ENVIRONMENT',
           `no environments in ${display(workspace!.environmentsDir)}`,
         );
-      for (const name of names) {
-        if (!known.includes(name)) {
-          throw new AgentforgeError(
-            'UNKNOWN_ENVIRONMENT',
-            `unknown environment "${name}" in ${display(workspace!.environmentsDir)} (known: ${known.join(', ') || 'none'})`,
-          );
-        }
-        const yaml = workspace!.environmentFile(name);
-        targets.push({ name, path: existsSync(yaml) ? yaml : yaml.replace(/\.yaml$/, '.yml') });
-      }
+      for (const name of names) targets.push({ name, path: await workspace!.resolveEnvironment(name) });
     }
     const reports: Report[] = [];
     for (const target of targets) {
-      const input = await loadEnvironmentFile(target.path, { file: display(target.path) });
+      const input =
+        target.path === STDIN
+          ? toEnvironmentInput(loadDocument(await readStdin(context, 'config validate'), { file: '<stdin>' }))
+          : await loadEnvironmentFile(target.path, { file: display(target.path) });
       reports.push(validator.validate(input, { environment: target.name }));
     }
 
     return emitReports(reports, format, context);
   },
 };
-
-/** agentforge.yaml `policies`, else every policies/*.yaml of the workspace. */
-export async function workspacePolicies(workspace: Workspace): Promise<string[]> {
-  if (Array.isArray(workspace.settings.policies))
-    return workspace.settings.policies.map((p) => resolve(workspace.root, String(p)));
-  const folder = join(workspace.root, 'policies');
-  if (!existsSync(folder)) return [];
-  return (await readdir(folder))
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(folder, f));
-}

@@ -1,67 +1,44 @@
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import {
   assertEnvironmentName,
   createEnvironment,
-  type DeepPartial,
   renderEnvironmentFile,
   TEMPLATE_NAMES,
   writeGeneratedFiles,
 } from '@agentforge/env-templates';
-import { AgentforgeError, type EnvironmentDocumentInput, type Tier } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  assignmentsToObject,
+  type DeepPartial,
+  type EnvironmentDocumentInput,
+  type Tier,
+} from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { envWorkspace } from './_env.js';
 import { displayPath } from './_shared.js';
-
-/** `--set a.b.c=value` pairs as a nested override object; values are JSON where they parse, else strings. */
-function parseSets(sets: readonly string[]): DeepPartial<EnvironmentDocumentInput> {
-  const out: Record<string, unknown> = {};
-  for (const set of sets) {
-    const match = /^([A-Za-z0-9_.-]+)=(.*)$/s.exec(set);
-    if (!match)
-      throw new AgentforgeError(
-        'INVALID_ARGUMENT',
-        `agentforge env create: --set "${set}" is not path=value (e.g. --set services.swarm.replicas=3)`,
-      );
-    const keys = match[1]!.split('.');
-    let value: unknown = match[2]!;
-    try {
-      value = JSON.parse(match[2]!);
-    } catch {
-      // a plain string
-    }
-    let node = out;
-    for (const key of keys.slice(0, -1)) {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype')
-        throw new AgentforgeError('INVALID_ARGUMENT', `--set: "${key}" is not allowed`);
-      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node[keys.at(-1)!] = value;
-  }
-  return out as DeepPartial<EnvironmentDocumentInput>;
-}
 
 export const command: Command = {
   usage: 'env create <name> --template <development|staging|production> [--set path=value]... [--force]',
   description:
     'Create environments/<name>.yaml from a template. The name must be a DNS-1123 label; an existing file is kept unless --force is given.',
-  positionals: [1, 1],
+  arguments: [{ name: 'name', description: 'the new environment, a DNS-1123 label such as prod-eu' }],
+  examples: ['agentforge env create prod-eu --template production --set platform.domain=eu.example.com'],
   options: {
     template: {
       type: 'string',
       description: `Template: ${TEMPLATE_NAMES.join(', ')}`,
       valueName: 'template',
+      choices: TEMPLATE_NAMES,
     },
     set: {
       type: 'string',
       multiple: true,
-      description: 'Override one setting, e.g. services.swarm.replicas=3',
+      description: 'Override one setting, e.g. services.swarm.replicas=3 (\\. for a dot inside a key)',
       valueName: 'path=value',
     },
     force: { type: 'boolean', description: 'Overwrite an existing environment file' },
   },
-  async run({ positionals, values, cwd, dir, stdout }) {
+  async run({ positionals, values, cwd, dir, stdout, quiet }) {
     const name = positionals[0]!;
     assertEnvironmentName(name);
     const template = values.template;
@@ -74,17 +51,19 @@ export const command: Command = {
     const workspace = await envWorkspace(cwd, dir, true);
     const file = workspace.environmentFile(name);
     const path = relative(workspace.root, file);
-    if (!values.force && (existsSync(file) || existsSync(file.replace(/\.yaml$/, '.yml')))) {
+    if (!values.force && (await workspace.listEnvironments()).includes(name)) {
       throw new AgentforgeError('ALREADY_EXISTS', `${path} already exists (use --force to overwrite it)`);
     }
     const document = createEnvironment(name, {
       template: template as Tier,
-      overrides: parseSets((values.set as string[] | undefined) ?? []),
+      overrides: assignmentsToObject(
+        (values.set as string[] | undefined) ?? [],
+      ) as DeepPartial<EnvironmentDocumentInput>,
     });
     await writeGeneratedFiles(workspace.root, [
       { path, content: renderEnvironmentFile(document), mode: 0o644 },
     ]);
-    stdout.write(`created ${displayPath(cwd, file)} from the ${template} template\n`);
+    if (!quiet) stdout.write(`created ${displayPath(cwd, file)} from the ${template} template\n`);
     return 0;
   },
 };

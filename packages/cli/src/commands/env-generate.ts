@@ -18,20 +18,26 @@ export const command: Command = {
     'Generate deployment files from environments/<name>.yaml. Secrets appear only as placeholders or references.',
     ...generatorTypes().map((type) => `  ${type}: ${GENERATORS[type].description}`),
   ].join('\n'),
-  positionals: [1, 1],
+  arguments: [{ name: 'name', description: 'the environment to generate files for' }],
+  examples: [
+    'agentforge env generate production --type helm',
+    'agentforge env generate staging --type k8s --out build/',
+  ],
   options: {
     type: {
       type: 'string',
       description: `What to generate: ${generatorTypes().join(', ')}`,
       valueName: 'type',
+      choices: generatorTypes(),
     },
     out: {
       type: 'string',
       description: 'Folder the files are written under (default: the workspace)',
       valueName: 'dir',
+      file: true,
     },
   },
-  async run({ positionals, values, cwd, dir, stdout, logger }) {
+  async run({ positionals, values, cwd, dir, stdout, logger, quiet }) {
     const name = positionals[0]!;
     assertEnvironmentName(name);
     const type = values.type;
@@ -46,6 +52,7 @@ export const command: Command = {
     const files = generate(type, document, { logger });
     const root = typeof values.out === 'string' ? resolve(cwd, values.out) : workspace.root;
     const written = await writeGeneratedFiles(root, files);
+    if (quiet) return 0;
     stdout.write(`wrote ${written.length} file(s) under ${displayPath(cwd, root)}:\n`);
     for (const file of written) stdout.write(`  ${relative(root, file)}\n`);
     return 0;

@@ -16,7 +16,14 @@ export const command: Command = {
   usage: 'env list [--format human|json]',
   description:
     'List the environments of the workspace with their tier, namespace and whether they pass the schema.',
-  options: { format: { type: 'string', description: 'human (default) or json', valueName: 'format' } },
+  options: {
+    format: {
+      type: 'string',
+      description: 'human (default) or json',
+      valueName: 'format',
+      choices: ['human', 'json'],
+    },
+  },
   async run({ values, cwd, dir, stdout, colors }) {
     const format = (values.format as string | undefined) ?? 'human';
     if (format !== 'human' && format !== 'json')

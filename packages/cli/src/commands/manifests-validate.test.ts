@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadFile } from '@agentforge/schema';
-import { memoryStream, testdir } from '@agentforge/test-utils';
+import { memoryStream, requireTool, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 
@@ -44,6 +44,8 @@ spec:
   template:
     metadata: {labels: {app.kubernetes.io/name: ${name}}}
     spec:
+      automountServiceAccountToken: false
+      priorityClassName: service
       topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: ${name}}}}]
       containers:
       - name: ${name}
@@ -62,7 +64,14 @@ spec: {maxUnavailable: 1, selector: {matchLabels: {app.kubernetes.io/name: ${nam
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: deny-${name}, namespace: shop, labels: {app.kubernetes.io/name: ${name}, app.kubernetes.io/instance: prod}}
-spec: {podSelector: {}}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+/** Privileged containers are accepted in namespace shop, at a low severity; priority classes are not required. */
+const POLICY = `extends: kubernetes
+severity: {k8s/priority-class: "off"}
+scopes:
+  - namespaces: [shop]
+    severity: {k8s/privileged: low}
 `;
 const PRIVILEGED = SECURE.replace(
   'allowPrivilegeEscalation: false',
@@ -110,8 +119,33 @@ describe('agentforge manifests validate', () => {
       ruleId: 'k8s/privileged',
       severity: 'critical',
       path: '/spec/template/spec/containers/0/securityContext/privileged',
-      location: { file: 'all.yaml', document: 2, line: 33, column: 11 },
+      location: { file: 'all.yaml', document: 2, line: 35, column: 11 },
     });
+  });
+
+  it.each([
+    ['--policy', { 'p.yaml': POLICY }, ['--policy', 'p.yaml']],
+    [
+      'agentforge.yaml manifests.policy',
+      { 'p.yaml': POLICY, 'agentforge.yaml': 'manifests: {policy: p.yaml}\n' },
+      [],
+    ],
+  ])('takes a policy from %s: severity overrides and scopes by namespace', async (_from, files, args) => {
+    const dir = testdir({ ...files, 'all.yaml': `${support('api')}---\n${deployment('api', PRIVILEGED)}` });
+    const run = await cli(['all.yaml', '--environment', 'production', '--format', 'json', ...args], dir);
+    expect(run.stderr).toBe('');
+    const findings = JSON.parse(run.stdout).reports[0].findings;
+    expect(findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId} ${f.severity}`)).toEqual([
+      'k8s/privileged low',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
+  it('refuses a malformed policy, naming its file and line (exit 2)', async () => {
+    const dir = testdir({ 'p.yaml': 'scopes:\n  - kind: [Pod]\n', 'all.yaml': deployment('api') });
+    const run = await cli(['all.yaml', '--policy', 'p.yaml'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/p\.yaml:2:/);
   });
 
   it('reads - from standard input, with its own file name in findings', async () => {
@@ -121,7 +155,7 @@ describe('agentforge manifests validate', () => {
       deployment('api', PRIVILEGED),
     );
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^::error file=<stdin>,line=23,col=11,title=k8s\/privileged/m);
+    expect(stdout).toMatch(/^::error file=<stdin>,line=25,col=11,title=k8s\/privileged/m);
   });
 
   it('takes the environment from the agentforge.io labels, and says when it assumes production', async () => {
@@ -214,8 +248,17 @@ describe('agentforge manifests validate', () => {
       args: ['ok.yaml', '--environment', 'qa'],
       message: /unknown environment "qa"/,
     },
-    { name: 'an unknown format', args: ['x.yaml', '--format', 'xml'], message: /unknown --format "xml"/ },
-    { name: 'no input', args: [], message: /expected 1 to \d+ argument/ },
+    {
+      name: 'an unknown format',
+      args: ['x.yaml', '--format', 'xml'],
+      message: /--format must be one of .*, not "xml"/,
+    },
+    {
+      name: 'no input',
+      args: [],
+      message:
+        /^agentforge manifests validate: missing <file\|dir\|-\.\.\.>: the manifests to check: files, folders/,
+    },
     { name: 'a folder without manifests', args: ['empty'], message: /no Kubernetes documents in empty/ },
   ])('exits 2 on $name', async ({ args, message }) => {
     const dir = testdir({
@@ -232,15 +275,9 @@ describe('agentforge manifests validate', () => {
 
 // ---- The repository's own renders -----------------------------------------------------------
 
-function findTool(name: string, local?: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter))
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  return local && existsSync(local) ? local : undefined;
-}
-const kubectl = findTool('kubectl');
-const helm = findTool('helm', join(repo, '.tools/helm'));
-if (!kubectl) console.warn('manifests validate: kubectl kustomize test SKIPPED (no kubectl on PATH)');
-if (!helm) console.warn('manifests validate: helm template test SKIPPED (no helm on PATH or at .tools/helm)');
+// Outside CI a missing tool skips its test with a warning; in CI it fails the file.
+const kubectl = requireTool('kubectl');
+const helm = requireTool('helm');
 
 function run(bin: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(bin, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });

@@ -1,33 +1,47 @@
 import { resolve } from 'node:path';
-import { AgentforgeError, type EnvironmentDocument, TIERS } from '@agentforge/schema';
+import { AgentforgeError, findWorkspace } from '@agentforge/schema';
 import {
   annotationSuppressions,
   createKubernetesValidator,
+  loadManifestPolicies,
   loadManifests,
-  manifestEnvironment,
   parseManifests,
+  resolveManifestEnvironment,
   type ValidationInput,
 } from '@agentforge/validator';
-import type { Command, CommandContext } from '../context.js';
-import { findWorkspace, type Workspace } from '../workspace.js';
+import type { Command } from '../context.js';
 import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
-import { displayPath, usageError } from './_shared.js';
+import { displayPath, environmentOption, readStdin, usageError } from './_shared.js';
 
 const fail = usageError('manifests validate');
 const STDIN = '<stdin>';
 
 export const command: Command = {
   usage:
-    'manifests validate <file|dir|->... [--environment <name>] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'manifests validate <file|dir|->... [-e <name>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate rendered Kubernetes manifests (multi-document YAML, JSON, List; files, folders or - for stdin) against the Kubernetes rules: Pod Security restricted, reliability, wiring, secrets and hygiene. Findings on an object can be suppressed by its annotation `agentforge.dev/suppress: "<rule-id>: <reason>"`.',
-  positionals: [1, Number.MAX_SAFE_INTEGER],
-  options: {
-    environment: {
-      type: 'string',
+  arguments: [
+    {
+      name: 'file|dir|-',
       description:
-        "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
-      valueName: 'name',
+        'the manifests to check: files, folders (searched for *.yaml, *.yml, *.json) or - for standard input, e.g. agentforge manifests validate deployment/rendered/',
+      variadic: true,
+      file: true,
+    },
+  ],
+  examples: ['helm template deployment/helm/agentforge | agentforge manifests validate - -e production'],
+  options: {
+    environment: environmentOption(
+      "Environment (or tier) whose severities apply; default: the manifests' agentforge.io/environment and agentforge.io/tier labels, else production",
+    ),
+    policy: {
+      type: 'string',
+      multiple: true,
+      description:
+        'Policy file (severity overrides, off, per environment or tier, scopes by namespace or kind); after agentforge.yaml `manifests.policy`',
+      valueName: 'file',
+      file: true,
     },
     ...REPORT_OPTIONS,
     suppressions: {
@@ -43,7 +57,8 @@ export const command: Command = {
 
     const inputs: ValidationInput[] = [];
     for (const path of positionals) {
-      if (path === '-') inputs.push(...parseManifests(await readStdin(context), { file: STDIN }));
+      if (path === '-')
+        inputs.push(...parseManifests(await readStdin(context, 'manifests validate'), { file: STDIN }));
       else
         inputs.push(...(await loadManifests([resolve(cwd, path)], { display: (f) => displayPath(cwd, f) })));
     }
@@ -58,14 +73,27 @@ export const command: Command = {
       if (dir !== undefined) throw error;
       return undefined;
     });
-    const environment = await resolveEnvironment(values.environment as string | undefined, inputs, workspace);
+    const environment = await resolveManifestEnvironment(inputs, {
+      environment: values.environment as string | undefined,
+      workspace,
+    });
     if (environment.note) stderr.write(`agentforge manifests validate: ${environment.note}\n`);
 
     const suppressions =
       values.suppressions === false
         ? []
         : [...(await workspaceSuppressions(workspace, cwd)), ...annotationSuppressions(inputs)];
-    const validator = createKubernetesValidator({ failOn, baseline, suppressions, logger: context.logger });
+    const policies = await loadManifestPolicies([
+      ...(workspace?.manifestPolicyFiles() ?? []),
+      ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
+    ]);
+    const validator = createKubernetesValidator({
+      policies,
+      failOn,
+      baseline,
+      suppressions,
+      logger: context.logger,
+    });
     const report = validator.validateDocuments(inputs, {
       environment: environment.name,
       tier: environment.tier,
@@ -73,48 +101,3 @@ export const command: Command = {
     return emitReports([report], format, context);
   },
 };
-
-/**
- * The environment whose severities apply: `--environment` names a workspace environment (its
- * document gives the tier) or a tier; without it, the manifests' labels say; else production,
- * the strictest, with a note.
- */
-async function resolveEnvironment(
-  given: string | undefined,
-  inputs: readonly ValidationInput[],
-  workspace: Workspace | undefined,
-): Promise<{ name: string; tier: string; note?: string }> {
-  const labelled = manifestEnvironment(inputs);
-  const isTier = (tier: string | undefined): tier is string => TIERS.includes(tier as never);
-  if (given === undefined && isTier(labelled.tier))
-    return { name: labelled.name ?? labelled.tier, tier: labelled.tier };
-  const name = given ?? labelled.name;
-  const known = (await workspace?.listEnvironments()) ?? [];
-  if (name !== undefined) {
-    if (workspace && known.includes(name)) {
-      const tier = ((await workspace.loadEnvironment(name)).data as Partial<EnvironmentDocument> | null)
-        ?.tier;
-      if (isTier(tier)) return { name, tier };
-    }
-    if (isTier(name)) return { name, tier: name };
-    if (labelled.name === name && isTier(labelled.tier)) return { name, tier: labelled.tier };
-  }
-  if (given !== undefined)
-    throw new AgentforgeError(
-      'UNKNOWN_ENVIRONMENT',
-      `unknown environment "${given}": not a tier (${TIERS.join(', ')})${workspace ? `, not in ${displayPath(workspace.root, workspace.environmentsDir)} (known: ${known.join(', ') || 'none'})` : ''} and not the manifests' agentforge.io/environment label`,
-    );
-  return {
-    name: name ?? 'production',
-    tier: 'production',
-    note: `no --environment and no tier known for ${name === undefined ? 'the manifests' : `environment "${name}"`}: the production rules apply`,
-  };
-}
-
-async function readStdin({ stdin }: CommandContext): Promise<Buffer> {
-  if (!stdin) throw fail('no standard input to read "-" from');
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}

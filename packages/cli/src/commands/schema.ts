@@ -1,15 +1,24 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { AgentforgeError, renderReferenceDocs, toJsonSchema } from '@agentforge/schema';
 import type { Command } from '../context.js';
+import { displayPath, writeOutput } from './_shared.js';
 
 export const command: Command = {
   usage: 'schema [--format json-schema|markdown] [--out <file>]',
   description:
     'Print the JSON Schema (for editors and CI) or the Markdown reference of the environment document.',
   options: {
-    format: { type: 'string', description: 'json-schema (default) or markdown', valueName: 'format' },
-    out: { type: 'string', description: 'Write to this file instead of stdout', valueName: 'file' },
+    format: {
+      type: 'string',
+      description: 'json-schema (default) or markdown',
+      valueName: 'format',
+      choices: ['json-schema', 'markdown'],
+    },
+    out: {
+      type: 'string',
+      description: 'Write to this file instead of stdout',
+      valueName: 'file',
+      file: true,
+    },
   },
   async run({ values, cwd, stdout, stderr }) {
     const format = (values.format as string | undefined) ?? 'json-schema';
@@ -22,9 +31,8 @@ export const command: Command = {
     const text =
       format === 'markdown' ? renderReferenceDocs() : `${JSON.stringify(toJsonSchema(), null, 2)}\n`;
     if (typeof values.out === 'string') {
-      const file = resolve(cwd, values.out);
-      await writeFile(file, text);
-      stderr.write(`wrote ${file}\n`);
+      const file = await writeOutput(cwd, values.out, text);
+      stderr.write(`wrote ${displayPath(cwd, file)}\n`);
     } else stdout.write(text);
     return 0;
   },

@@ -25,6 +25,72 @@ const recommendedLabels = objectRule(
   },
 );
 
+const labelConsistency = objectRule(
+  {
+    id: 'k8s/label-consistency',
+    severity: 'low',
+    description:
+      'A workload whose pods carry another `app.kubernetes.io/name` or `app.kubernetes.io/instance` than the workload itself is counted under the wrong application by dashboards, cost reports and selectors.',
+    recommendation:
+      'Give the pod template the same `app.kubernetes.io/name` and `app.kubernetes.io/instance` labels as the workload.',
+    tags: ['hygiene'],
+  },
+  (o, out) => {
+    if (!o.pod || o.kind === 'Pod') return;
+    for (const label of RECOMMENDED_LABELS) {
+      const own = o.labels[label];
+      const pods = o.pod.labels[label];
+      if (typeof own === 'string' && typeof pods === 'string' && own !== pods)
+        out.push({
+          path: [...o.pod.labelsPath, label],
+          message: `the pods of ${show(o)} have ${label}=${pods}, the workload ${own}`,
+        });
+    }
+  },
+);
+
+// kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+const labelValues = objectRule(
+  {
+    id: 'k8s/label-values',
+    severity: 'high',
+    description:
+      'A label value longer than 63 characters, or with characters other than letters, digits, `-`, `_` and `.`, is rejected by the API server.',
+    recommendation: 'Shorten the value or replace the characters; put free text in an annotation.',
+    tags: ['correctness'],
+  },
+  (o, out) => {
+    const check = (labels: Record<string, unknown>, path: readonly (string | number)[]) => {
+      for (const [key, value] of Object.entries(labels))
+        if (typeof value !== 'string' || !LABEL_VALUE.test(value))
+          out.push({
+            path: [...path, key],
+            message: `the label ${key} of ${show(o)} has an invalid value ${JSON.stringify(value)}`,
+          });
+    };
+    check(o.labels, [...o.path, 'metadata', 'labels']);
+    if (o.pod && o.kind !== 'Pod') check(o.pod.labels, o.pod.labelsPath);
+  },
+);
+
+const serviceType = objectRule(
+  {
+    id: 'k8s/service-type',
+    severity: tiered('medium', 'low', 'off'),
+    description:
+      'A NodePort Service opens its port on every node of the cluster, past the ingress controller and its TLS and authentication.',
+    recommendation:
+      'Use a ClusterIP Service behind an Ingress (or a LoadBalancer where a cloud balancer is meant).',
+    tags: ['security'],
+  },
+  (o, out) => {
+    if (o.kind === 'Service' && dict(o.object.spec)?.type === 'NodePort')
+      out.push({ path: [...o.path, 'spec', 'type'], message: `${show(o)} is a NodePort Service` });
+  },
+);
+
 /** Kinds that live outside any namespace. */
 const CLUSTER_SCOPED = new Set([
   'APIService',
@@ -192,6 +258,9 @@ const suppressAnnotation = objectRule(
 /** Hygiene. */
 export const hygieneFamily = family('Hygiene', [
   recommendedLabels,
+  labelConsistency,
+  labelValues,
+  serviceType,
   namespace,
   deprecatedApi,
   manifestShape,

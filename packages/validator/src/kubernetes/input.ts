@@ -8,8 +8,10 @@ import {
   loadFileDocuments,
 } from '@agentforge/schema';
 import { createValidator, type ValidationInput, type Validator, type ValidatorOptions } from '../engine.js';
-import type { Suppression } from '../types.js';
+import { loadPolicy } from '../policy.js';
+import type { Policy, Suppression } from '../types.js';
 import { objectsOf, text } from './_objects.js';
+import { scopeRules } from './_scopes.js';
 import { SUPPRESS_ANNOTATION, SUPPRESS_LINE } from './hygiene.js';
 import { kubernetesPolicy } from './rules.js';
 
@@ -113,8 +115,24 @@ export function annotationSuppressions(inputs: readonly ValidationInput[]): Supp
   return out;
 }
 
+/** Presets a manifests policy file may `extend` by name. */
+export const KUBERNETES_PRESETS: Readonly<Record<string, () => Policy>> = { kubernetes: kubernetesPolicy };
+
 /**
- * A validator for Kubernetes manifests: the Kubernetes policy, then `options.policies` on top.
+ * Reads the policy files for manifests, each merged with what it `extends` (`kubernetes` names
+ * the Kubernetes policy): severity overrides, `off`, per environment or tier, and `scopes` by
+ * namespace or kind. Malformed files throw a located `POLICY_INVALID` error.
+ * @example createKubernetesValidator({ policies: await loadManifestPolicies(['policies/manifests.yaml']) })
+ */
+export async function loadManifestPolicies(files: readonly string[]): Promise<Policy[]> {
+  const policies: Policy[] = [];
+  for (const file of files) policies.push(await loadPolicy(file, { presets: KUBERNETES_PRESETS }));
+  return policies;
+}
+
+/**
+ * A validator for Kubernetes manifests: the Kubernetes policy, then `options.policies` on top;
+ * their `scopes` adjust the Kubernetes rules' findings per namespace or kind.
  * The environment comes from the options, else from the first document's
  * `agentforge.io/environment` and `agentforge.io/tier` labels.
  * @example
@@ -124,6 +142,8 @@ export function annotationSuppressions(inputs: readonly ValidationInput[]): Supp
  * });
  */
 export function createKubernetesValidator(options: Omit<ValidatorOptions, 'schema'> = {}): Validator {
+  const kubernetes = kubernetesPolicy();
+  const scopes = (options.policies ?? []).flatMap((p) => p.scopes ?? []);
   return createValidator({
     resolveEnvironment: (data) => {
       const first = objectsOf(data)[0];
@@ -134,6 +154,10 @@ export function createKubernetesValidator(options: Omit<ValidatorOptions, 'schem
       };
     },
     ...options,
-    policies: [kubernetesPolicy(), ...(options.policies ?? [])],
+    // Every policy's rules are scoped: a file that extends `kubernetes` brings the rules again.
+    policies: [kubernetes, ...(options.policies ?? [])].map((p) => ({
+      ...p,
+      rules: scopeRules(p.rules, scopes),
+    })),
   });
 }

@@ -1,7 +1,17 @@
 // Pod Security Standard "restricted" (kubernetes.io/docs/concepts/security/pod-security-standards)
 // and a read-only root filesystem.
-import { containerRule, family, objectRule, podSecurity, securityContext, tiered, where } from './_define.js';
-import { dict, list, show, text } from './_objects.js';
+import {
+  at,
+  containerRule,
+  family,
+  objectRule,
+  podSecurity,
+  securityContext,
+  setRule,
+  tiered,
+  where,
+} from './_define.js';
+import { type ContainerAt, containersOf, dict, list, show, text } from './_objects.js';
 
 const privileged = containerRule(
   {
@@ -21,22 +31,31 @@ const privileged = containerRule(
   },
 );
 
-const hostNamespaces = objectRule(
-  {
-    id: 'k8s/host-namespaces',
-    severity: tiered('critical', 'high', 'high'),
-    description:
-      "Sharing the host's network, PID or IPC namespace lets a pod see and reach every process of the node.",
-    recommendation: 'Remove `hostNetwork`, `hostPID` and `hostIPC` (or set them to false).',
-    tags: ['security', 'pod-security'],
-  },
-  (o, out) => {
-    if (!o.pod) return;
-    for (const field of ['hostNetwork', 'hostPID', 'hostIPC'])
-      if (o.pod.spec[field] === true)
+const HOST_NAMESPACES = {
+  hostNetwork: ['network', "the node's network: its loopback services and every packet of the node"],
+  hostPID: ['pid', 'every process of the node, to signal or trace'],
+  hostIPC: ['ipc', "the node's shared memory and IPC of every process"],
+} as const;
+
+/** One rule per host namespace, so that results compare check by check with Polaris and kube-linter. */
+const hostNamespace = (field: keyof typeof HOST_NAMESPACES) =>
+  objectRule(
+    {
+      id: `k8s/host-${HOST_NAMESPACES[field][0]}`,
+      severity: tiered('critical', 'high', 'high'),
+      description: `Sharing the host's ${HOST_NAMESPACES[field][0].toUpperCase()} namespace (\`${field}: true\`) lets a pod reach ${HOST_NAMESPACES[field][1]}.`,
+      recommendation: `Remove \`${field}\` (or set it to false).`,
+      tags: ['security', 'pod-security'],
+    },
+    (o, out) => {
+      if (o.pod?.spec[field] === true)
         out.push({ path: [...o.pod.path, field], message: `${show(o)} sets ${field}: true` });
-  },
-);
+    },
+  );
+
+const hostNetwork = hostNamespace('hostNetwork');
+const hostPid = hostNamespace('hostPID');
+const hostIpc = hostNamespace('hostIPC');
 
 const hostPorts = containerRule(
   {
@@ -164,28 +183,126 @@ const privilegeEscalation = containerRule(
   },
 );
 
-const capabilities = containerRule(
+const capabilitiesOf = (c: ContainerAt) => dict(securityContext(c).capabilities);
+
+const capabilitiesDropAll = containerRule(
   {
-    id: 'k8s/capabilities',
+    id: 'k8s/capabilities-drop-all',
     severity: tiered('high', 'medium', 'low'),
     description:
-      'Default capabilities such as NET_RAW let a compromised process spoof traffic on the node network.',
-    recommendation:
-      'Set `capabilities.drop: [ALL]`; add back only `NET_BIND_SERVICE` if the process binds a port below 1024.',
+      'Default capabilities such as NET_RAW, CHOWN or SETUID let a compromised process spoof traffic on the node network or change file ownership; the restricted standard drops them all.',
+    recommendation: 'Set `securityContext.capabilities.drop: [ALL]` on every container.',
     tags: ['security', 'pod-security'],
   },
   (c, o, out) => {
-    const caps = dict(securityContext(c).capabilities);
-    if (!list(caps?.drop).includes('ALL'))
+    if (!list(capabilitiesOf(c)?.drop).includes('ALL'))
       out.push({
         path: [...c.path, 'securityContext', 'capabilities', 'drop'],
         message: `${where(c, o)} does not drop ALL capabilities`,
       });
-    list(caps?.add).forEach((cap, i) => {
-      if (cap !== 'NET_BIND_SERVICE')
+  },
+);
+
+/** The one capability the restricted standard lets a container add back. */
+export const ALLOWED_ADDED_CAPABILITIES = ['NET_BIND_SERVICE'] as const;
+
+const dangerousCapabilities = containerRule(
+  {
+    id: 'k8s/dangerous-capabilities',
+    severity: tiered('critical', 'high', 'medium'),
+    description:
+      'An added capability such as SYS_ADMIN, NET_ADMIN or ALL gives a process root powers over the node (mounts, network configuration, kernel modules).',
+    recommendation:
+      'Remove the capability from `capabilities.add`; only `NET_BIND_SERVICE` (ports below 1024) is allowed back.',
+    tags: ['security', 'pod-security'],
+  },
+  (c, o, out) => {
+    list(capabilitiesOf(c)?.add).forEach((cap, i) => {
+      if (!(ALLOWED_ADDED_CAPABILITIES as readonly unknown[]).includes(cap))
         out.push({
           path: [...c.path, 'securityContext', 'capabilities', 'add', i],
           message: `${where(c, o)} adds capability ${String(cap)}`,
+        });
+    });
+  },
+);
+
+const hostProcess = objectRule(
+  {
+    id: 'k8s/host-process',
+    severity: tiered('critical', 'high', 'high'),
+    description:
+      'A Windows HostProcess container runs directly on the node with its privileges: the baseline Pod Security Standard forbids it.',
+    recommendation:
+      'Remove `securityContext.windowsOptions.hostProcess: true` from the pod and its containers.',
+    tags: ['security', 'pod-security'],
+  },
+  (o, out) => {
+    if (!o.pod) return;
+    if (dict(podSecurity(o).windowsOptions)?.hostProcess === true)
+      out.push({
+        path: [...o.pod.path, 'securityContext', 'windowsOptions', 'hostProcess'],
+        message: `${show(o)} runs as a Windows HostProcess pod`,
+      });
+    for (const c of containersOf(o.pod))
+      if (dict(securityContext(c).windowsOptions)?.hostProcess === true)
+        out.push({
+          path: [...c.path, 'securityContext', 'windowsOptions', 'hostProcess'],
+          message: `${where(c, o)} is a Windows HostProcess container`,
+        });
+  },
+);
+
+const procMount = containerRule(
+  {
+    id: 'k8s/proc-mount',
+    severity: tiered('high', 'high', 'medium'),
+    description:
+      "An `Unmasked` /proc mount bypasses the runtime's masking of /proc: the container reads and writes kernel settings of the node.",
+    recommendation: 'Remove `securityContext.procMount` (or set it to `Default`).',
+    tags: ['security', 'pod-security'],
+  },
+  (c, o, out) => {
+    const mount = securityContext(c).procMount;
+    if (mount !== undefined && mount !== 'Default')
+      out.push({
+        path: [...c.path, 'securityContext', 'procMount'],
+        message: `${where(c, o)} sets procMount ${JSON.stringify(mount)}`,
+      });
+  },
+);
+
+/** Sysctls the baseline Pod Security Standard allows (namespaced and isolated from the node). */
+export const SAFE_SYSCTLS = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+] as const;
+
+const unsafeSysctls = objectRule(
+  {
+    id: 'k8s/unsafe-sysctls',
+    severity: tiered('high', 'medium', 'medium'),
+    description:
+      'A sysctl outside the safe set changes kernel settings shared with the node and every other pod on it.',
+    recommendation: `Remove the sysctl from \`securityContext.sysctls\`; only ${SAFE_SYSCTLS.join(', ')} are safe.`,
+    tags: ['security', 'pod-security'],
+  },
+  (o, out) => {
+    if (!o.pod) return;
+    list(podSecurity(o).sysctls).forEach((s, i) => {
+      const name = text(dict(s)?.name);
+      if (!(SAFE_SYSCTLS as readonly (string | undefined)[]).includes(name))
+        out.push({
+          path: [...o.pod!.path, 'securityContext', 'sysctls', i, 'name'],
+          message: `${show(o)} sets the unsafe sysctl ${JSON.stringify(name ?? '?')}`,
         });
     });
   },
@@ -228,16 +345,52 @@ const readOnlyRoot = containerRule(
   },
 );
 
+const automountToken = setRule(
+  {
+    id: 'k8s/automount-service-account-token',
+    severity: tiered('medium', 'low', 'off'),
+    description:
+      'A pod that does not need the Kubernetes API still gets a token of its ServiceAccount mounted: a compromised process can call the API server with it.',
+    recommendation:
+      'Set `automountServiceAccountToken: false` on the pod (or on its ServiceAccount); pods that call the API mount a projected token explicitly.',
+    tags: ['security'],
+  },
+  (index, out) => {
+    for (const w of index.all) {
+      if (!w.pod || w.pod.spec.automountServiceAccountToken === false) continue;
+      const account = text(w.pod.spec.serviceAccountName) ?? text(w.pod.spec.serviceAccount) ?? 'default';
+      const fromAccount = index
+        .named('ServiceAccount', account, w.namespace)
+        .some((a) => a.object.automountServiceAccountToken === false);
+      if (w.pod.spec.automountServiceAccountToken === true || !fromAccount)
+        out.push(
+          at(
+            w,
+            [...w.pod.path, 'automountServiceAccountToken'],
+            `${show(w)} mounts the token of ServiceAccount ${account}`,
+          ),
+        );
+    }
+  },
+);
+
 /** Pod Security Standard (restricted) and read-only root filesystem. */
 export const podSecurityFamily = family('Pod Security Standard (restricted) and read-only root filesystem', [
   privileged,
-  hostNamespaces,
+  hostNetwork,
+  hostPid,
+  hostIpc,
+  hostProcess,
   hostPorts,
   hostPath,
   volumeTypes,
   runAsNonRoot,
   privilegeEscalation,
-  capabilities,
+  capabilitiesDropAll,
+  dangerousCapabilities,
+  procMount,
+  unsafeSysctls,
   seccomp,
   readOnlyRoot,
+  automountToken,
 ]);

@@ -1,7 +1,7 @@
-// Reliability: probes, resources, pinned images, replicas, PodDisruptionBudgets, autoscalers, spreading.
+// Reliability of each container: probes, resources, images and its environment.
+import { isDeepStrictEqual } from 'node:util';
 import { parseImageReference } from '../formats.js';
-import { at, containerRule, family, objectRule, setRule, tiered, where } from './_define.js';
-import { isScaled, type Located, type SetIndex } from './_index.js';
+import { containerRule, family, objectRule, tiered, where } from './_define.js';
 import { dict, list, show, text } from './_objects.js';
 
 const probeRule = (kind: 'liveness' | 'readiness', description: string) =>
@@ -81,27 +81,36 @@ const probePort = containerRule(
   { init: false },
 );
 
-const resources = containerRule(
-  {
-    id: 'k8s/resources',
-    severity: tiered('high', 'medium', 'low'),
-    description:
-      'Without requests the scheduler overcommits nodes; without limits one container can starve the others.',
-    recommendation: 'Set `resources.requests` and `resources.limits` for both cpu and memory.',
-    tags: ['reliability'],
-  },
-  (c, o, out) => {
-    if (c.field === 'ephemeralContainers') return;
-    const r = dict(c.container.resources);
-    for (const group of ['requests', 'limits'])
-      for (const resource of ['cpu', 'memory'])
-        if (dict(r?.[group])?.[resource] === undefined)
-          out.push({
-            path: [...c.path, 'resources', group, resource],
-            message: `${where(c, o)} sets no ${resource} ${group === 'requests' ? 'request' : 'limit'}`,
-          });
-  },
-);
+/** One rule per resource and kind of bound, so that results compare check by check with Polaris. */
+const resourceRule = (resource: 'cpu' | 'memory', group: 'requests' | 'limits') => {
+  const what = `${resource} ${group === 'requests' ? 'request' : 'limit'}`;
+  return containerRule(
+    {
+      id: `k8s/${resource}-${group === 'requests' ? 'request' : 'limit'}`,
+      severity: tiered('high', 'medium', 'low'),
+      description:
+        group === 'requests'
+          ? `Without a ${what} the scheduler places the pod as if it needed no ${resource}: nodes are overcommitted and the pod is evicted first.`
+          : `Without a ${what} one container can take all the ${resource} of its node${resource === 'memory' ? ' until the kernel kills a neighbour' : ' and starve its neighbours'}.`,
+      recommendation: `Set \`resources.${group}.${resource}\` on the container.`,
+      tags: ['reliability', 'efficiency'],
+    },
+    (c, o, out) => {
+      // Ephemeral containers cannot declare resources.
+      if (c.field === 'ephemeralContainers') return;
+      if (dict(dict(c.container.resources)?.[group])?.[resource] === undefined)
+        out.push({
+          path: [...c.path, 'resources', group, resource],
+          message: `${where(c, o)} sets no ${what}`,
+        });
+    },
+  );
+};
+
+const cpuRequest = resourceRule('cpu', 'requests');
+const cpuLimit = resourceRule('cpu', 'limits');
+const memoryRequest = resourceRule('memory', 'requests');
+const memoryLimit = resourceRule('memory', 'limits');
 
 const imagePinned = containerRule(
   {
@@ -140,196 +149,110 @@ const imageDigest = containerRule(
   },
 );
 
-const minReplicas = setRule(
+const pullPolicy = containerRule(
   {
-    id: 'k8s/min-replicas',
-    severity: tiered('high', 'off', 'off'),
+    id: 'k8s/pull-policy',
+    severity: tiered('low', 'low', 'off'),
     description:
-      'A single replica is a single point of failure and drops traffic on every rollout and node drain.',
-    recommendation:
-      'Run at least 2 replicas (`spec.replicas`, or `minReplicas` of its HorizontalPodAutoscaler).',
-    tags: ['reliability'],
+      'With `imagePullPolicy: IfNotPresent` a node runs whatever image it cached under the tag, and a pod may start an image its pull secret no longer grants; a digest-pinned image cannot change, so it may stay cached.',
+    recommendation: 'Set `imagePullPolicy: Always`, or pin the image by digest (`…@sha256:<digest>`).',
+    tags: ['reliability', 'supply-chain'],
   },
-  (index, out) => {
-    for (const w of index.all.filter(isScaled)) {
-      const min = index.minReplicas(w);
-      if (min >= 2) continue;
-      const hpa = index.hpaOf(w);
-      out.push(
-        hpa
-          ? at(
-              hpa,
-              [...hpa.path, 'spec', 'minReplicas'],
-              `${show(hpa)} scales ${show(w)} down to ${min} replica`,
-            )
-          : at(w, [...w.path, 'spec', 'replicas'], `${show(w)} runs ${min} replica`),
-      );
-    }
+  (c, o, out) => {
+    const image = text(c.container.image);
+    const policy = c.container.imagePullPolicy;
+    const ref = image === undefined ? undefined : parseImageReference(image);
+    // An unparsable image is k8s/image-pinned's finding.
+    if (policy === 'Always' || !ref || ref.digest !== undefined) return;
+    // Without a policy Kubernetes pulls `latest` and untagged images always, tagged ones if not present.
+    if (policy === undefined && (ref.tag === undefined || ref.tag === 'latest')) return;
+    out.push({
+      path: [...c.path, policy === undefined ? 'image' : 'imagePullPolicy'],
+      message: `${where(c, o)} pulls ${JSON.stringify(image)} only if not present (imagePullPolicy ${policy === undefined ? 'unset' : JSON.stringify(policy)})`,
+    });
   },
+  { init: true },
 );
 
-const pdbSelector = (p: Located) => dict(dict(p.object.spec)?.selector);
-const pdbsOf = (index: SetIndex, w: Located) =>
-  index.selecting('PodDisruptionBudget', pdbSelector, w.pod!.labels, w.namespace);
-
-const pdbPresent = setRule(
+const priorityClass = objectRule(
   {
-    id: 'k8s/pdb',
-    severity: tiered('medium', 'low', 'off'),
-    description: 'Without a PodDisruptionBudget a node drain may evict every replica at once.',
-    recommendation:
-      'Add a PodDisruptionBudget selecting the pods, with `maxUnavailable: 1` (or a `minAvailable` below the replicas).',
-    tags: ['reliability'],
-  },
-  (index, out) => {
-    for (const w of index.all.filter(isScaled))
-      if (index.minReplicas(w) >= 2 && pdbsOf(index, w).length === 0)
-        out.push(
-          at(w, [...w.path, 'metadata', 'name'], `no PodDisruptionBudget selects the pods of ${show(w)}`),
-        );
-  },
-);
-
-/** A PDB value as pods out of `replicas` (`50%` of 3 → 2, rounded up as the disruption controller does). */
-function podsOf(value: unknown, replicas: number): number | undefined {
-  if (typeof value === 'number') return value;
-  const percent = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
-  return percent ? Math.ceil((Number(percent[1]) * replicas) / 100) : undefined;
-}
-
-const pdbCoherent = setRule(
-  {
-    id: 'k8s/pdb-coherent',
-    severity: tiered('high', 'medium', 'low'),
+    id: 'k8s/priority-class',
+    severity: tiered('low', 'off', 'off'),
     description:
-      'A PodDisruptionBudget that allows no disruption at the lowest replica count blocks node drains and cluster upgrades; one that selects no pod protects nothing.',
-    recommendation:
-      'Keep `minAvailable` below the lowest replica count (HPA `minReplicas`), or use `maxUnavailable: 1`; make the selector match the pod labels.',
+      'Without a priority class a service pod has the default priority: under node pressure the scheduler may preempt it for a batch job, and nothing preempts for it.',
+    recommendation: 'Set `priorityClassName` on the pod template (a PriorityClass of the cluster).',
     tags: ['reliability'],
-  },
-  (index, out) => {
-    const workloads = index.all.filter(isScaled);
-    for (const pdb of index.byKind('PodDisruptionBudget')) {
-      const spec = dict(pdb.object.spec) ?? {};
-      const selector = dict(spec.selector);
-      const targets = index.podsSelectedBy(selector, pdb.namespace).filter(isScaled);
-      if (workloads.length > 0 && targets.length === 0) {
-        out.push(
-          at(
-            pdb,
-            [...pdb.path, 'spec', 'selector'],
-            `${show(pdb)} selects no pod of the workloads in the input`,
-          ),
-        );
-        continue;
-      }
-      for (const w of targets) {
-        const replicas = index.minReplicas(w);
-        const min = podsOf(spec.minAvailable, replicas);
-        const max = podsOf(spec.maxUnavailable, replicas);
-        if (min !== undefined && min >= replicas)
-          out.push(
-            at(
-              pdb,
-              [...pdb.path, 'spec', 'minAvailable'],
-              `${show(pdb)} keeps ${min} of ${replicas} replica(s) of ${show(w)} available: no pod can ever be evicted`,
-            ),
-          );
-        if (max === 0)
-          out.push(
-            at(
-              pdb,
-              [...pdb.path, 'spec', 'maxUnavailable'],
-              `${show(pdb)} allows no pod of ${show(w)} to be unavailable`,
-            ),
-          );
-      }
-    }
-  },
-);
-
-const hpaBounds = objectRule(
-  {
-    id: 'k8s/hpa-bounds',
-    severity: 'high',
-    description:
-      'A HorizontalPodAutoscaler with minReplicas above maxReplicas (or below 1) is rejected or never scales.',
-    recommendation: 'Set 1 ≤ `minReplicas` ≤ `maxReplicas`.',
-    tags: ['reliability', 'correctness'],
   },
   (o, out) => {
-    if (o.kind !== 'HorizontalPodAutoscaler') return;
-    const spec = dict(o.object.spec) ?? {};
-    const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
-    if (typeof spec.maxReplicas === 'number' && min > spec.maxReplicas)
+    if (!o.pod || o.pod.batch) return;
+    if (typeof o.pod.spec.priorityClassName !== 'string' || o.pod.spec.priorityClassName === '')
       out.push({
-        path: [...o.path, 'spec', 'minReplicas'],
-        message: `${show(o)} has minReplicas ${min} above maxReplicas ${spec.maxReplicas}`,
+        path: [...o.pod.path, 'priorityClassName'],
+        message: `${show(o)} sets no priorityClassName`,
       });
-    if (min < 1)
-      out.push({ path: [...o.path, 'spec', 'minReplicas'], message: `${show(o)} has minReplicas ${min}` });
   },
 );
 
-const hpaReplicas = setRule(
+const probesIdentical = containerRule(
   {
-    id: 'k8s/hpa-replicas',
-    severity: tiered('medium', 'low', 'low'),
-    description:
-      'A workload scaled by a HorizontalPodAutoscaler that also sets `replicas` is scaled back to that number on every apply.',
-    recommendation: 'Remove `spec.replicas` from the workload; the HPA owns it.',
-    tags: ['reliability'],
-  },
-  (index, out) => {
-    for (const w of index.all.filter(isScaled)) {
-      const hpa = index.hpaOf(w);
-      if (hpa && dict(w.object.spec)?.replicas !== undefined)
-        out.push(
-          at(w, [...w.path, 'spec', 'replicas'], `${show(w)} sets replicas although ${show(hpa)} scales it`),
-        );
-    }
-  },
-);
-
-const spread = setRule(
-  {
-    id: 'k8s/spread',
+    id: 'k8s/probes-identical',
     severity: tiered('medium', 'low', 'off'),
-    description: 'Replicas that may all land on one node or zone go down together with it.',
+    description:
+      'A liveness probe identical to the readiness probe restarts a pod that is merely busy: an overload becomes a restart storm.',
     recommendation:
-      'Add `topologySpreadConstraints` over `kubernetes.io/hostname` (and `topology.kubernetes.io/zone`), or a pod anti-affinity.',
+      'Make the liveness probe cheaper and more tolerant than the readiness probe (another endpoint, or a higher failureThreshold).',
     tags: ['reliability'],
   },
-  (index, out) => {
-    for (const w of index.all.filter(isScaled)) {
-      if (index.minReplicas(w) < 2) continue;
-      const spec = w.pod!.spec;
-      const anti = dict(dict(spec.affinity)?.podAntiAffinity);
-      if (list(spec.topologySpreadConstraints).length === 0 && !anti)
-        out.push(
-          at(
-            w,
-            w.pod!.path,
-            `the replicas of ${show(w)} are not spread over nodes (no topologySpreadConstraints or podAntiAffinity)`,
-          ),
-        );
-    }
+  (c, o, out) => {
+    const live = c.container.livenessProbe;
+    const ready = c.container.readinessProbe;
+    if (live !== undefined && ready !== undefined && isDeepStrictEqual(live, ready))
+      out.push({
+        path: [...c.path, 'livenessProbe'],
+        message: `the liveness probe of ${where(c, o)} is identical to its readiness probe`,
+      });
+  },
+  { init: false, batch: false },
+);
+
+const duplicateEnv = containerRule(
+  {
+    id: 'k8s/duplicate-env',
+    severity: tiered('medium', 'medium', 'low'),
+    description:
+      'When a container declares one environment variable twice, the last entry wins silently, and a strategic-merge patch may drop the other.',
+    recommendation: 'Keep one entry per variable name in `env`.',
+    tags: ['correctness'],
+  },
+  (c, o, out) => {
+    const seen = new Set<string>();
+    list(c.container.env).forEach((e, i) => {
+      const name = text(dict(e)?.name);
+      if (name === undefined) return;
+      if (seen.has(name))
+        out.push({
+          path: [...c.path, 'env', i, 'name'],
+          message: `${where(c, o)} declares ${name} more than once`,
+        });
+      seen.add(name);
+    });
   },
 );
 
-/** Reliability. */
-export const reliabilityFamily = family('Reliability', [
+/** Probes, resources and images. */
+export const reliabilityFamily = family('Reliability: probes, resources and images', [
   livenessProbe,
   readinessProbe,
   startupProbe,
+  probesIdentical,
   probePort,
-  resources,
+  cpuRequest,
+  cpuLimit,
+  memoryRequest,
+  memoryLimit,
   imagePinned,
   imageDigest,
-  minReplicas,
-  pdbPresent,
-  pdbCoherent,
-  hpaBounds,
-  hpaReplicas,
-  spread,
+  pullPolicy,
+  priorityClass,
+  duplicateEnv,
 ]);

@@ -32,6 +32,8 @@ function goodSet(): Json[] {
         template: {
           metadata: { labels: { ...labels } },
           spec: {
+            priorityClassName: 'service-critical',
+            automountServiceAccountToken: false,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 10001,
@@ -100,7 +102,42 @@ function goodSet(): Json[] {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta('default-deny'),
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: meta('api'),
+      spec: {
+        tls: [{ hosts: ['api.example.com'], secretName: 'api-tls' }],
+        rules: [
+          {
+            host: 'api.example.com',
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'api', port: { name: 'http' } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('api-reader'),
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('api-reader'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'api-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }],
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('api-config'), data: { LOG_FORMAT: 'json' } },
     {
@@ -119,6 +156,21 @@ function goodSet(): Json[] {
 }
 
 const byKind = (docs: Json[], kind: string) => docs.find((d) => d.kind === kind);
+const role = (docs: Json[]) => byKind(docs, 'Role');
+const binding = (docs: Json[]) => byKind(docs, 'RoleBinding');
+const clusterRole = (rules: Json[]) => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRole',
+  metadata: { name: 'ops', labels: { ...labels } },
+  rules,
+});
+const clusterBinding = (role: string) => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: 'ops', labels: { ...labels } },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+  subjects: [{ kind: 'Group', name: 'ops' }],
+});
 const deployment = (docs: Json[]) => byKind(docs, 'Deployment');
 const pod = (docs: Json[]) => deployment(docs).spec.template.spec;
 const container = (docs: Json[]) => pod(docs).containers[0];
@@ -126,7 +178,9 @@ const container = (docs: Json[]) => pod(docs).containers[0];
 /** Multi-document YAML text of `docs` (JSON is YAML; one key per line keeps locations checkable). */
 const toText = (docs: Json[]) => docs.map((d) => JSON.stringify(d, null, 2)).join('\n---\n');
 
-const validator = createKubernetesValidator();
+// The single-replica rules are off unless a policy selects them for a tier: here, production.
+const SINGLE_REPLICA = { 'k8s/pdb-single-replica': 'medium', 'k8s/spread-single-replica': 'low' } as const;
+const validator = createKubernetesValidator({ environments: { production: SINGLE_REPLICA } });
 function validate(docs: Json[] | string, tier = 'production', file = 'rendered.yaml') {
   const inputs = parseManifests(typeof docs === 'string' ? docs : toText(docs), { file });
   return validator.validateDocuments(inputs, {
@@ -147,9 +201,42 @@ interface Case {
 const cases: Case[] = [
   { rule: 'k8s/privileged', fail: (d) => (container(d).securityContext.privileged = true) },
   {
-    rule: 'k8s/host-namespaces',
+    rule: 'k8s/host-pid',
     fail: (d) => (pod(d).hostPID = true),
-    pass: (d) => (pod(d).hostNetwork = false),
+    pass: (d) => (pod(d).hostPID = false),
+  },
+  { rule: 'k8s/host-network', fail: (d) => (pod(d).hostNetwork = true) },
+  { rule: 'k8s/host-ipc', fail: (d) => (pod(d).hostIPC = true) },
+  {
+    rule: 'k8s/host-process',
+    fail: (d) => (container(d).securityContext.windowsOptions = { hostProcess: true }),
+    pass: (d) => (container(d).securityContext.windowsOptions = { hostProcess: false }),
+  },
+  { rule: 'k8s/host-process', fail: (d) => (pod(d).securityContext.windowsOptions = { hostProcess: true }) },
+  {
+    rule: 'k8s/proc-mount',
+    fail: (d) => (container(d).securityContext.procMount = 'Unmasked'),
+    pass: (d) => (container(d).securityContext.procMount = 'Default'),
+  },
+  {
+    rule: 'k8s/unsafe-sysctls',
+    fail: (d) => (pod(d).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }]),
+    pass: (d) => (pod(d).securityContext.sysctls = [{ name: 'net.ipv4.tcp_syncookies', value: '1' }]),
+  },
+  {
+    rule: 'k8s/automount-service-account-token',
+    fail: (d) => delete pod(d).automountServiceAccountToken,
+    // The ServiceAccount of the input switches it off for its pods.
+    pass: (d) => {
+      delete pod(d).automountServiceAccountToken;
+      pod(d).serviceAccountName = 'api';
+      d.push({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: meta('api'),
+        automountServiceAccountToken: false,
+      });
+    },
   },
   { rule: 'k8s/host-ports', fail: (d) => (container(d).ports[0].hostPort = 8080) },
   {
@@ -175,11 +262,14 @@ const cases: Case[] = [
     fail: (d) => delete container(d).securityContext.allowPrivilegeEscalation,
   },
   {
-    rule: 'k8s/capabilities',
+    rule: 'k8s/dangerous-capabilities',
     fail: (d) => (container(d).securityContext.capabilities.add = ['SYS_ADMIN']),
     pass: (d) => (container(d).securityContext.capabilities.add = ['NET_BIND_SERVICE']),
   },
-  { rule: 'k8s/capabilities', fail: (d) => (container(d).securityContext.capabilities.drop = ['NET_RAW']) },
+  {
+    rule: 'k8s/capabilities-drop-all',
+    fail: (d) => (container(d).securityContext.capabilities.drop = ['NET_RAW']),
+  },
   {
     rule: 'k8s/seccomp',
     fail: (d) => (pod(d).securityContext.seccompProfile.type = 'Unconfined'),
@@ -208,6 +298,11 @@ const cases: Case[] = [
   },
   { rule: 'k8s/readiness-probe', fail: (d) => delete container(d).readinessProbe },
   {
+    rule: 'k8s/probes-identical',
+    fail: (d) => (container(d).livenessProbe = structuredClone(container(d).readinessProbe)),
+    pass: (d) => (container(d).livenessProbe = { ...container(d).readinessProbe, failureThreshold: 6 }),
+  },
+  {
     rule: 'k8s/startup-probe',
     fail: (d) => (container(d).livenessProbe.initialDelaySeconds = 90),
     pass: (d) => {
@@ -221,7 +316,30 @@ const cases: Case[] = [
     pass: (d) => (container(d).readinessProbe.httpGet.port = 8080),
   },
   { rule: 'k8s/probe-port', fail: (d) => (container(d).livenessProbe = { tcpSocket: { port: 9090 } }) },
-  { rule: 'k8s/resources', fail: (d) => delete container(d).resources.limits.cpu },
+  { rule: 'k8s/cpu-limit', fail: (d) => delete container(d).resources.limits.cpu },
+  { rule: 'k8s/cpu-request', fail: (d) => delete container(d).resources.requests.cpu },
+  { rule: 'k8s/memory-limit', fail: (d) => delete container(d).resources.limits.memory },
+  { rule: 'k8s/memory-request', fail: (d) => delete container(d).resources.requests },
+  {
+    rule: 'k8s/pull-policy',
+    fail: (d) => {
+      container(d).image = 'ghcr.io/acme/api:1.2.3';
+      container(d).imagePullPolicy = 'IfNotPresent';
+    },
+    pass: (d) => {
+      container(d).image = 'ghcr.io/acme/api:1.2.3';
+      container(d).imagePullPolicy = 'Always';
+    },
+  },
+  { rule: 'k8s/pull-policy', fail: (d) => (container(d).image = 'ghcr.io/acme/api:1.2.3') },
+  {
+    rule: 'k8s/priority-class',
+    fail: (d) => delete pod(d).priorityClassName,
+  },
+  {
+    rule: 'k8s/duplicate-env',
+    fail: (d) => container(d).env.push({ name: 'LOG_LEVEL', value: 'debug' }),
+  },
   {
     rule: 'k8s/image-pinned',
     fail: (d) => (container(d).image = 'ghcr.io/acme/api:latest'),
@@ -231,12 +349,49 @@ const cases: Case[] = [
   { rule: 'k8s/image-digest', fail: (d) => (container(d).image = 'ghcr.io/acme/api:1.2.3') },
   {
     rule: 'k8s/min-replicas',
+    fail: (d) => {
+      d.splice(d.indexOf(byKind(d, 'HorizontalPodAutoscaler')), 1);
+      deployment(d).spec.replicas = 1;
+    },
+    pass: (d) => {
+      d.splice(d.indexOf(byKind(d, 'HorizontalPodAutoscaler')), 1);
+      deployment(d).spec.replicas = 3;
+    },
+  },
+  {
+    rule: 'k8s/pdb-single-replica',
+    fail: (d) => {
+      d.splice(d.indexOf(byKind(d, 'HorizontalPodAutoscaler')), 1);
+      d.splice(d.indexOf(byKind(d, 'PodDisruptionBudget')), 1);
+      deployment(d).spec.replicas = 1;
+    },
+    pass: (d) => {
+      d.splice(d.indexOf(byKind(d, 'HorizontalPodAutoscaler')), 1);
+      deployment(d).spec.replicas = 1;
+    },
+  },
+  {
+    rule: 'k8s/spread-single-replica',
+    fail: (d) => {
+      d.splice(d.indexOf(byKind(d, 'HorizontalPodAutoscaler')), 1);
+      deployment(d).spec.replicas = 1;
+      delete pod(d).topologySpreadConstraints;
+    },
+  },
+  {
+    rule: 'k8s/hpa-min-replicas',
     fail: (d) => (byKind(d, 'HorizontalPodAutoscaler').spec.minReplicas = 1),
     pass: (d) => (byKind(d, 'HorizontalPodAutoscaler').spec.minReplicas = 3),
   },
+  {
+    rule: 'k8s/hpa-headroom',
+    fail: (d) => (byKind(d, 'HorizontalPodAutoscaler').spec.maxReplicas = 2),
+    pass: (d) => (byKind(d, 'HorizontalPodAutoscaler').spec.maxReplicas = 3),
+  },
   { rule: 'k8s/pdb', fail: (d) => d.splice(d.indexOf(byKind(d, 'PodDisruptionBudget')), 1) },
   {
-    rule: 'k8s/pdb-coherent',
+    // minAvailable 2 = the HPA's minReplicas: no eviction once scaled down.
+    rule: 'k8s/pdb-min-available',
     fail: (d) =>
       (byKind(d, 'PodDisruptionBudget').spec = { minAvailable: 2, selector: { matchLabels: { ...labels } } }),
     pass: (d) =>
@@ -245,9 +400,28 @@ const cases: Case[] = [
         selector: { matchLabels: { ...labels } },
       }),
   },
-  { rule: 'k8s/pdb-coherent', fail: (d) => (byKind(d, 'PodDisruptionBudget').spec.maxUnavailable = 0) },
   {
-    rule: 'k8s/pdb-coherent',
+    // A PDB alone, its workload elsewhere: 100% blocks every eviction anyway.
+    rule: 'k8s/pdb-min-available',
+    fail: (d) => {
+      d.splice(0, d.length, byKind(d, 'PodDisruptionBudget'));
+      d[0].spec = { minAvailable: '100%', selector: { matchLabels: { ...labels } } };
+    },
+  },
+  {
+    rule: 'k8s/pdb-max-unavailable',
+    fail: (d) => {
+      d.splice(0, d.length, byKind(d, 'PodDisruptionBudget'));
+      d[0].spec.maxUnavailable = 0;
+    },
+    pass: (d) => d.splice(0, d.length, byKind(d, 'PodDisruptionBudget')),
+  },
+  {
+    rule: 'k8s/pdb-policy',
+    fail: (d) => delete byKind(d, 'PodDisruptionBudget').spec.maxUnavailable,
+  },
+  {
+    rule: 'k8s/pdb-selector',
     fail: (d) => (byKind(d, 'PodDisruptionBudget').spec.selector.matchLabels = { app: 'other' }),
   },
   {
@@ -293,6 +467,78 @@ const cases: Case[] = [
   },
   { rule: 'k8s/service-selector', fail: (d) => (byKind(d, 'Service').spec.selector = { app: 'web' }) },
   {
+    rule: 'k8s/network-policy-egress',
+    fail: (d) => (byKind(d, 'NetworkPolicy').spec.policyTypes = ['Ingress']),
+    // Without policyTypes, egress rules make it an egress policy.
+    pass: (d) => {
+      delete byKind(d, 'NetworkPolicy').spec.policyTypes;
+      byKind(d, 'NetworkPolicy').spec.egress = [];
+    },
+  },
+  {
+    rule: 'k8s/network-policy-target',
+    fail: (d) => (byKind(d, 'NetworkPolicy').spec.podSelector = { matchLabels: { app: 'web' } }),
+  },
+  {
+    rule: 'k8s/service-account-exists',
+    fail: (d) => (pod(d).serviceAccountName = 'api'),
+    pass: (d) => {
+      pod(d).serviceAccountName = 'api';
+      d.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('api') });
+    },
+  },
+  {
+    rule: 'k8s/ingress-target',
+    fail: (d) => (byKind(d, 'Ingress').spec.rules[0].http.paths[0].backend.service.name = 'web'),
+  },
+  {
+    rule: 'k8s/ingress-tls',
+    fail: (d) => delete byKind(d, 'Ingress').spec.tls,
+  },
+  { rule: 'k8s/ingress-tls', fail: (d) => (byKind(d, 'Ingress').spec.tls[0].hosts = ['www.example.com']) },
+  {
+    rule: 'k8s/rbac-cluster-admin',
+    fail: (d) =>
+      (binding(d).roleRef = {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'cluster-admin',
+      }),
+    pass: (d) =>
+      (binding(d).roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }),
+  },
+  {
+    rule: 'k8s/rbac-cluster-admin',
+    fail: (d) => (role(d).rules = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+  },
+  {
+    rule: 'k8s/rbac-pod-exec-attach',
+    fail: (d) => role(d).rules.push({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }),
+    pass: (d) => role(d).rules.push({ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }),
+  },
+  {
+    rule: 'k8s/rbac-binding-pod-exec-attach',
+    fail: (d) => role(d).rules.push({ apiGroups: [''], resources: ['pods/attach'], verbs: ['create'] }),
+  },
+  {
+    rule: 'k8s/rbac-wildcard',
+    fail: (d) => (role(d).rules[0].verbs = ['*']),
+  },
+  {
+    rule: 'k8s/rbac-cluster-secret-read',
+    fail: (d) =>
+      d.push(
+        clusterRole([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }]),
+        clusterBinding('ops'),
+      ),
+    // Named Secrets only: not a cluster-wide read.
+    pass: (d) =>
+      d.push(
+        clusterRole([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['ca'], verbs: ['get'] }]),
+        clusterBinding('ops'),
+      ),
+  },
+  {
     rule: 'k8s/network-policy-coverage',
     fail: (d) => (byKind(d, 'NetworkPolicy').spec.podSelector = { matchLabels: { app: 'web' } }),
     pass: (d) =>
@@ -335,6 +581,23 @@ const cases: Case[] = [
     pass: (d) => (byKind(d, 'ConfigMap').data['redis.url'] = 'rediss://redis:6380'),
   },
   { rule: 'k8s/recommended-labels', fail: (d) => delete byKind(d, 'Service').metadata.labels },
+  {
+    rule: 'k8s/label-consistency',
+    fail: (d) => {
+      deployment(d).spec.template.metadata.labels['app.kubernetes.io/instance'] = 'staging';
+      deployment(d).spec.selector.matchLabels['app.kubernetes.io/instance'] = 'staging';
+    },
+  },
+  {
+    rule: 'k8s/label-values',
+    fail: (d) => (byKind(d, 'Service').metadata.labels.team = 'platform team'),
+    pass: (d) => (byKind(d, 'Service').metadata.labels.team = 'platform_team-1.a'),
+  },
+  {
+    rule: 'k8s/service-type',
+    fail: (d) => (byKind(d, 'Service').spec.type = 'NodePort'),
+    pass: (d) => (byKind(d, 'Service').spec.type = 'ClusterIP'),
+  },
   {
     rule: 'k8s/namespace',
     fail: (d) => delete byKind(d, 'Service').metadata.namespace,
@@ -425,10 +688,62 @@ describe('Kubernetes rules', () => {
     expect(squash(doc), 'RULES.md is current (run node scripts/rules-doc.mjs)').toContain(
       squash(renderKubernetesRules()),
     );
-    for (const rule of kubernetesPolicy().rules) {
-      expect(doc, rule.id).toContain(`### \`${rule.id}\``);
-      expect(squash(doc), rule.id).toMatch(new RegExp(`\\| \`${rule.id}\` \\| .+ \\| .+ \\| .+ \\|`));
+    for (const rule of kubernetesPolicy().rules) expect(doc, rule.id).toContain(`### \`${rule.id}\``);
+  });
+
+  it('map every check of the peers to a rule or a reason, and every rule to a check or a reason', async () => {
+    // @ts-expect-error: a plain .mjs script without types
+    const { PEER_CHECKS, OURS_ONLY, coverageRules } = await import('../../scripts/rules-doc.mjs');
+    const known = new Set(kubernetesPolicy().rules.map((r) => r.id));
+    const answered = new Set<string>();
+    const rows = Object.entries(PEER_CHECKS as Record<string, Record<string, unknown>>).flatMap(
+      ([tool, checks]) => Object.entries(checks).map(([check, entry]) => ({ tool, check, entry })),
+    );
+    // The lists as the tools document them: Polaris' default configuration, `kube-score list`, kube-linter's checks.md.
+    expect(rows.filter((r) => r.tool === 'Polaris')).toHaveLength(45);
+    expect(rows.filter((r) => r.tool === 'kube-score')).toHaveLength(39);
+    expect(rows.filter((r) => r.tool === 'kube-linter')).toHaveLength(57);
+    for (const { tool, check, entry } of rows) {
+      const ids: string[] = coverageRules(entry);
+      const reason = (entry as { not?: string }).not;
+      expect(ids.length > 0 || (typeof reason === 'string' && reason.length > 10), `${tool} ${check}`).toBe(
+        true,
+      );
+      for (const id of ids) {
+        expect(known.has(id), `${tool} ${check} → ${id}`).toBe(true);
+        answered.add(id);
+      }
     }
+    const oursOnly = Object.keys(OURS_ONLY);
+    expect(oursOnly.filter((id) => answered.has(id) || !known.has(id))).toEqual([]);
+    expect([...known].filter((id) => !answered.has(id) && !oursOnly.includes(id))).toEqual([]);
+  });
+
+  it('checks single-replica workloads for a PDB and spreading only where a policy selects it', () => {
+    const docs = goodSet();
+    docs.splice(docs.indexOf(byKind(docs, 'HorizontalPodAutoscaler')), 1);
+    docs.splice(docs.indexOf(byKind(docs, 'PodDisruptionBudget')), 1);
+    deployment(docs).spec.replicas = 1;
+    delete pod(docs).topologySpreadConstraints;
+    const inputs = parseManifests(toText(docs));
+    const single = (v: ReturnType<typeof createKubernetesValidator>, tier: string) =>
+      ids(v.validateDocuments(inputs, { environment: tier, tier }).findings).filter((id) =>
+        id.endsWith('single-replica'),
+      );
+    expect(single(createKubernetesValidator(), 'production')).toEqual([]);
+    expect(single(validator, 'production')).toEqual(['k8s/pdb-single-replica', 'k8s/spread-single-replica']);
+    expect(single(validator, 'staging')).toEqual([]);
+  });
+
+  it('names each missing resource with its own rule: a container with only a CPU limit', () => {
+    const docs = goodSet();
+    container(docs).resources = { limits: { cpu: '1' } };
+    const found = validate(docs).findings.filter((f) => /^k8s\/(cpu|memory)-/.test(f.ruleId));
+    expect(found.map((f) => [f.ruleId, f.path.split('/').slice(-2).join('.')]).sort()).toEqual([
+      ['k8s/cpu-request', 'requests.cpu'],
+      ['k8s/memory-limit', 'limits.memory'],
+      ['k8s/memory-request', 'requests.memory'],
+    ]);
   });
 
   it('is stricter in production than in development', () => {
@@ -623,5 +938,6 @@ describe('Kubernetes rules', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 runs of 70 rules: generous on a shared, loaded CI machine (not a speed assertion).
+  }, 60_000);
 });

@@ -3,8 +3,10 @@
 import { definePolicy } from '../policy.js';
 import type { Policy, Rule } from '../types.js';
 import type { RuleFamily } from './_define.js';
+import { availabilityFamily } from './availability.js';
 import { hygieneFamily } from './hygiene.js';
 import { podSecurityFamily } from './pod-security.js';
+import { rbacFamily } from './rbac.js';
 import { reliabilityFamily } from './reliability.js';
 import { secretsFamily } from './secrets.js';
 import { wiringFamily } from './wiring.js';
@@ -12,7 +14,9 @@ import { wiringFamily } from './wiring.js';
 /** The families, in the order RULES.md lists them. */
 const FAMILIES: readonly RuleFamily[] = [
   podSecurityFamily,
+  rbacFamily,
   reliabilityFamily,
+  availabilityFamily,
   wiringFamily,
   secretsFamily,
   hygieneFamily,

@@ -1,12 +1,12 @@
 // Plaintext secrets in container environments and ConfigMaps.
-import { isSecretKey, secretValueKind } from '@agentforge/schema';
+import { detectSecret } from '@agentforge/schema';
 import { containerRule, family, objectRule, tiered, where } from './_define.js';
 import { dict, list, show, text } from './_objects.js';
 
 const secretInEnv = containerRule(
   {
     id: 'k8s/secret-in-env',
-    severity: tiered('critical', 'high', 'high'),
+    severity: tiered('critical', 'critical', 'medium'),
     description:
       'A secret written as an environment variable literal is stored in git, in the API server and in every `kubectl get -o yaml`.',
     recommendation: 'Keep the value in a Secret and use `valueFrom.secretKeyRef`.',
@@ -18,11 +18,13 @@ const secretInEnv = containerRule(
       const name = text(env?.name);
       const value = text(env?.value);
       if (!value) return;
-      const kind = value.length >= 8 ? secretValueKind(value) : undefined;
-      if (kind || (name && isSecretKey(name)))
+      // The schema's detector, entropy included: `env` is a free-form variable map.
+      const reason = detectSecret(name, value, { entropy: true });
+      if (reason)
         out.push({
           path: [...c.path, 'env', i, 'value'],
-          message: `${where(c, o)} sets ${name ?? 'an environment variable'} to a plaintext secret (${kind ?? 'the name names a secret'})`,
+          message: `${where(c, o)} sets ${name ?? 'an environment variable'} to a plaintext secret (${reason})`,
+          recommendation: `Keep the value in a Secret and write instead:\n- name: ${name ?? '<NAME>'}\n  valueFrom:\n    secretKeyRef:\n      name: <secret-name>\n      key: ${name ?? '<key>'}`,
         });
     });
   },
@@ -31,7 +33,7 @@ const secretInEnv = containerRule(
 const secretInConfigMap = objectRule(
   {
     id: 'k8s/secret-in-configmap',
-    severity: tiered('critical', 'high', 'high'),
+    severity: tiered('critical', 'critical', 'medium'),
     description:
       'ConfigMaps are not encrypted at rest and readable by anyone who may read configuration; a secret in one leaks.',
     recommendation: 'Move the value into a Secret (or an ExternalSecret) and reference it.',
@@ -42,11 +44,12 @@ const secretInConfigMap = objectRule(
     for (const field of ['data', 'binaryData']) {
       for (const [key, value] of Object.entries(dict(o.object[field]) ?? {})) {
         if (typeof value !== 'string' || value === '') continue;
-        const kind = value.length >= 8 ? secretValueKind(value) : undefined;
-        if (kind || isSecretKey(key))
+        // binaryData is base64 of bytes: random-looking by nature, so only its key name counts.
+        const reason = detectSecret(key, value, { entropy: field === 'data' });
+        if (reason)
           out.push({
             path: [...o.path, field, key],
-            message: `${show(o)} holds a plaintext secret at ${field}.${key} (${kind ?? 'the key names a secret'})`,
+            message: `${show(o)} holds a plaintext secret at ${field}.${key} (${reason})`,
           });
       }
     }

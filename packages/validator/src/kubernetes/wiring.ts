@@ -51,21 +51,133 @@ const serviceSelector = setRule(
 // A NetworkPolicy without a podSelector is invalid; read it as selecting every pod rather than none.
 const policySelector = (p: Located) => dict(dict(p.object.spec)?.podSelector) ?? {};
 
-const networkPolicyCoverage = setRule(
+/** The directions a NetworkPolicy isolates: `policyTypes`, else Ingress (and Egress when it has egress rules). */
+function policyTypes(p: Located): string[] {
+  const spec = dict(p.object.spec) ?? {};
+  const types = list(spec.policyTypes).filter((t): t is string => typeof t === 'string');
+  if (types.length > 0) return types;
+  return spec.egress === undefined ? ['Ingress'] : ['Ingress', 'Egress'];
+}
+
+/** Pods no NetworkPolicy of a direction selects: one rule per direction, as Polaris asks for both. */
+const networkPolicyRule = (direction: 'Ingress' | 'Egress') =>
+  setRule(
+    {
+      id: direction === 'Ingress' ? 'k8s/network-policy-coverage' : 'k8s/network-policy-egress',
+      severity: tiered(direction === 'Ingress' ? 'high' : 'medium', 'low', 'off'),
+      description:
+        direction === 'Ingress'
+          ? 'A pod that no NetworkPolicy selects for ingress accepts traffic from every pod of the cluster.'
+          : 'A pod that no NetworkPolicy selects for egress can reach every pod and address: a compromised process exfiltrates freely.',
+      recommendation: `Add a NetworkPolicy with \`policyTypes: [${direction}]\` whose \`podSelector\` selects the pods (\`podSelector: {}\` covers the namespace).`,
+      tags: ['security', 'wiring'],
+    },
+    (index, out) => {
+      for (const w of index.all) {
+        if (!w.pod) continue;
+        const covered = index
+          .selecting('NetworkPolicy', policySelector, w.pod.labels, w.namespace)
+          .some((p) => policyTypes(p).includes(direction));
+        if (!covered)
+          out.push(
+            at(
+              w,
+              w.pod.labelsPath,
+              `no NetworkPolicy selects the pods of ${show(w)} for ${direction.toLowerCase()}`,
+            ),
+          );
+      }
+    },
+  );
+
+const networkPolicyCoverage = networkPolicyRule('Ingress');
+const networkPolicyEgress = networkPolicyRule('Egress');
+
+const networkPolicyTarget = setRule(
   {
-    id: 'k8s/network-policy-coverage',
-    severity: tiered('high', 'low', 'off'),
-    description: 'A pod that no NetworkPolicy selects accepts traffic from every pod of the cluster.',
-    recommendation:
-      'Add a NetworkPolicy whose `podSelector` selects the pods (a default-deny policy with `podSelector: {}` covers the namespace).',
+    id: 'k8s/network-policy-target',
+    severity: tiered('medium', 'low', 'low'),
+    description:
+      'A NetworkPolicy whose podSelector matches no pod of the input isolates nothing: the pods it was written for stay open.',
+    recommendation: 'Make `spec.podSelector` match the pod template labels of the workload it protects.',
     tags: ['security', 'wiring'],
   },
   (index, out) => {
-    for (const w of index.all) {
-      if (!w.pod) continue;
-      const covered = index.selecting('NetworkPolicy', policySelector, w.pod.labels, w.namespace).length > 0;
-      if (!covered) out.push(at(w, w.pod.labelsPath, `no NetworkPolicy selects the pods of ${show(w)}`));
+    if (!index.all.some((o) => o.pod)) return; // policies alone: their workloads are elsewhere
+    for (const p of index.byKind('NetworkPolicy')) {
+      const selector = policySelector(p);
+      if (index.podsSelectedBy(selector, p.namespace).length === 0)
+        out.push(at(p, [...p.path, 'spec', 'podSelector'], `${show(p)} selects no pod of the input`));
     }
+  },
+);
+
+/** The Services an Ingress sends traffic to, with where each is named. */
+function ingressBackends(o: Located): Array<{ name: string; path: (string | number)[] }> {
+  const spec = dict(o.object.spec) ?? {};
+  const out: Array<{ name: string; path: (string | number)[] }> = [];
+  const add = (backend: unknown, path: (string | number)[]) => {
+    const name = dict(dict(backend)?.service)?.name;
+    if (typeof name === 'string') out.push({ name, path: [...path, 'service', 'name'] });
+  };
+  add(spec.defaultBackend, [...o.path, 'spec', 'defaultBackend']);
+  list(spec.rules).forEach((r, i) => {
+    list(dict(dict(r)?.http)?.paths).forEach((p, k) => {
+      add(dict(p)?.backend, [...o.path, 'spec', 'rules', i, 'http', 'paths', k, 'backend']);
+    });
+  });
+  return out;
+}
+
+const ingressTarget = setRule(
+  {
+    id: 'k8s/ingress-target',
+    severity: tiered('high', 'medium', 'low'),
+    description: 'An Ingress whose backend Service does not exist answers every request with 503.',
+    recommendation: 'Make the backend `service.name` name a Service of the same namespace.',
+    tags: ['correctness', 'wiring'],
+  },
+  (index, out) => {
+    for (const ingress of index.byKind('Ingress'))
+      for (const b of ingressBackends(ingress))
+        if (index.named('Service', b.name, ingress.namespace).length === 0)
+          out.push(
+            at(
+              ingress,
+              b.path,
+              `${show(ingress)} routes to Service ${JSON.stringify(b.name)}, which is not in the input`,
+            ),
+          );
+  },
+);
+
+const ingressTls = objectRule(
+  {
+    id: 'k8s/ingress-tls',
+    severity: tiered('high', 'medium', 'off'),
+    description:
+      'An Ingress without TLS serves its hosts over plain HTTP: credentials and tokens cross the network in clear.',
+    recommendation:
+      'Add `spec.tls` with the hosts and the Secret of their certificate (cert-manager can issue it).',
+    tags: ['security'],
+  },
+  (o, out) => {
+    if (o.kind !== 'Ingress') return;
+    const spec = dict(o.object.spec) ?? {};
+    if (list(spec.tls).length === 0) {
+      out.push({ path: [...o.path, 'spec'], message: `${show(o)} has no TLS settings` });
+      return;
+    }
+    // Every host of the rules is covered by a tls entry.
+    const covered = new Set(list(spec.tls).flatMap((t) => list(dict(t)?.hosts)));
+    list(spec.rules).forEach((r, i) => {
+      const host = dict(r)?.host;
+      if (typeof host === 'string' && !covered.has(host))
+        out.push({
+          path: [...o.path, 'spec', 'rules', i, 'host'],
+          message: `${show(o)} serves ${host} without TLS`,
+        });
+    });
   },
 );
 
@@ -152,12 +264,43 @@ const danglingReference = setRule(
   },
 );
 
+const serviceAccountExists = setRule(
+  {
+    id: 'k8s/service-account-exists',
+    severity: tiered('high', 'medium', 'low'),
+    description:
+      'A pod naming a ServiceAccount that does not exist is never created: its ReplicaSet reports `serviceaccount not found`.',
+    recommendation: 'Add the ServiceAccount to the manifests, or fix `serviceAccountName`.',
+    tags: ['correctness', 'wiring'],
+  },
+  (index, out) => {
+    for (const w of index.all) {
+      const name = w.pod?.spec.serviceAccountName;
+      // `default` exists in every namespace.
+      if (typeof name !== 'string' || name === 'default' || name === '') continue;
+      if (index.named('ServiceAccount', name, w.namespace).length === 0)
+        out.push(
+          at(
+            w,
+            [...w.pod!.path, 'serviceAccountName'],
+            `${show(w)} runs as ServiceAccount ${JSON.stringify(name)}, which the input does not define`,
+          ),
+        );
+    }
+  },
+);
+
 /** Wiring. */
 export const wiringFamily = family('Wiring', [
   workloadSelector,
   serviceSelector,
   networkPolicyCoverage,
+  networkPolicyEgress,
+  networkPolicyTarget,
+  ingressTarget,
+  ingressTls,
   serviceMonitorTarget,
   hpaTarget,
   danglingReference,
+  serviceAccountExists,
 ]);

@@ -54,6 +54,10 @@ export function formatReports(reports: readonly Report[], options: FormatOptions
   }
 }
 
+// Rules that flag a literal secret (`agentforge/no-plaintext-secrets`, `k8s/secret-in-env`,
+// `k8s/secret-in-configmap`, and a team's own `*secret*` rules): their line is hidden whole.
+const SECRET_RULE = /secret/i;
+
 const where = (f: Finding) =>
   f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : f.path || '/';
 const countText = (counts: Record<Severity, number>) =>
@@ -83,7 +87,13 @@ function renderHuman(reports: readonly Report[], c: Colors): string {
         const line = f.location ? report.lineText?.(f.location.file, f.location.line) : undefined;
         if (f.location && line !== undefined && line !== '') {
           const gutter = String(f.location.line);
-          out.push(`      ${c.dim(`${gutter} |`)} ${redactLine(line)}`);
+          // Up to 3 lines above tell a block-style `env` entry's name; a secret rule's line is hidden whole.
+          const previous: string[] = [];
+          for (let n = Math.max(1, f.location.line - 3); n < f.location.line; n++)
+            previous.push(report.lineText?.(f.location.file, n) ?? '');
+          out.push(
+            `      ${c.dim(`${gutter} |`)} ${redactLine(line, { secret: SECRET_RULE.test(f.ruleId), previous })}`,
+          );
           out.push(
             `      ${' '.repeat(gutter.length)} ${c.dim('|')} ${' '.repeat(Math.max(0, f.location.column - 1))}${c.severity(f.severity, '^')}`,
           );

@@ -1,0 +1,63 @@
+import { AgentforgeError } from './errors.js';
+import { assertSafeKey } from './objects.js';
+import { parsePath } from './paths.js';
+
+/** One `path=value` assignment, as `--set` takes it. */
+export interface Assignment {
+  /** The dotted path's segments (`\.` escapes a dot inside a key, `\=` an equals sign). */
+  path: string[];
+  /** The value: JSON where it parses (`3`, `true`, `["a"]`, `null`), else the text itself. */
+  value: unknown;
+}
+
+/**
+ * Parses `path=value` (`services.swarm.replicas=3`, `labels.app\.kubernetes\.io/name=web`).
+ * A missing `=`, an empty path or segment, or a key such as `__proto__` throws
+ * `INVALID_ARGUMENT` naming the assignment.
+ */
+export function parseAssignment(text: string): Assignment {
+  let split = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '=') {
+      split = i;
+      break;
+    }
+  }
+  const fail = (reason: string) =>
+    new AgentforgeError(
+      'INVALID_ARGUMENT',
+      `"${text}" is not path=value: ${reason} (e.g. services.swarm.replicas=3)`,
+    );
+  if (split === -1) throw fail('no "="');
+  const path = parsePath(text.slice(0, split));
+  if (path.length === 0 || path.some((segment) => segment === '')) throw fail('empty path segment');
+  for (const segment of path) assertSafeKey(segment, `"${text}"`);
+  const raw = text.slice(split + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // Not JSON: the text itself, so `--set platform.domain=example.com` needs no quotes.
+  }
+  return { path, value };
+}
+
+/**
+ * Nests `path=value` assignments into one object, later ones winning
+ * (`['a.b=1', 'a.c=x']` → `{ a: { b: 1, c: 'x' } }`).
+ */
+export function assignmentsToObject(texts: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const text of texts) {
+    const { path, value } = parseAssignment(text);
+    let node = out;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path.at(-1)!] = value;
+  }
+  return out;
+}
