@@ -3,7 +3,7 @@ import type { Command } from './context.js';
 /** What each group of commands is for, shown by `agentforge <group>`. */
 export const GROUPS: Record<string, string> = {
   env: 'Create, list and generate environments (environments/<name>.yaml).',
-  config: 'Validate environment configuration, take snapshots and find drift.',
+  config: 'Validate environment configuration, take snapshots, find drift and publish to NATS.',
   manifests: 'Check rendered Kubernetes manifests.',
 };
 
