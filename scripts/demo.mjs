@@ -249,7 +249,7 @@ async function natsStep(workspaceDir) {
     return;
   }
   const { startNatsServer } = await import(new URL('./test-utils/src/nats-server.mjs', import.meta.url).href);
-  const { createConfigManager, natsKvSource } = await import(
+  const { createConfigManager, fleetStatus, natsKvSource } = await import(
     new URL('../packages/dynamic-config/dist/index.js', import.meta.url).href
   );
   const nats = await startNatsServer({ binary: server });
@@ -281,6 +281,13 @@ async function natsStep(workspaceDir) {
     console.log(
       `the service applied revision ${manager.status().sources[0].revision}: swarm replicas ${before} → ${event.current.services.swarm.replicas} (${event.changes.map((c) => c.path).join(', ')})`,
     );
+    // The replica's report is written right after it applied; wait for it, as an operator would.
+    const revision = manager.status().sources[0].revision;
+    for (let i = 0; i < 100; i++) {
+      const { keys } = await fleetStatus({ servers: nats.url, key: 'staging' });
+      if (keys[0]?.replicas[0]?.appliedRevision === revision) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     agentforge(['config', 'status', '--nats', nats.url, '--dir', 'platform'], { cwd: scratch });
     await manager.close();
   } finally {
