@@ -193,6 +193,26 @@ describe.skipIf(!natsServer)('publishConfig', { timeout: 30_000 }, () => {
       second.revision,
       second.revision,
     ]);
+
+    // A revision the replicas reject (published without validation): they report the error
+    // and keep running the previous revision.
+    const bad = (await publishConfig({ ...t, document: doc(-1) })) as { revision: number };
+    const deadline = Date.now() + 10_000;
+    do {
+      status = await fleetStatus({ servers: server.url, key: t.key });
+      if (status.keys[0]?.replicas.every((r) => r.revision === bad.revision)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } while (Date.now() < deadline);
+    expect(status.keys[0]?.replicas).toMatchObject([
+      {
+        replica: 'pod-a',
+        state: 'error',
+        revision: bad.revision,
+        appliedRevision: second.revision,
+        error: expect.stringContaining(`revision ${bad.revision}`),
+      },
+      { replica: 'pod-b', state: 'error', revision: bad.revision, appliedRevision: second.revision },
+    ]);
   });
 });
 
