@@ -2,7 +2,7 @@ import { findWorkspace } from '@agentforge/schema';
 import {
   agentforgePolicy,
   createValidator,
-  formatReports,
+  formatReport,
   loadEnvironmentFile,
   loadPolicy,
   loadSuppressions,
@@ -45,7 +45,7 @@ export async function checkAcmeEnvironments(
   const validator = createAcmeValidator();
   const reports: Report[] = [];
   for (const file of files) reports.push(validator.validate(await loadEnvironmentFile(file)));
-  write(formatReports(reports, { format: 'github', tool: { name: 'acme-config-check', version: '1.0.0' } }));
+  write(formatReport(reports, 'github', { tool: { name: 'acme-config-check', version: '1.0.0' } }));
   return { code: reports.every((r) => r.passed) ? 0 : 1, reports };
 }
 

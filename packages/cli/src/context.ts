@@ -49,8 +49,10 @@ export interface OptionSpec {
   valueName?: string;
   /** The only values a string option takes; anything else is a usage error with a suggestion. */
   choices?: readonly string[];
-  /** A string option that names a file: `-` reads standard input, and completion offers files. */
+  /** A string option that names a file or folder: completion offers files. */
   file?: boolean;
+  /** `-` reads standard input (a file option). */
+  stdin?: boolean;
 }
 
 /** One positional argument, for help, `docs/cli.md`, completion and the "missing argument" message. */
@@ -63,8 +65,10 @@ export interface ArgumentSpec {
   variadic?: boolean;
   /** The values the argument takes, for completion. */
   choices?: readonly string[];
-  /** Names a file or folder (`-` for standard input where the command says so). */
+  /** Names a file or folder. */
   file?: boolean;
+  /** `-` reads standard input. */
+  stdin?: boolean;
 }
 
 /** A command module: its usage, options and what it does. `run` returns the exit code. */
@@ -82,4 +86,41 @@ export interface Command {
   /** Command lines shown under "Examples" in help and docs. */
   examples?: readonly string[];
   run(context: CommandContext): Promise<number>;
+}
+
+/** The value type of one option: `string`, `string[]` for a repeatable one, `boolean` for a flag. */
+export type OptionValue<S extends OptionSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S['multiple'] extends true
+    ? string[]
+    : S['choices'] extends readonly (infer C extends string)[]
+      ? C
+      : string;
+
+/** Typed option values of a command: every option may be absent. */
+export type TypedValues<O extends Record<string, OptionSpec>> = { [K in keyof O]?: OptionValue<O[K]> } & {
+  dir?: string;
+  quiet?: boolean;
+  debug?: boolean;
+};
+
+/**
+ * Defines a command whose `run` sees its options typed from their specs (`--format` with
+ * `choices` is the union of its choices, a repeatable option a `string[]`), as citty's
+ * `defineCommand` and commander's extra-typings do. The result is a plain {@link Command}.
+ * @example
+ * export const command = defineCommand({
+ *   usage: 'schema [--format json-schema|markdown]', description: '…',
+ *   options: { format: { type: 'string', description: '…', choices: ['json-schema', 'markdown'] } },
+ *   async run({ values }) { values.format; // 'json-schema' | 'markdown' | undefined
+ *     return 0; },
+ * });
+ */
+export function defineCommand<const O extends Record<string, OptionSpec>>(
+  definition: Omit<Command, 'options' | 'run'> & {
+    options: O;
+    run(context: Omit<CommandContext, 'values'> & { values: TypedValues<O> }): Promise<number>;
+  },
+): Command {
+  return definition as unknown as Command;
 }

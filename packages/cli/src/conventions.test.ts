@@ -179,6 +179,28 @@ describe('- reads standard input', () => {
     expect(stderr).toMatch(/^<stdin>:\d+:\d+: /);
   });
 
+  it('--baseline - reads the baseline piped in; a second - is refused', async () => {
+    const dir = testdir();
+    const broken = join(repo, 'examples/broken');
+    const baseline = join(dir, 'baseline.json');
+    const written = await run(['config', 'validate', '-e', 'production', '--write-baseline', baseline], {
+      cwd: broken,
+    });
+    expect(written.code).toBe(0);
+    const text = readFileSync(baseline, 'utf8');
+    const again = await run(['config', 'validate', '-e', 'production', '--baseline', '-'], {
+      cwd: broken,
+      stdin: text,
+    });
+    expect(again.code).toBe(0);
+    const twice = await run(['config', 'validate', '-e', 'production', '--baseline', '-', '--config', '-'], {
+      cwd: broken,
+      stdin: text,
+    });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/standard input \(-\) can be read only once/);
+  });
+
   it('config snapshot --config - stores the piped document', async () => {
     const dir = testdir({ 'environments/dev.yaml': 'name: dev\n' });
     const { code } = await run(['config', 'snapshot', '-e', 'dev', '--config', '-', '-q'], {

@@ -9,9 +9,10 @@ import {
   redactString,
   setOwnProperty,
 } from '@agentforge/schema';
-import { compileGlobs, type SegmentMatcher } from './_paths.js';
+import { isKubernetesObject, isList } from '@agentforge/schema/kubernetes';
 import type { Json } from './json.js';
-import { cleanKubernetesObject, isKubernetesObject } from './kubernetes.js';
+import { cleanKubernetesObject } from './kubernetes.js';
+import { compileGlobs, type SegmentMatcher } from './paths.js';
 
 /** Where values are compared as Kubernetes quantities unless configured otherwise. */
 export const DEFAULT_QUANTITY_PATHS: readonly string[] = [
@@ -238,8 +239,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         ? cleanKubernetesObject(item, undefined, fingerprintKey)
         : item;
     if (Array.isArray(value)) return value.map(clean);
-    if (isKubernetesObject(value) && /List$/.test(value.kind) && Array.isArray(value.items))
-      return { ...value, items: value.items.map(clean) };
+    if (isList(value)) return { ...value, items: value.items.map(clean) };
     return clean(value);
   };
 

@@ -1,9 +1,9 @@
 import { createFingerprintKey } from '@agentforge/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDriftPath } from './_paths.js';
 import { canonicalize, formatQuantity } from './canonical.js';
 import { applyChanges, type DiffOptions, diffCanonical } from './diff.js';
+import { parseDriftPath } from './paths.js';
 import { type DriftOptions, diffDocuments, diffDocumentsRaw } from './report.js';
 
 const container = (name: string, extra: Record<string, unknown> = {}) => ({

@@ -1,13 +1,7 @@
 import { type ChangeKind, isPlainObject, setOwnProperty } from '@agentforge/schema';
 import deepDiff from 'deep-diff';
-import {
-  compilePathGlob,
-  formatDriftPath,
-  type Segment,
-  type SegmentMatcher,
-  segmentText,
-} from './_paths.js';
 import type { Json } from './json.js';
+import { compilePathGlob, formatDriftPath, type Segment, type SegmentMatcher, segmentText } from './paths.js';
 
 /** Fields that identify the items of a list of objects, tried in order. */
 export const DEFAULT_KEY_FIELDS: readonly string[] = [

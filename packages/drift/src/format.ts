@@ -1,5 +1,5 @@
 import { type Colors, createColors, SEVERITIES } from '@agentforge/schema';
-import { formatResourceRef } from './kubernetes.js';
+import { formatResourceRef } from '@agentforge/schema/kubernetes';
 import type { DriftChange, DriftReport } from './report.js';
 
 /** The output formats of a drift report. */
@@ -142,10 +142,24 @@ export function formatPrometheus(report: DriftReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Renders a report in one of {@link DRIFT_FORMATS}. */
-export function formatReport(report: DriftReport, format: DriftFormat, colors?: Colors): string {
+/** Options of {@link formatReport}; the same shape as the validator's `formatReport` options. */
+export interface DriftFormatOptions {
+  /** Colour the human format (decide with `shouldColor`). @default false */
+  color?: boolean;
+}
+
+/**
+ * Renders a report in one of {@link DRIFT_FORMATS}; `formatReport(report, format, options)` as
+ * in `@agentforge/validator`.
+ * @example process.stdout.write(formatReport(report, 'human', { color: shouldColor(process.stdout) }));
+ */
+export function formatReport(
+  report: DriftReport,
+  format: DriftFormat,
+  options: DriftFormatOptions = {},
+): string {
   if (format === 'json') return formatJson(report);
   if (format === 'prometheus') return formatPrometheus(report);
   if (format === 'markdown') return formatMarkdown(report);
-  return formatHuman(report, colors);
+  return formatHuman(report, createColors(options.color ?? false));
 }

@@ -1,4 +1,3 @@
-export { formatDriftPath, type KeyedSegment, parseDriftPath, type Segment } from './_paths.js';
 export {
   type CanonicalOptions,
   canonicalize,
@@ -11,6 +10,7 @@ export { applyChanges, DEFAULT_KEY_FIELDS, type DiffOptions, diffCanonical, type
 export {
   DRIFT_FORMATS,
   type DriftFormat,
+  type DriftFormatOptions,
   formatHuman,
   formatJson,
   formatMarkdown,
@@ -18,14 +18,8 @@ export {
   formatReport,
 } from './format.js';
 export { type Json, sha256 } from './json.js';
-export {
-  cleanKubernetesObject,
-  flattenManifests,
-  formatResourceRef,
-  isKubernetesObject,
-  type ResourceRef,
-  resourceRef,
-} from './kubernetes.js';
+export { cleanKubernetesObject, flattenManifests } from './kubernetes.js';
+export { formatDriftPath, type KeyedSegment, parseDriftPath, type Segment } from './paths.js';
 export {
   type ComparisonSide,
   compareEnvironments,
@@ -37,6 +31,7 @@ export {
   type DriftReport,
   diffDocuments,
   diffDocumentsRaw,
+  failsOn,
   HIDDEN,
   hasDrift,
   REPORT_FORMAT_VERSION,

@@ -6,65 +6,19 @@ import {
   redactedMarker,
   setOwnProperty,
 } from '@agentforge/schema';
-
-/** Identifies one Kubernetes object in a manifest set. */
-export interface ResourceRef {
-  apiVersion?: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
-/** True for a Kubernetes object: a mapping with string `apiVersion` and `kind`. */
-export function isKubernetesObject(
-  value: unknown,
-): value is Record<string, unknown> & { apiVersion: string; kind: string } {
-  return isPlainObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string';
-}
-
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'StorageClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'APIService',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
-
-/** The `kind/namespace/name` identity of an object; namespaced kinds without a namespace get `defaultNamespace`. */
-export function resourceRef(object: Record<string, unknown>, defaultNamespace = 'default'): ResourceRef {
-  const metadata = isPlainObject(object.metadata) ? object.metadata : {};
-  const kind = String(object.kind);
-  const ref: ResourceRef = { kind, name: typeof metadata.name === 'string' ? metadata.name : '' };
-  if (typeof object.apiVersion === 'string') ref.apiVersion = object.apiVersion;
-  if (!CLUSTER_SCOPED.has(kind))
-    ref.namespace = typeof metadata.namespace === 'string' ? metadata.namespace : defaultNamespace;
-  return ref;
-}
-
-/** `Deployment/agentforge-prod/swarm`, the text form of a {@link ResourceRef}. */
-export function formatResourceRef(ref: ResourceRef): string {
-  return ref.namespace === undefined ? `${ref.kind}/${ref.name}` : `${ref.kind}/${ref.namespace}/${ref.name}`;
-}
+import {
+  expandList,
+  isClusterScoped,
+  isKubernetesObject,
+  type KubernetesObject,
+} from '@agentforge/schema/kubernetes';
 
 /** Flattens manifest documents: drops empty documents and expands `kind: List` (a `kubectl get -o yaml` dump). */
-export function flattenManifests(
-  documents: readonly unknown[],
-): Array<Record<string, unknown> & { apiVersion: string; kind: string }> {
-  const out: Array<Record<string, unknown> & { apiVersion: string; kind: string }> = [];
+export function flattenManifests(documents: readonly unknown[]): KubernetesObject[] {
+  const out: KubernetesObject[] = [];
   const visit = (doc: unknown) => {
     if (Array.isArray(doc)) doc.forEach(visit);
-    else if (isKubernetesObject(doc)) {
-      if (/List$/.test(doc.kind) && Array.isArray(doc.items)) doc.items.forEach(visit);
-      else out.push(doc);
-    }
+    else for (const { value } of expandList(doc)) if (isKubernetesObject(value)) out.push(value);
   };
   documents.forEach(visit);
   return out;
@@ -243,7 +197,7 @@ export function cleanKubernetesObject(
   const kind = String(copy.kind);
   delete copy.status;
   cleanMetadata(copy.metadata);
-  if (defaultNamespace !== undefined && isPlainObject(copy.metadata) && !CLUSTER_SCOPED.has(kind)) {
+  if (defaultNamespace !== undefined && isPlainObject(copy.metadata) && !isClusterScoped(kind)) {
     copy.metadata.namespace ??= defaultNamespace;
   }
   const spec = copy.spec;

@@ -17,7 +17,7 @@ import {
   compareSnapshots,
   compareToSnapshot,
   diffDocuments,
-  hasDrift,
+  failsOn,
 } from './report.js';
 import { parseDriftPolicy } from './rules.js';
 import { FileSnapshotStore } from './store.js';
@@ -197,13 +197,13 @@ listKeys:
     const staging = diffDocuments(production, changed, { policy, environments: ['staging'] });
     expect(staging.changes).toEqual([]);
     expect(staging.counts.ignored).toBe(1);
-    expect(hasDrift(staging, 'info')).toBe(false);
+    expect(failsOn(staging, 'info')).toBe(false);
     for (const text of [formatHuman(staging), formatJson(staging), formatMarkdown(staging)])
       expect(text).not.toContain('/services/swarm/replicas');
     const prod = diffDocuments(production, changed, { policy, environments: ['production'] });
     expect(prod.changes).toHaveLength(1);
-    expect(hasDrift(prod)).toBe(true);
-    expect(hasDrift(prod, 'high')).toBe(false);
+    expect(failsOn(prod)).toBe(true);
+    expect(failsOn(prod, 'high')).toBe(false);
   });
 
   it('can replace the defaults entirely', () => {

@@ -11,17 +11,12 @@ import {
   type Severity,
   setOwnProperty,
 } from '@agentforge/schema';
-import { segmentText } from './_paths.js';
+import { formatResourceRef, type ResourceRef, resourceRef } from '@agentforge/schema/kubernetes';
 import { type CanonicalOptions, createCanonicalizer, createCanonicalizers } from './canonical.js';
 import { type DiffOptions, diffCanonical, type RawChange } from './diff.js';
 import type { Json } from './json.js';
-import {
-  cleanKubernetesObject,
-  flattenManifests,
-  formatResourceRef,
-  type ResourceRef,
-  resourceRef,
-} from './kubernetes.js';
+import { cleanKubernetesObject, flattenManifests } from './kubernetes.js';
+import { segmentText } from './paths.js';
 import { type Classifier, createClassifier, type DriftPolicy, defaultPolicy } from './rules.js';
 import type { Logger, SnapshotMeta, SnapshotStore } from './store.js';
 
@@ -396,7 +391,13 @@ export function compareManifests(
   });
 }
 
-/** True when the report holds a change at or above `threshold` — the CLI's exit code 1. */
-export function hasDrift(report: DriftReport, threshold: Severity = 'low'): boolean {
+/**
+ * True when the report holds a change at or above `threshold` — the CLI's exit code 1. The
+ * same name and shape as the validator's `failsOn`.
+ */
+export function failsOn(report: DriftReport, threshold: Severity = 'low'): boolean {
   return report.changes.some((change) => isAtLeast(change.severity, threshold));
 }
+
+/** @deprecated Renamed {@link failsOn}, the name the validator shares; removed in the next minor. */
+export const hasDrift: (report: DriftReport, threshold?: Severity) => boolean = failsOn;

@@ -11,7 +11,7 @@ import {
   shiftSeverity,
 } from '@agentforge/schema';
 import { z } from 'zod';
-import { compileGlobs, type SegmentMatcher } from './_paths.js';
+import { compileGlobs, type SegmentMatcher } from './paths.js';
 
 const globs = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])

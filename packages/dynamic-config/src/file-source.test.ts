@@ -195,7 +195,8 @@ describe('file source', { timeout: 60_000 }, () => {
   });
 
   it.each([
-    { name: 'invalid YAML', bad: 'name: svc\nreplicas: [1,\n', reason: 'parse', line: 3 },
+    // Located where the unclosed `[` opens.
+    { name: 'invalid YAML', bad: 'name: svc\nreplicas: [1,\n', reason: 'parse', line: 2 },
     {
       name: 'valid YAML that fails the schema',
       bad: 'name: svc\nreplicas: -2\n',

@@ -1,4 +1,3 @@
-export type { ConfigMetrics } from './_metrics.js';
 export type { NatsConnectOptions } from './_nats.js';
 export { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 export { type FileSourceOptions, fileSource } from './file-source.js';
@@ -47,6 +46,7 @@ export {
   readPublished,
   rollbackConfig,
 } from './nats-publish.js';
+export type { ConfigMetrics } from './metrics.js';
 export type {
   ConfigSource,
   FailureReason,

@@ -18,7 +18,6 @@ import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
 import { diffOnce, recallValidated, rememberValidated } from './_memo.js';
-import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './_metrics.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
 import type {
@@ -32,6 +31,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './manager-types.js';
+import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './metrics.js';
 import type { ConfigSource, FailureReason, SourceOutcome, SourceUpdate } from './source.js';
 import type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';
 

@@ -5,6 +5,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_NAMES, exampleDocument } from '../test/examples.js';
 import type { Untyped } from '../test/kubernetes.js';
+import { escapeInterpolation } from './compose.js';
 import { generate } from './generators.js';
 import { createEnvironment, TEMPLATE_NAMES } from './templates.js';
 
@@ -123,5 +124,38 @@ describe('docker-compose generator', () => {
     const { compose: badPort } = composeOf(exampleDocument('development'));
     badPort.services.swarm.ports = ['localhost:eighty:80'];
     expect(validate(badPort)).toBe(false);
+  });
+});
+
+/**
+ * Compose's interpolation as the Compose Specification ("Interpolation") defines it: `$$` is a
+ * literal `$`; `$VAR`, `${VAR}` and `${VAR:-default}`/`${VAR-default}`/`${VAR:?err}`/
+ * `${VAR?err}`/`${VAR:+alt}`/`${VAR+alt}` are substituted. A reference implementation for the
+ * test, with every variable set to `SUBSTITUTED`.
+ */
+function interpolate(text: string): string {
+  return text.replace(
+    /\$(?:\$|\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-?+])[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/g,
+    (m) => (m === '$$' ? '$' : 'SUBSTITUTED'),
+  );
+}
+
+describe('compose interpolation', () => {
+  it.each(['plain', '$HOME', '${PATH}', 'a$$b', '$', 'pa$$w0rd$', '${VAR:-x}', '$1', 'price: 5$'])(
+    'a literal %j reads back unchanged after Compose interpolation',
+    (value) => {
+      expect(interpolate(escapeInterpolation(value))).toBe(value);
+    },
+  );
+
+  it('writes service variables escaped, so Compose substitutes nothing in them', () => {
+    const input = createEnvironment('dollar', {
+      template: 'development',
+      overrides: { services: { swarm: { env: { GREETING: 'hi $USER from ${HOME}' } } } } as never,
+    });
+    const compose = yaml.load(generate('docker-compose', input)[0]!.content) as Untyped;
+    const value = compose.services.swarm.environment.GREETING as string;
+    expect(value).toBe('hi $$USER from $${HOME}');
+    expect(interpolate(value)).toBe('hi $USER from ${HOME}');
   });
 });

@@ -1,9 +1,9 @@
 import { type EnvironmentDocument, SERVICE_NAMES, type ServiceName } from '@agentforge/schema';
-import type { PreparedDocument } from './_document.js';
 import { bytes, millicores } from './_quantities.js';
 import { header, toYaml } from './_yaml.js';
+import type { PreparedDocument } from './document.js';
 import type { GeneratedFile } from './files.js';
-import type { Generator } from './generators.js';
+import type { Generator } from './generator-types.js';
 
 /** The pinned images of the backing services in compose files. */
 export const COMPOSE_IMAGES = {
@@ -62,6 +62,14 @@ function localConnections(document: EnvironmentDocument): Record<string, string>
   };
 }
 
+/**
+ * A literal for a compose file: Compose interpolates `$VAR` and `${VAR}` in every value, and
+ * `$$` is its escape for a literal `$` (Compose Specification, "Interpolation").
+ */
+export function escapeInterpolation(value: string): string {
+  return value.replaceAll('$', '$$$$');
+}
+
 function appService(prepared: PreparedDocument, name: ServiceName): ComposeService {
   const { document } = prepared;
   const service = document.services[name];
@@ -72,7 +80,7 @@ function appService(prepared: PreparedDocument, name: ServiceName): ComposeServi
     PORT: String(service.port),
   };
   for (const [key, value] of Object.entries(service.env ?? {}))
-    if (typeof value === 'string') environment[key] = value;
+    if (typeof value === 'string') environment[key] = escapeInterpolation(value);
   // Secret values come from the env file at `docker compose --env-file` time, never from here.
   for (const secret of prepared.secrets)
     if (secret.scope === name) environment[secret.variable] = `\${${secret.variable}:-}`;
@@ -89,14 +97,21 @@ function appService(prepared: PreparedDocument, name: ServiceName): ComposeServi
   const limitAmounts = amounts(limits);
   const reservationAmounts = amounts(requests);
   return {
-    image: service.image,
+    image: escapeInterpolation(service.image),
     restart: 'unless-stopped',
     env_file: [envFile],
     environment: sorted,
     ports: [`127.0.0.1:${service.port}:${service.port}`],
     depends_on: { redis: healthy, nats: healthy, postgres: healthy },
     healthcheck: check(
-      ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${service.port}${probe}`],
+      [
+        'CMD',
+        'wget',
+        '-q',
+        '-O',
+        '/dev/null',
+        `http://127.0.0.1:${service.port}${escapeInterpolation(probe)}`,
+      ],
       '30s',
     ),
     ...(document.security.runAsNonRoot ? { user: '10001:10001' } : {}),

@@ -1,9 +1,8 @@
 import {
+  detectSecret,
   EnvironmentDocumentSchema,
   fromEnvironmentVariables,
   isAgentforgeError,
-  isSecretKey,
-  looksLikeSecret,
   parseDotenv,
 } from '@agentforge/schema';
 import dotenv from 'dotenv';
@@ -57,6 +56,26 @@ describe('env generator', () => {
     expect(vars.AGENTFORGE_LLM__API_KEY__SECRET_REF).toBe('llm-api-key');
   });
 
+  it.each([
+    { tier: 'development', literal: true },
+    { tier: 'staging', literal: false },
+    { tier: 'production', literal: false },
+  ] as const)(
+    'a literal secret under services.*.env in $tier: in .env only in development, never in the example',
+    ({ tier, literal }) => {
+      const canary = ['sk_live_', '51CANARYdev0123456789'].join('');
+      const input = createEnvironment(`lit-${tier}`, {
+        template: tier,
+        overrides: { services: { swarm: { env: { STRIPE_SECRET_KEY: canary } } } } as never,
+      });
+      const [env, example] = generate('env', input);
+      expect(dotenv.parse(env!.content).STRIPE_SECRET_KEY).toBe(literal ? canary : '');
+      expect(env!.mode).toBe(0o600);
+      expect(dotenv.parse(example!.content).STRIPE_SECRET_KEY).toBe('<swarm-env/STRIPE_SECRET_KEY>');
+      expect(example!.content).not.toContain('CANARY');
+    },
+  );
+
   it('is deterministic', () => {
     expect(generate('env', exampleDocument('staging'))).toEqual(generate('env', exampleDocument('staging')));
   });
@@ -76,7 +95,7 @@ describe('env generator', () => {
         fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'fatal'),
         (env, features, replicas, level) => {
           const plain = Object.fromEntries(
-            Object.entries(env).filter(([k, v]) => !isSecretKey(k) && !looksLikeSecret(v)),
+            Object.entries(env).filter(([k, v]) => detectSecret(k, v, { entropy: true }) === undefined),
           );
           // An empty map has no variables to carry; it reads back as absent, which means the same.
           const serviceEnv = Object.keys(plain).length > 0 ? plain : undefined;

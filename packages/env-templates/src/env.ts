@@ -1,6 +1,6 @@
 import { AgentforgeError, toEnvironmentVariables } from '@agentforge/schema';
-import { connectionVariables, type PreparedDocument, type SecretBinding } from './_document.js';
-import type { Generator } from './generators.js';
+import { connectionVariables, literalSecret, type PreparedDocument, type SecretBinding } from './document.js';
+import type { Generator } from './generator-types.js';
 
 const BARE = /^[A-Za-z0-9_./:@,+=%^~-]*$/;
 
@@ -58,7 +58,9 @@ function render(prepared: PreparedDocument, example: boolean): string {
       ? '# Example: secret variables show where their values come from; copy to .env.' +
         name +
         ' and fill them in.'
-      : '# Secret variables are empty: fill them in locally from your secret store and never commit this file.',
+      : prepared.document.tier === 'development'
+        ? '# Development tier: secret variables hold the values written in the document (this file is mode 0600); never commit it.'
+        : '# Secret variables are empty: fill them in locally from your secret store and never commit this file.',
     '',
     '# Settings (AGENTFORGE_* mirror the environment document)',
     ...Object.entries(settings).map(([key, value]) => formatDotenvLine(key, value)),
@@ -71,7 +73,14 @@ function render(prepared: PreparedDocument, example: boolean): string {
     lines.push('', '# Secrets: placeholders only');
     for (const secret of secrets) {
       lines.push(`# ${secret.pointer} from secret ${secret.secretName}, key ${secret.key}`);
-      lines.push(formatDotenvLine(secret.variable, example ? secretPlaceholder(secret) : ''));
+      // Only a development environment's own .env carries a literal the document already held;
+      // every other tier, and every example, gets a placeholder.
+      const value = example
+        ? secretPlaceholder(secret)
+        : prepared.document.tier === 'development'
+          ? (literalSecret(secret) ?? '')
+          : '';
+      lines.push(formatDotenvLine(secret.variable, value));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,27 +1,11 @@
 import { AgentforgeError } from '@agentforge/schema';
-import { type PreparedDocument, prepareDocument } from './_document.js';
 import { composeGenerator } from './compose.js';
+import { prepareDocument } from './document.js';
 import { envGenerator } from './env.js';
-import type { GeneratedFile, Logger } from './files.js';
+import type { GeneratedFile } from './files.js';
+import type { GenerateOptions, Generator } from './generator-types.js';
 import { helmGenerator } from './helm.js';
 import { k8sGenerator } from './k8s.js';
-
-/** Options every generator takes. */
-export interface GenerateOptions {
-  /** pino-compatible; told (by JSON pointer only) when a secret value was left out. */
-  logger?: Logger;
-}
-
-/**
- * One kind of generated artefact. A generator is a pure function of the prepared document:
- * the same document gives byte-identical files. To add a kind, write one module exporting a
- * `Generator` and add one line to {@link GENERATORS}.
- */
-export interface Generator {
-  /** One line for help texts. */
-  description: string;
-  generate(prepared: PreparedDocument, options: GenerateOptions): GeneratedFile[];
-}
 
 /** Every generator, by the `--type` word that selects it. */
 export const GENERATORS = {

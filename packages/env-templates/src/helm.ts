@@ -11,7 +11,7 @@ import {
 import { dump } from 'js-yaml';
 import { z } from 'zod';
 import type { GeneratedFile } from './files.js';
-import type { Generator } from './generators.js';
+import type { Generator } from './generator-types.js';
 
 /** The subcharts the AgentForge chart can install, each behind `<name>.enabled`. */
 export const HELM_SUBCHARTS = ['redis', 'postgresql', 'nats', 'kube-prometheus-stack', 'grafana'] as const;

@@ -5,11 +5,11 @@ import {
   type ServiceName,
   toEnvironmentVariables,
 } from '@agentforge/schema';
-import { connectionVariables, type PreparedDocument, type SecretBinding, secretsFor } from './_document.js';
 import { bytes, formatCpu, formatMemory, millicores, roundUp } from './_quantities.js';
 import { header, toYaml, toYamlDocuments } from './_yaml.js';
+import { connectionVariables, type PreparedDocument, type SecretBinding, secretsFor } from './document.js';
 import type { GeneratedFile } from './files.js';
-import type { Generator } from './generators.js';
+import type { Generator } from './generator-types.js';
 import {
   BASE_NETWORK_POLICIES,
   CONFIG_MAP,

@@ -2,6 +2,14 @@ import { AgentforgeError } from './errors.js';
 import { assertSafeKey } from './objects.js';
 import { parsePath } from './paths.js';
 
+function assertSafeKeysDeep(value: unknown, where: string, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 64) return;
+  for (const [key, child] of Object.entries(value)) {
+    assertSafeKey(key, where);
+    assertSafeKeysDeep(child, where, depth + 1);
+  }
+}
+
 /** One `path=value` assignment, as `--set` takes it. */
 export interface Assignment {
   /** The dotted path's segments (`\.` escapes a dot inside a key, `\=` an equals sign). */
@@ -40,6 +48,9 @@ export function parseAssignment(text: string): Assignment {
   } catch {
     // Not JSON: the text itself, so `--set platform.domain=example.com` needs no quotes.
   }
+  // A JSON value may carry forbidden keys too (`services={"__proto__":…}`): refused, never
+  // silently dropped by the merge.
+  assertSafeKeysDeep(value, `"${text}"`);
   return { path, value };
 }
 

@@ -1,6 +1,38 @@
+export {
+  ACCESS_ACTIONS,
+  type AccessAction,
+  type AccessCheckOptions,
+  type AccessDecision,
+  type AccessPolicy,
+  type AccessRequest,
+  AccessSchema,
+  type AccessViolation,
+  accessDeniedMessage,
+  changedPaths,
+  checkAccess,
+  checkAccessAgainstBase,
+  renderCodeowners,
+  workspaceAccess,
+} from './access.js';
 export { type Colors, createColors, shouldColor } from './ansi.js';
 export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
 export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-write.js';
+export {
+  type AppendAuditOptions,
+  AUDIT_LOG,
+  type AuditChange,
+  type AuditEntry,
+  type AuditProblem,
+  type AuditResult,
+  type AuditVerification,
+  appendAudit,
+  formatAuditEntry,
+  parseSince,
+  type ReadAuditOptions,
+  readAudit,
+  resolveActor,
+  verifyAudit,
+} from './audit.js';
 export { canonicalJson } from './canonical-json.js';
 export {
   type CheckSchemaOptions,
@@ -11,6 +43,17 @@ export {
 } from './check.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
+export {
+  contentHash,
+  type DocumentEdit,
+  type EditedText,
+  type EditFileOptions,
+  type EditFileResult,
+  editFile,
+  editYamlText,
+  parseYamlValue,
+  unifiedDiff,
+} from './edit.js';
 export {
   type EnvironmentVariablesResult,
   type EnvMappingOptions,

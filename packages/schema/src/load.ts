@@ -1,11 +1,28 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import yaml from 'js-yaml';
-import { computeLineStarts, offsetToLineColumn, parseDotenv } from './dotenv.js';
+import {
+  Composer,
+  type CST,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  visit,
+  type YAMLError,
+  type Node as YamlNode,
+} from 'yaml';
+import { loadYamlBulk } from './_load-bulk.js';
+import { checkAliasExpansion, fail, type Locator, SourceText, skipBlank } from './_source.js';
+import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type ErrorCode, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
 import { formatPointer, parsePointer } from './paths.js';
 import type { SourceLocation } from './vocabulary.js';
+
+export type { Locator } from './_source.js';
 
 /** The text formats the loader reads. */
 export type DocumentFormat = 'yaml' | 'json' | 'dotenv';
@@ -22,17 +39,13 @@ export interface LoadOptions {
   maxDepth?: number;
   /** Most nodes that aliases may add when expanded; the guard against alias bombs. @default 100_000 */
   maxAliasExpansion?: number;
-}
-
-/** Maps JSON pointers of a loaded document back to where they were written. */
-export interface Locator {
-  readonly file: string;
-  /** Where the key (or list item) at `pointer` was written, or `undefined` when it was not. */
-  locate(pointer: string): SourceLocation | undefined;
-  /** Like {@link Locator.locate}, but falls back to the nearest written parent, then the document start. */
-  nearest(pointer: string): SourceLocation;
-  /** The text of a 1-based line, for showing the source beside a finding. */
-  lineText(line: number): string;
+  /**
+   * Which YAML reader parses the text. `yaml` (the default) keeps the document's AST for exact
+   * locations; `bulk` is js-yaml, kept for machine-rendered manifest streams (`manifests
+   * validate`) where `yaml` is too slow (bench/schema.bench.mjs). Both refuse the same hostile input.
+   * @default 'yaml'
+   */
+  reader?: 'yaml' | 'bulk';
 }
 
 /** A parsed document: its data, its format and a locator for its pointers. */
@@ -133,37 +146,8 @@ function loadAll(input: string | Uint8Array, options: LoadOptions, multi: boolea
   const source = decode(input, file, options.maxBytes ?? DEFAULTS.maxBytes);
   const text = new SourceText(file, source);
   if (format === 'dotenv') return [loadDotenv(text)];
+  if (options.reader === 'bulk') return loadYamlBulk(text, format, options, multi);
   return loadYaml(text, format, options, multi);
-}
-
-/** Source text with lazily computed line starts, shared by the locators of its documents. */
-class SourceText {
-  private starts: number[] | undefined;
-  constructor(
-    readonly file: string,
-    readonly text: string,
-  ) {}
-  get lineStarts(): number[] {
-    this.starts ??= computeLineStarts(this.text);
-    return this.starts;
-  }
-  at(offset: number, document?: number): SourceLocation {
-    const { line, column } = offsetToLineColumn(this.lineStarts, offset);
-    return document === undefined
-      ? { file: this.file, line, column }
-      : { file: this.file, line, column, document };
-  }
-  lineText(line: number): string {
-    const starts = this.lineStarts;
-    const start = starts[line - 1];
-    if (start === undefined) return '';
-    const end = starts[line] ?? this.text.length + 1;
-    return this.text.slice(start, end - 1).replace(/\r$/, '');
-  }
-}
-
-function fail(code: ErrorCode, message: string, location: SourceLocation): never {
-  throw new AgentforgeError(code, message, { location });
 }
 
 function decode(input: string | Uint8Array, file: string, maxBytes: number): string {
@@ -245,14 +229,21 @@ function loadDotenv(source: SourceText): LoadedDocument {
 }
 
 // ---- YAML and JSON ----------------------------------------------------------------------------
+// The `yaml` package reads YAML 1.2 (core schema, plus `<<` merge keys as YAML 1.1 and js-yaml
+// had them). Its AST keeps every node's source range, so the locator walks the very nodes the
+// data came from: no second parse, no guessing where a key was written.
 
-/** A parsed node as the position listener saw it: where it opened, what it produced, its children. */
-interface Frame {
-  start: number;
-  children: Frame[];
-  result: unknown;
-  kind: string | null;
-}
+/** A composed document with the source text it came from. */
+type YamlDocument = Document.Parsed;
+
+const COMPOSE_OPTIONS = {
+  // Our own walk below counts shared subtrees once and multiplies (see checkAliasExpansion);
+  // yaml's own counter would both duplicate that work and report no location.
+  merge: true,
+  prettyErrors: false,
+  uniqueKeys: true,
+  keepSourceTokens: false,
+} as const;
 
 function loadYaml(
   source: SourceText,
@@ -261,249 +252,189 @@ function loadYaml(
   multi: boolean,
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
-  let aliased = false;
-  const listener = (
-    event: 'open' | 'close',
-    state: { position: number; kind: string | null; result: unknown },
-  ) => {
-    if (event !== 'close') return;
-    const { kind, result } = state;
-    if (kind === 'mapping') {
-      for (const key of FORBIDDEN_KEYS) {
-        if (!Object.hasOwn(result as object, key)) continue;
-        // The mapping closes after its keys, so the last spelling of the key before here is the key.
-        const at = Math.max(0, source.text.lastIndexOf(key, state.position));
-        fail(
-          'FORBIDDEN_KEY',
-          `key "${key}" is not allowed: it could pollute object prototypes`,
-          source.at(at),
-        );
-      }
-    } else if (kind === null && result !== null && typeof result === 'object') {
-      aliased = true;
-    }
-  };
-  // The listener runs on every node and costs about a third of the parse. Text that cannot
-  // produce a forbidden key or an alias (none of those words, no anchor `&`, no escape `\` that
-  // could spell one inside quotes) is parsed without it.
-  const guarded = /__proto__|constructor|prototype|[&\\]/.test(source.text);
-  const parseOptions = {
-    filename: source.file,
-    json: false,
-    maxDepth,
-    ...(guarded ? { listener } : {}),
-  } as yaml.LoadOptions;
-  const values: unknown[] = [];
-  try {
-    if (multi) yaml.loadAll(source.text, (doc) => values.push(doc), parseOptions);
-    else values.push(yaml.load(source.text, parseOptions));
-  } catch (error) {
-    if (error instanceof AgentforgeError) throw error;
-    if (error instanceof yaml.YAMLException) throw fromYamlException(error, source, format);
-    if (error instanceof RangeError) fail('TOO_DEEP', `nesting too deep to parse safely`, source.at(0));
-    throw error;
+  const lines = new LineCounter();
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(source.text));
+  source.lineStarts = lines.lineStarts;
+  // yaml composes and converts recursively: refuse deep nesting on the flat CST first, before
+  // a stack could overflow.
+  checkDepth(tokens, maxDepth, source);
+  const documents = Array.from(new Composer(COMPOSE_OPTIONS).compose(tokens, true, source.text.length));
+  if (documents.length === 0) documents.push(emptyDocument(source));
+  const kind = format === 'json' ? 'JSON' : 'YAML';
+  for (const doc of documents) {
+    const error = doc.errors[0];
+    if (error) throw fromYamlError(error, doc, source, kind, multi ? documents.indexOf(doc) : undefined);
   }
+  if (!multi && documents.length > 1) {
+    fail(
+      'PARSE_ERROR',
+      `invalid ${kind}: expected one document, found ${documents.length} (split at \`---\`)`,
+      source.at(documents[1]!.range[0]),
+    );
+  }
+  // Only text that could spell a forbidden key (directly or through an escape) is walked for one.
+  const guarded = /__proto__|constructor|prototype|\\/.test(source.text);
+  const anchored = source.text.includes('&');
   const limit = options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion;
-  const trees = lazyTrees(source, parseOptions, multi, values.length);
-  return values.map((data, index) => {
-    const locator = yamlLocator(source, () => trees(index), multi ? index : undefined);
-    if (aliased) checkAliasExpansion(data, limit, locator);
+  return documents.map((doc, index) => {
+    const at = multi ? index : undefined;
+    if (guarded) checkForbiddenKeys(doc, source, at);
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: -1 });
+    } catch (error) {
+      // An alias whose anchor is not defined before it.
+      fail(
+        'PARSE_ERROR',
+        `invalid ${kind}: ${(error as Error).message}`,
+        source.at(unresolvedAlias(doc) ?? doc.range[0], at),
+      );
+    }
+    const locator = yamlLocator(source, doc, at);
+    if (anchored) checkAliasExpansion(data, limit, locator);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
 }
 
-function fromYamlException(
-  error: yaml.YAMLException,
-  source: SourceText,
-  format: DocumentFormat,
-): AgentforgeError {
-  const mark = error.mark as { line?: number; column?: number; position?: number } | undefined;
-  const location =
-    mark?.position !== undefined ? source.at(Math.min(mark.position, source.text.length)) : source.at(0);
-  const reason = error.reason ?? error.message;
-  let code: ErrorCode = 'PARSE_ERROR';
-  let message = `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${reason}`;
-  if (/duplicated mapping key/.test(reason)) {
-    code = 'DUPLICATE_KEY';
-    message = `duplicate key: the same key is written twice in one mapping`;
-  } else if (/maxDepth/.test(reason)) {
-    code = 'TOO_DEEP';
-    message = `nesting deeper than the limit of ${reason.match(/\d+/)?.[0]} levels`;
-  } else if (/tab characters|\\t/.test(reason)) {
-    message = `invalid YAML: ${reason} (indent with spaces, not tabs)`;
-  }
-  return new AgentforgeError(code, message, { location, cause: error });
+/** The document of an input with no content (empty, or only comments): `null`. */
+function emptyDocument(source: SourceText): YamlDocument {
+  const [doc] = new Composer(COMPOSE_OPTIONS).compose([], true, source.text.length);
+  return doc as YamlDocument;
 }
 
 /**
- * Refuses documents whose aliases would expand past `limit` nodes. js-yaml shares aliased
- * objects instead of copying them, so the bomb only goes off in whoever walks the data next;
- * this walk counts each shared subtree once and multiplies, so it stays linear in the text.
+ * Refuses nesting deeper than `maxDepth`, walking the CST with an explicit stack so that depth
+ * itself cannot overflow this check. Depth counts collections, as a reader of the data would.
  */
-function checkAliasExpansion(data: unknown, limit: number, locator: Locator): void {
-  const sizes = new Map<object, number>();
-  const seen = new Set<object>();
-  const size = (value: unknown): number => {
-    if (value === null || typeof value !== 'object') return 1;
-    const known = sizes.get(value);
-    if (known !== undefined) return known;
-    let total = 1;
-    for (const child of Object.values(value)) total += size(child);
-    sizes.set(value, total);
-    return total;
-  };
-  let added = 0;
-  const walk = (value: unknown, path: string[]): void => {
-    if (value === null || typeof value !== 'object') return;
-    if (seen.has(value)) {
-      added += size(value);
-      if (added > limit) {
-        const pointer = formatPointer(path);
-        fail(
-          'ALIAS_EXPANSION',
-          `aliases would expand to more than ${limit} nodes (an alias bomb?) at ${pointer}`,
-          locator.nearest(pointer),
-        );
+function checkDepth(tokens: CST.Token[], maxDepth: number, source: SourceText): void {
+  const stack: Array<[CST.Token | undefined, number]> = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    switch (token.type) {
+      case 'document':
+        stack.push([token.value, depth]);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        if (depth + 1 > maxDepth)
+          fail('TOO_DEEP', `nesting deeper than the limit of ${maxDepth} levels`, source.at(token.offset));
+        for (const item of token.items) {
+          if ('key' in item) stack.push([item.key ?? undefined, depth + 1]);
+          stack.push([item.value, depth + 1]);
+        }
+        break;
       }
-      return;
+      default:
+        break;
     }
-    seen.add(value);
-    for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
-  };
-  walk(data, []);
-}
-
-/**
- * Node positions are recorded only when a location is first asked for, by parsing the text a
- * second time with a listener: documents without findings never pay for locating, and a
- * lookup walks the recorded nodes along its pointer without indexing the rest. In a stream,
- * only the document asked about is parsed again, when the text splits into as many documents
- * as the parse gave (else the whole stream is).
- */
-function lazyTrees(
-  source: SourceText,
-  options: yaml.LoadOptions,
-  multi: boolean,
-  count: number,
-): (index: number) => Frame | undefined {
-  let perDocument: Array<[number, number]> | undefined | null = multi ? undefined : null;
-  const parsed = new Map<number, Frame | undefined>();
-  let all: Frame[] | undefined;
-  return (index) => {
-    if (perDocument === undefined) {
-      const spans = documentSpans(source.text);
-      perDocument = spans?.length === count ? spans : null;
-    }
-    if (!perDocument) {
-      all ??= positions(source.text, 0, options, multi);
-      return all[index];
-    }
-    if (!parsed.has(index)) {
-      const [start, end] = perDocument[index]!;
-      parsed.set(index, positions(source.text.slice(start, end), start, options, false)[0]);
-    }
-    return parsed.get(index);
-  };
-}
-
-/** The root frames of `text` (offsets shifted by `base`), from a parse with a position listener. */
-function positions(text: string, base: number, options: yaml.LoadOptions, multi: boolean): Frame[] {
-  const found: Frame[] = [];
-  const stack: Frame[] = [];
-  const listener = (
-    event: 'open' | 'close',
-    state: { position: number; kind: string | null; result: unknown },
-  ) => {
-    if (event === 'open') {
-      stack.push({ start: base + state.position, children: [], result: undefined, kind: null });
-      return;
-    }
-    const frame = stack.pop()!;
-    frame.kind = state.kind;
-    frame.result = state.result;
-    // js-yaml opens a wrapper node while probing for implicit keys; it holds one child with the same result.
-    const only = frame.children.length === 1 ? frame.children[0]! : undefined;
-    (stack.at(-1)?.children ?? found).push(only && only.result === frame.result ? only : frame);
-  };
-  const quiet = { ...options, listener };
-  if (multi) yaml.loadAll(text, () => undefined, quiet);
-  else yaml.load(text, quiet);
-  return found;
-}
-
-/**
- * Where each document of a stream is written: YAML ends a document at a `---` or `...` line
- * start, wherever it is (even inside a scalar). `---` opens an explicit document, empty or not;
- * text after `...` or before the first marker is a document only if it holds more than
- * comments. Directives (`%YAML`) are left to the full parse.
- */
-function documentSpans(text: string): Array<[number, number]> | undefined {
-  if (/^%/m.test(text)) return undefined;
-  const spans: Array<[number, number]> = [];
-  let start = 0;
-  let explicit = false;
-  const close = (end: number) => {
-    if (explicit || /^[ \t]*[^ \t\r\n#]/m.test(text.slice(start, end))) spans.push([start, end]);
-  };
-  const marker = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
-  for (let m = marker.exec(text); m; m = marker.exec(text)) {
-    close(m.index);
-    explicit = m[1] === '---';
-    start = explicit ? m.index : m.index + 3;
   }
-  close(text.length);
-  return spans;
 }
 
-/** The child of `frame` at `segment`, with where its key was written for a mapping entry. */
-function childFrame(frame: Frame, segment: string): { frame: Frame; key?: number } | undefined {
-  const { children, result } = frame;
-  // Before a `---`, js-yaml probes for one more key of the document's mapping and records an
-  // empty node for it: a trailing odd child is that probe, never a key.
-  if (frame.kind === 'mapping') {
-    for (let i = 0; i + 1 < children.length; i += 2) {
-      if (String(children[i]!.result) === segment)
-        return { frame: children[i + 1]!, key: children[i]!.start };
-    }
-  } else if (
-    frame.kind === 'sequence' &&
-    Array.isArray(result) &&
-    (children.length === result.length || children.length === result.length + 1)
-  ) {
-    // An empty item (`- `) opens no node, so items are addressed only when every one has one.
-    const item = children[Number(segment)];
-    if (item) return { frame: item };
+function fromYamlError(
+  error: YAMLError,
+  doc: YamlDocument,
+  source: SourceText,
+  kind: string,
+  document: number | undefined,
+): AgentforgeError {
+  const offset = Math.min(error.pos[0], Math.max(0, source.text.length - 1));
+  const location = source.at(Math.max(0, offset), document);
+  const reason = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = source.text.slice(error.pos[0], error.pos[1]);
+    const first = firstKeyBefore(doc, error.pos[0]);
+    const firstAt = first === undefined ? undefined : source.at(first, document);
+    return new AgentforgeError(
+      'DUPLICATE_KEY',
+      `duplicate key: ${JSON.stringify(key)} is written twice in one mapping${firstAt ? ` (first at line ${firstAt.line}, column ${firstAt.column})` : ''}`,
+      { location, cause: error, details: firstAt ? { first: firstAt } : undefined },
+    );
+  }
+  const hint = error.code === 'TAB_AS_INDENT' ? ' (indent with spaces, not tabs)' : '';
+  return new AgentforgeError('PARSE_ERROR', `invalid ${kind}: ${reason}${hint}`, { location, cause: error });
+}
+
+/** Where the first spelling of the duplicated key that starts at `offset` was written. */
+function firstKeyBefore(doc: YamlDocument, offset: number): number | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const duplicate = node.items.find((p) => (p.key as YamlNode | null)?.range?.[0] === offset);
+      if (duplicate) {
+        const same = node.items.find((p) => p !== duplicate && keyText(p.key) === keyText(duplicate.key));
+        return (same?.key as YamlNode | undefined)?.range?.[0];
+      }
+      for (const pair of node.items) stack.push(pair.key, pair.value);
+    } else if (isSeq(node)) stack.push(...node.items);
   }
   return undefined;
 }
 
-/** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */
-function skipBlank(text: string, offset: number): number {
-  let i = offset;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-    else if (c === 35 /* # */) {
-      while (i < text.length && text.charCodeAt(i) !== 10) i++;
-    } else break;
-  }
-  return Math.min(i, Math.max(0, text.length - 1));
+/** Where the first alias without an anchor before it was written. */
+function unresolvedAlias(doc: YamlDocument): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc)) return undefined;
+      found = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
-function yamlLocator(
-  source: SourceText,
-  tree: () => Frame | undefined,
-  document: number | undefined,
-): Locator {
+function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+/** Refuses `__proto__`, `constructor` and `prototype` keys, located where the key is written. */
+function checkForbiddenKeys(doc: YamlDocument, source: SourceText, document: number | undefined): void {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const { key, value } of node.items) {
+        const name = keyText(key);
+        if (name !== undefined && FORBIDDEN_KEYS.has(name))
+          fail(
+            'FORBIDDEN_KEY',
+            `key "${name}" is not allowed: it could pollute object prototypes`,
+            source.at((key as YamlNode).range?.[0] ?? 0, document),
+          );
+        stack.push(key, value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+}
+
+/**
+ * The locator of a composed document: a pointer is followed through the AST (through aliases
+ * to their anchors); a mapping entry is located at its key, a list item at the item.
+ */
+function yamlLocator(source: SourceText, doc: YamlDocument, document: number | undefined): Locator {
   const find = (pointer: string): number | undefined => {
-    let frame = tree();
-    if (!frame) return undefined;
-    let at = frame.start;
+    let node: unknown = doc.contents;
+    let at = (node as YamlNode | null)?.range?.[0] ?? doc.range[0];
     for (const segment of parsePointer(pointer)) {
-      const next = childFrame(frame, segment);
-      if (!next) return undefined;
-      frame = next.frame;
-      at = next.key ?? frame.start;
+      if (isAlias(node)) node = node.resolve(doc);
+      if (isMap(node)) {
+        let pair: (typeof node.items)[number] | undefined;
+        // The last spelling wins in the data (merge keys aside), so search from the end.
+        for (let i = node.items.length - 1; i >= 0 && !pair; i--)
+          if (keyText(node.items[i]!.key) === segment) pair = node.items[i];
+        if (!pair) return undefined;
+        at = (pair.key as YamlNode).range?.[0] ?? at;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const index = /^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : -1;
+        const item = node.items[index] as YamlNode | undefined;
+        if (!item) return undefined;
+        at = item.range?.[0] ?? at;
+        node = item;
+      } else return undefined;
     }
     return at;
   };

@@ -302,6 +302,9 @@ export const PEER_CHECKS = {
 
 /** Rules no peer has a check for, and why they exist. */
 export const OURS_ONLY = {
+  'k8s/schema': "kubeconform's job: the OpenAPI schema of the apiVersion and kind",
+  'k8s/unknown-kind': "kubeconform's job: an apiVersion and kind the Kubernetes version does not serve",
+  'k8s/schema-skipped': 'custom resources without a schema are named, not silently passed',
   'k8s/volume-types': "the restricted standard's volume allow-list",
   'k8s/startup-probe': 'a long liveness delay instead of a startup probe',
   'k8s/image-digest': 'tags move, digests do not',

@@ -1,7 +1,7 @@
 import type { Finding } from '@agentforge/schema';
 import { ENGINE_RULES, withLocation } from './_engine-rules.js';
 import { baselineKey } from './baseline.js';
-import { redactLine } from './reporters/_redact-line.js';
+import { redactLine } from './redact-line.js';
 import type { CompiledSuppressions } from './suppressions.js';
 import type { Baseline, ResolvedEnvironment, SeverityLevel, SuppressedFinding } from './types.js';
 

@@ -474,7 +474,8 @@ export type AgentforgeValidatorOptions = Omit<ValidatorOptions, 'schema'> & { sc
  * A validator for AgentForge environment documents: the environment schema, the AgentForge
  * policy, then `options.policies` on top (a team's policy files).
  * @example
- * const validator = createAgentforgeValidator({ policies: [await loadPolicy('policies/team.yaml')] });
+ * const team = await loadPolicy('policies/team.yaml', { presets: AGENTFORGE_PRESETS });
+ * const validator = createAgentforgeValidator({ policies: [team] });
  * const report = validator.validate(await loadEnvironmentFile('environments/production.yaml'));
  */
 export function createAgentforgeValidator(options: AgentforgeValidatorOptions = {}): Validator {

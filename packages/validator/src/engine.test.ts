@@ -9,7 +9,7 @@ import {
   createAgentforgeValidator,
 } from './agentforge.js';
 import { createBaseline, parseBaseline } from './baseline.js';
-import { createValidator, passes } from './engine.js';
+import { createValidator, failsOn } from './engine.js';
 import { toEnvironmentInput } from './environment-input.js';
 import { defineRule } from './rule.js';
 import type { Suppression } from './types.js';
@@ -32,8 +32,8 @@ describe('createValidator', () => {
     expect(report.counts).toEqual({ critical: 0, high: 2, medium: 1, low: 0, info: 0 });
     expect(report.passed).toBe(false);
     expect(createAgentforgeValidator({ failOn: 'critical' }).validate(input(broken)).passed).toBe(true);
-    expect(passes(report, 'critical')).toBe(true);
-    expect(passes(report, 'medium')).toBe(false);
+    expect(failsOn(report, 'critical')).toBe(false);
+    expect(failsOn(report, 'medium')).toBe(true);
   });
 
   it('reports schema violations as located findings with their own rule ids', () => {

@@ -18,7 +18,7 @@ import type { z } from 'zod';
 import { type ActiveRule, activeRuleResolver } from './_active-rules.js';
 import { ENGINE_RULES, engineFinding, syntheticDescriptor, withLocation } from './_engine-rules.js';
 import { triage } from './_triage.js';
-import { redactLine } from './reporters/_redact-line.js';
+import { redactLine } from './redact-line.js';
 import { describeRule } from './rule.js';
 import { compileSuppressions } from './suppressions.js';
 import type {
@@ -131,7 +131,7 @@ function toPointer(path: Violation['path']): string {
  * @example
  * const validator = createValidator({ schema: EnvironmentDocumentSchema, policies: [agentforgePolicy()] });
  * const report = validator.validate(loadDocument(text, { file: 'environments/production.yaml' }));
- * if (!report.passed) console.log(formatReports([report], { format: 'human' }));
+ * if (!report.passed) console.log(formatReport(report, 'human'));
  */
 export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S> = {}): Validator {
   const tiers = options.tiers ?? TIERS;
@@ -374,8 +374,16 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when no finding of the reports is at or above `failOn`. */
-export function passes(reports: Report | readonly Report[], failOn: Severity): boolean {
+/**
+ * True when a report holds a counted finding at or above `threshold` — the CLI's exit code 1.
+ * The same name and shape as drift's `failsOn`.
+ */
+export function failsOn(reports: Report | readonly Report[], threshold: Severity): boolean {
   const list: readonly Report[] = Array.isArray(reports) ? reports : [reports as Report];
-  return list.every((r) => !r.findings.some((f) => isAtLeast(f.severity, failOn)));
+  return list.some((r) => r.findings.some((f) => isAtLeast(f.severity, threshold)));
+}
+
+/** @deprecated Use `!failsOn(reports, threshold)`, the shape drift shares; removed in the next minor. */
+export function passes(reports: Report | readonly Report[], failOn: Severity): boolean {
+  return !failsOn(reports, failOn);
 }

@@ -24,6 +24,7 @@ export {
 export {
   compareFindings,
   createValidator,
+  failsOn,
   passes,
   type ValidateOptions,
   type ValidationInput,
@@ -37,6 +38,7 @@ export {
   annotationSuppressions,
   createKubernetesValidator,
   KUBERNETES_PRESETS,
+  type KubernetesValidatorOptions,
   type LoadManifestsOptions,
   loadManifestPolicies,
   loadManifests,
@@ -45,6 +47,12 @@ export {
 } from './kubernetes/input.js';
 export { RESTRICTED_VOLUME_TYPES } from './kubernetes/pod-security.js';
 export { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './kubernetes/rules.js';
+export {
+  DEFAULT_KUBERNETES_VERSION,
+  INTRODUCED_APIS,
+  parseKubernetesVersion,
+  type SchemaOptions,
+} from './kubernetes/schema.js';
 export {
   type ManifestEnvironment,
   type ResolveManifestEnvironmentOptions,
@@ -58,9 +66,10 @@ export {
   PolicyFileSchema,
   parsePolicy,
 } from './policy.js';
-export { redactLine } from './reporters/_redact-line.js';
+export { redactLine } from './redact-line.js';
 export {
   type FormatOptions,
+  formatReport,
   formatReports,
   JSON_FORMAT_VERSION,
   REPORT_FORMATS,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { input, mutate, PRODUCTION } from '../test/helpers.js';
-import { createAgentforgeValidator } from './agentforge.js';
+import { AGENTFORGE_PRESETS, createAgentforgeValidator } from './agentforge.js';
 import { createValidator } from './engine.js';
 import { loadPolicy } from './policy.js';
 import { loadSuppressions } from './suppressions.js';
@@ -26,7 +26,7 @@ environments:
 describe('policy files', () => {
   it('loads rules and overrides, following extends to files and presets', async () => {
     const dir = testdir({ 'team.yaml': TEAM, 'base.yaml': BASE });
-    const policy = await loadPolicy(join(dir, 'team.yaml'));
+    const policy = await loadPolicy(join(dir, 'team.yaml'), { presets: AGENTFORGE_PRESETS });
     expect(policy.rules.map((r) => r.id)).toContain('agentforge/no-debug');
     const text = mutate(PRODUCTION, [
       ['provider: anthropic', 'provider: ollama'],
@@ -44,7 +44,9 @@ describe('policy files', () => {
 
   it('composes on top of the AgentForge validator', async () => {
     const dir = testdir({ 'team.yaml': TEAM.replace('extends: [./base.yaml]\n', '') });
-    const validator = createAgentforgeValidator({ policies: [await loadPolicy(join(dir, 'team.yaml'))] });
+    const validator = createAgentforgeValidator({
+      policies: [await loadPolicy(join(dir, 'team.yaml'), { presets: AGENTFORGE_PRESETS })],
+    });
     expect(validator.rules.map((r) => r.id)).toEqual(
       expect.arrayContaining(['agentforge/no-debug', 'team/no-ollama']),
     );
@@ -88,6 +90,14 @@ describe('policy files', () => {
       location: { file: join(dir, 'policy.yaml'), line, column },
     });
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('knows no preset unless the caller passes it (the engine never imports the AgentForge policy)', async () => {
+    const dir = testdir({ 'base.yaml': BASE });
+    await expect(loadPolicy(join(dir, 'base.yaml'))).rejects.toMatchObject({
+      code: 'POLICY_INVALID',
+      message: expect.stringContaining('no such policy file or preset (presets: none)'),
+    });
   });
 
   it('refuses circular and missing extends at the extends entry', async () => {

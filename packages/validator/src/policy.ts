@@ -96,17 +96,21 @@ export function parsePolicy(loaded: LoadedDocument): Policy & { extends: string[
 
 /** Options of {@link loadPolicy}. */
 export interface LoadPolicyOptions {
-  /** Policies `extends` may name instead of a path. @default { agentforge } (the AgentForge policy) */
+  /**
+   * Policies `extends` may name instead of a path; pass `AGENTFORGE_PRESETS` for
+   * `extends: agentforge`. Passed in, never imported here, so the engine does not depend on the
+   * AgentForge preset. @default {} (no presets)
+   */
   presets?: Readonly<Record<string, Policy | (() => Policy)>>;
 }
 
 /**
  * Reads a policy file and everything it `extends`, merged into one policy (parents first).
  * Missing, malformed or circular files throw a located `POLICY_INVALID` (or `FILE_NOT_FOUND`) error.
- * @example const team = await loadPolicy('policies/team.yaml');
+ * @example const team = await loadPolicy('policies/team.yaml', { presets: AGENTFORGE_PRESETS });
  */
 export async function loadPolicy(path: string, options: LoadPolicyOptions = {}): Promise<Policy> {
-  const presets = options.presets ?? (await import('./agentforge.js')).AGENTFORGE_PRESETS;
+  const presets = options.presets ?? {};
   const visit = async (
     file: string,
     chain: string[],

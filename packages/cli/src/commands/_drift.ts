@@ -18,6 +18,7 @@ export const ENVIRONMENT_OPTIONS: Record<string, OptionSpec> = {
     description: 'Read the environment from this file instead (- for standard input)',
     valueName: 'file',
     file: true,
+    stdin: true,
   },
 };
 

@@ -3,6 +3,7 @@
 // pay for NATS only with --against-published / --published.
 import { resolve } from 'node:path';
 import type { NatsTarget, PublishAuditRecord, PublishResult } from '@agentforge/dynamic-config';
+import { appendAudit, resolveActor, type Workspace } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
 
 /** How to reach NATS; `NATS_URL`, `NATS_CREDS`, `NATS_USER` and `NATS_PASSWORD` fill in what is not given. */
@@ -59,11 +60,41 @@ export function natsTarget(
 }
 
 /**
- * Hook for the workspace audit trail (`.agentforge/audit.log`). The hash-chained trail is not
- * in `@agentforge/schema` yet, so the record goes to the log; when the trail lands, append it here.
+ * Appends a publish or rollback to the workspace's hash-chained audit trail
+ * (`.agentforge/audit.log`): the bucket/key and revisions, the content hash — never values.
  */
-export function publishAuditHook(context: CommandContext): (record: PublishAuditRecord) => void {
-  return (record) => context.logger.info({ audit: record }, `configuration ${record.action}ed`);
+export function publishAuditHook(
+  context: CommandContext,
+  workspace: Workspace,
+): (record: PublishAuditRecord) => Promise<void> {
+  return async (record) => {
+    const where = `nats:${record.bucket}/${record.key}`;
+    await appendAudit(workspace.root, {
+      actor: resolveActor({ env: context.env, cwd: context.cwd }),
+      command: `config ${record.action}`,
+      environment: record.key,
+      before: record.previousRevision === undefined ? null : `${where}@${record.previousRevision}`,
+      after: `${where}@${record.revision}#${record.hash}`,
+      result: 'applied',
+    });
+  };
+}
+
+/** Records a publish or rollback that was refused (findings, a literal secret, a conflict). */
+export async function auditRefused(
+  context: CommandContext,
+  workspace: Workspace,
+  action: 'publish' | 'rollback',
+  environment: string,
+  reason: string,
+): Promise<void> {
+  await appendAudit(workspace.root, {
+    actor: resolveActor({ env: context.env, cwd: context.cwd }),
+    command: `config ${action}`,
+    environment,
+    result: 'refused',
+    reason,
+  });
 }
 
 /** Prints a publish result and returns the exit code: 1 for a conflict, naming both revisions. */
@@ -92,7 +123,7 @@ export function reportPublish(
   return 0;
 }
 
-/** The actor recorded with a publish: `AGENTFORGE_ACTOR`, `AGENTFORGE_AUTHOR`, `GIT_AUTHOR_NAME` or `USER`. */
-export function actor(env: CommandContext['env']): string | undefined {
-  return env.AGENTFORGE_ACTOR || env.AGENTFORGE_AUTHOR || env.GIT_AUTHOR_NAME || env.USER || undefined;
+/** Who publishes, recorded in the value's metadata: the audit trail's actor. */
+export function actor(context: Pick<CommandContext, 'env' | 'cwd'>): string {
+  return resolveActor({ env: context.env, cwd: context.cwd });
 }

@@ -6,8 +6,9 @@ import { SEVERITIES, type Severity, shouldColor, type Workspace } from '@agentfo
 import {
   type Baseline,
   createBaseline,
-  formatReports,
+  formatReport,
   loadSuppressions,
+  parseBaseline,
   REPORT_FORMATS,
   type Report,
   type ReportFormat,
@@ -17,7 +18,7 @@ import {
 } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
 import { cliVersion } from '../version.js';
-import { choice, displayPath, writeOutput } from './_shared.js';
+import { choice, displayPath, readStdin, STDIN, writeOutput } from './_shared.js';
 
 /** The options of a validating command, to spread into its `options`. */
 export const REPORT_OPTIONS: Record<string, OptionSpec> = {
@@ -44,6 +45,7 @@ export const REPORT_OPTIONS: Record<string, OptionSpec> = {
     description: 'Fail only on findings not recorded in this baseline',
     valueName: 'file',
     file: true,
+    stdin: true,
   },
   'write-baseline': {
     type: 'string',
@@ -54,13 +56,19 @@ export const REPORT_OPTIONS: Record<string, OptionSpec> = {
 
 /** The report options of a command line, checked; `fail` makes the command's usage error. */
 export async function reportOptions(
-  { values, cwd }: Pick<CommandContext, 'values' | 'cwd'>,
+  context: Pick<CommandContext, 'values' | 'cwd' | 'stdin'>,
   fail: (message: string) => Error,
 ): Promise<{ format: ReportFormat; failOn: Severity; baseline: Baseline | undefined }> {
+  const { values, cwd } = context;
   const format = choice<ReportFormat>(values.format, REPORT_FORMATS, 'human', '--format', fail);
   const failOn = choice<Severity>(values['fail-on'], SEVERITIES, 'high', '--fail-on', fail);
   const file = values.baseline as string | undefined;
-  const baseline = file === undefined ? undefined : await readBaseline(resolve(cwd, file));
+  const baseline =
+    file === undefined
+      ? undefined
+      : file === STDIN
+        ? parseBaseline((await readStdin(context, '--baseline')).toString('utf8'), '<stdin>')
+        : await readBaseline(resolve(cwd, file));
   return { format, failOn, baseline };
 }
 
@@ -95,8 +103,7 @@ export async function emitReports(
       `wrote ${displayPath(cwd, file)}: ${written.entries.length} finding(s) accepted as the baseline\n`,
     );
   }
-  const text = formatReports(reports, {
-    format,
+  const text = formatReport(reports, format, {
     color: format === 'human' && values.output === undefined && shouldColor(stdout, env),
     tool: {
       name: 'agentforge',

@@ -6,10 +6,16 @@ import {
   DRIFT_FORMATS,
   type DriftFormat,
   type DriftOptions,
+  failsOn,
   formatReport,
-  hasDrift,
 } from '@agentforge/drift';
-import { AgentforgeError, EnvironmentDocumentSchema, SEVERITIES, type Severity } from '@agentforge/schema';
+import {
+  AgentforgeError,
+  EnvironmentDocumentSchema,
+  SEVERITIES,
+  type Severity,
+  shouldColor,
+} from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
 import { NATS_OPTIONS, natsTarget } from './_nats.js';
@@ -139,7 +145,7 @@ export const command: Command = {
         label: current.source,
       });
     }
-    context.stdout.write(formatReport(report, format, context.colors));
+    context.stdout.write(formatReport(report, format, { color: shouldColor(context.stdout, context.env) }));
     if (values.accept && current) {
       const who = author(context.env);
       const meta = await acceptBaseline(store, environment, current.data, {
@@ -151,6 +157,6 @@ export const command: Command = {
       );
       return 0;
     }
-    return hasDrift(report, failOn) ? 1 : 0;
+    return failsOn(report, failOn) ? 1 : 0;
   },
 };

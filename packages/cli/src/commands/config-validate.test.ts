@@ -103,7 +103,8 @@ describe('agentforge config validate', () => {
     );
     const { code, stderr } = await cli(['--environment', 'production'], dir);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/environments\/production\.yaml:3:\d+: invalid YAML/);
+    // `yaml` names where the impossible nesting starts: the value that cannot hold a mapping.
+    expect(stderr).toMatch(/environments\/production\.yaml:2:7: invalid YAML/);
   });
 
   it('writes only the document to stdout in machine formats, or to --output', async () => {

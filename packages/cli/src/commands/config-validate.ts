@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { AgentforgeError, findWorkspace, loadDocument } from '@agentforge/schema';
 import {
+  AGENTFORGE_PRESETS,
   createAgentforgeValidator,
   loadEnvironmentFile,
   loadPolicy,
@@ -31,6 +32,7 @@ export const command: Command = {
         'Validate this file (YAML, JSON or .env; - for standard input) instead of environments/<name>.yaml',
       valueName: 'file',
       file: true,
+      stdin: true,
     },
     policy: {
       type: 'string',
@@ -38,6 +40,7 @@ export const command: Command = {
       description: 'Extra policy file',
       valueName: 'file',
       file: true,
+      stdin: true,
     },
     ...REPORT_OPTIONS,
     suppressions: {
@@ -50,7 +53,7 @@ export const command: Command = {
     const environment = values.environment;
     if (typeof environment !== 'string' || environment === '')
       throw fail('--environment <name|all> is required');
-    const { format, failOn, baseline } = await reportOptions({ values, cwd }, fail);
+    const { format, failOn, baseline } = await reportOptions(context, fail);
     const config = values.config as string | undefined;
     if (config !== undefined && environment === 'all')
       throw fail('--config names one file; use it with one --environment, not "all"');
@@ -67,7 +70,7 @@ export const command: Command = {
       ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
     ];
     const policies: Policy[] = [];
-    for (const file of policyFiles) policies.push(await loadPolicy(file));
+    for (const file of policyFiles) policies.push(await loadPolicy(file, { presets: AGENTFORGE_PRESETS }));
 
     const suppressions: Suppression[] =
       values.suppressions === false ? [] : await workspaceSuppressions(workspace, cwd);

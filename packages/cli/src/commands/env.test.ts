@@ -82,6 +82,20 @@ describe('agentforge env create', () => {
     expect(bad.stderr).toMatch(/services\.swarm\.replicas/);
     expect(existsSync(join(root, 'environments/x.yaml'))).toBe(false);
   });
+
+  it.each([
+    '__proto__.polluted=1',
+    'constructor.prototype.polluted=1',
+    'services={"__proto__":{"polluted":1}}',
+    'services.swarm.env={"constructor":{"prototype":{"x":1}}}',
+  ])('refuses the forbidden key in --set %s with exit 2, writing nothing', async (set) => {
+    const root = testdir({ 'agentforge.yaml': '' });
+    const result = await run(['env', 'create', 'x', '--template', 'development', '--set', set], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is not allowed \(prototype pollution\)/);
+    expect(existsSync(join(root, 'environments/x.yaml'))).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
 
 describe('agentforge env list', () => {

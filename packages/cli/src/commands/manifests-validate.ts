@@ -5,6 +5,7 @@ import {
   createKubernetesValidator,
   loadManifestPolicies,
   loadManifests,
+  parseKubernetesVersion,
   parseManifests,
   resolveManifestEnvironment,
   type ValidationInput,
@@ -18,7 +19,7 @@ const STDIN = '<stdin>';
 
 export const command: Command = {
   usage:
-    'manifests validate <file|dir|->... [-e <name>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'manifests validate <file|dir|->... [-e <name>] [--policy <file>...] [--kubernetes-version <version>] [--schema-location <dir>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate rendered Kubernetes manifests (multi-document YAML, JSON, List; files, folders or - for stdin) against the Kubernetes rules: Pod Security restricted, reliability, wiring, secrets and hygiene. Findings on an object can be suppressed by its annotation `agentforge.dev/suppress: "<rule-id>: <reason>"`.',
   arguments: [
@@ -28,6 +29,7 @@ export const command: Command = {
         'the manifests to check: files, folders (searched for *.yaml, *.yml, *.json) or - for standard input, e.g. agentforge manifests validate deployment/rendered/',
       variadic: true,
       file: true,
+      stdin: true,
     },
   ],
   examples: ['helm template deployment/helm/agentforge | agentforge manifests validate - -e production'],
@@ -43,6 +45,20 @@ export const command: Command = {
       valueName: 'file',
       file: true,
     },
+    'kubernetes-version': {
+      type: 'string',
+      description:
+        "Kubernetes version the manifests are for: which apiVersions and kinds exist (default: the Helm chart's kubeVersion floor, 1.25)",
+      valueName: 'version',
+    },
+    'schema-location': {
+      type: 'string',
+      multiple: true,
+      description:
+        'Folder of JSON schemas for custom resources, as <group>/<kind>_<version>.json (kubeconform layout); without one they are noted as not checked',
+      valueName: 'dir',
+      file: true,
+    },
     ...REPORT_OPTIONS,
     suppressions: {
       type: 'boolean',
@@ -52,7 +68,7 @@ export const command: Command = {
   },
   async run(context) {
     const { values, cwd, dir, positionals, stderr } = context;
-    const { format, failOn, baseline } = await reportOptions({ values, cwd }, fail);
+    const { format, failOn, baseline } = await reportOptions(context, fail);
     if (positionals.filter((p) => p === '-').length > 1) throw fail('stdin (-) can be read only once');
 
     const inputs: ValidationInput[] = [];
@@ -87,7 +103,14 @@ export const command: Command = {
       ...(workspace?.manifestPolicyFiles() ?? []),
       ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
     ]);
+    const version = values['kubernetes-version'] as string | undefined;
+    if (version !== undefined && !parseKubernetesVersion(version))
+      throw fail(`--kubernetes-version "${version}" is not a Kubernetes version (1.29, v1.29.3)`);
     const validator = createKubernetesValidator({
+      ...(version !== undefined ? { kubernetesVersion: version } : {}),
+      schemaLocations: ((values['schema-location'] as string[] | undefined) ?? []).map((p) =>
+        resolve(cwd, p),
+      ),
       policies,
       failOn,
       baseline,

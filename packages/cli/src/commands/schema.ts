@@ -1,8 +1,8 @@
-import { AgentforgeError, renderReferenceDocs, toJsonSchema } from '@agentforge/schema';
-import type { Command } from '../context.js';
+import { renderReferenceDocs, toJsonSchema } from '@agentforge/schema';
+import { defineCommand } from '../context.js';
 import { displayPath, writeOutput } from './_shared.js';
 
-export const command: Command = {
+export const command = defineCommand({
   usage: 'schema [--format json-schema|markdown] [--out <file>]',
   description:
     'Print the JSON Schema (for editors and CI) or the Markdown reference of the environment document.',
@@ -21,13 +21,8 @@ export const command: Command = {
     },
   },
   async run({ values, cwd, stdout, stderr }) {
-    const format = (values.format as string | undefined) ?? 'json-schema';
-    if (format !== 'json-schema' && format !== 'markdown') {
-      throw new AgentforgeError(
-        'INVALID_ARGUMENT',
-        `agentforge schema: unknown --format "${format}" (json-schema or markdown)`,
-      );
-    }
+    // The parser has checked --format against its choices; the type says so too.
+    const format = values.format ?? 'json-schema';
     const text =
       format === 'markdown' ? renderReferenceDocs() : `${JSON.stringify(toJsonSchema(), null, 2)}\n`;
     if (typeof values.out === 'string') {
@@ -36,4 +31,4 @@ export const command: Command = {
     } else stdout.write(text);
     return 0;
   },
-};
+});

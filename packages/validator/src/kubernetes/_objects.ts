@@ -1,3 +1,5 @@
+import { expandList } from '@agentforge/schema/kubernetes';
+
 // The Kubernetes objects of loaded documents, with the paths the rules report at: a document is
 // one object, or a `kind: List` (any `*List`) whose items are objects at `/items/<i>`.
 
@@ -110,28 +112,14 @@ function toObject(value: unknown, path: Segments): K8sObject | undefined {
 
 const cache = new WeakMap<object, K8sObject[]>();
 
-/** True for a `kind: List` (or `ServiceList`…) document with `items`. */
-export function isList(value: unknown): boolean {
-  const object = dict(value);
-  return (
-    !!object && typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)
-  );
-}
-
 /** The objects of a document: itself, or the items of a List. Cached per document. */
 export function objectsOf(document: unknown): K8sObject[] {
   if (document === null || typeof document !== 'object') return [];
   let found = cache.get(document);
   if (found) return found;
   found = [];
-  if (isList(document)) {
-    const items = (document as Dict).items as unknown[];
-    for (let i = 0; i < items.length; i++) {
-      const object = toObject(items[i], ['items', i]);
-      if (object) found.push(object);
-    }
-  } else {
-    const object = toObject(document, []);
+  for (const { value, path } of expandList(document)) {
+    const object = toObject(value, path);
     if (object) found.push(object);
   }
   cache.set(document, found);

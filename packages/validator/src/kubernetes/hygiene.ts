@@ -1,6 +1,7 @@
 // Hygiene: labels, namespaces, API versions, the shape of a manifest, the suppression annotation.
+import { isClusterScoped, isList } from '@agentforge/schema/kubernetes';
 import { documentRule, family, objectRule, tiered } from './_define.js';
-import { dict, isList, list, show } from './_objects.js';
+import { dict, list, show } from './_objects.js';
 
 /** The `app.kubernetes.io/*` labels every object should carry. */
 export const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'] as const;
@@ -91,29 +92,6 @@ const serviceType = objectRule(
   },
 );
 
-/** Kinds that live outside any namespace. */
-const CLUSTER_SCOPED = new Set([
-  'APIService',
-  'CSIDriver',
-  'CertificateSigningRequest',
-  'ClusterIssuer',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'ClusterSecretStore',
-  'CustomResourceDefinition',
-  'IngressClass',
-  'MutatingWebhookConfiguration',
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'PriorityClass',
-  'RuntimeClass',
-  'StorageClass',
-  'ValidatingAdmissionPolicy',
-  'ValidatingWebhookConfiguration',
-  'VolumeSnapshotClass',
-]);
-
 const namespace = objectRule(
   {
     id: 'k8s/namespace',
@@ -124,7 +102,7 @@ const namespace = objectRule(
     tags: ['hygiene'],
   },
   (o, out) => {
-    if (!CLUSTER_SCOPED.has(o.kind) && o.namespace === undefined)
+    if (!isClusterScoped(o.kind) && o.namespace === undefined)
       out.push({ path: [...o.path, 'metadata'], message: `${show(o)} sets no namespace` });
   },
 );

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Finding } from '@agentforge/schema';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
@@ -180,7 +181,12 @@ const toText = (docs: Json[]) => docs.map((d) => JSON.stringify(d, null, 2)).joi
 
 // The single-replica rules are off unless a policy selects them for a tier: here, production.
 const SINGLE_REPLICA = { 'k8s/pdb-single-replica': 'medium', 'k8s/spread-single-replica': 'low' } as const;
-const validator = createKubernetesValidator({ environments: { production: SINGLE_REPLICA } });
+// The custom resources of the good set are validated against their schemas (kubeconform's layout).
+const CRD_SCHEMAS = fileURLToPath(new URL('../../test/fixtures/crd-schemas', import.meta.url));
+const validator = createKubernetesValidator({
+  environments: { production: SINGLE_REPLICA },
+  schemaLocations: [CRD_SCHEMAS],
+});
 function validate(docs: Json[] | string, tier = 'production', file = 'rendered.yaml') {
   const inputs = parseManifests(typeof docs === 'string' ? docs : toText(docs), { file });
   return validator.validateDocuments(inputs, {
@@ -199,6 +205,31 @@ interface Case {
 }
 
 const cases: Case[] = [
+  {
+    rule: 'k8s/schema',
+    fail: (d) => (deployment(d).spec.template.spec.containers[0].ports[0].containerPort = '8080'),
+    pass: (d) => (deployment(d).spec.template.spec.containers[0].ports[0].containerPort = 8081),
+  },
+  { rule: 'k8s/schema', fail: (d) => (container(d).imagePullPolicy = 'Sometimes') },
+  { rule: 'k8s/schema', fail: (d) => delete deployment(d).spec.selector },
+  // A custom resource against its schema from the schema location.
+  { rule: 'k8s/schema', fail: (d) => (byKind(d, 'ExternalSecret').spec.secretStoreRef.kind = 'Vault') },
+  {
+    rule: 'k8s/unknown-kind',
+    fail: (d) => (deployment(d).apiVersion = 'v1'),
+    pass: (d) => (deployment(d).apiVersion = 'apps/v1'),
+  },
+  { rule: 'k8s/unknown-kind', fail: (d) => (byKind(d, 'Service').kind = 'Servce') },
+  {
+    rule: 'k8s/schema-skipped',
+    fail: (d) =>
+      d.push({
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: meta('api-tls'),
+        spec: { secretName: 'api-tls', issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' } },
+      }),
+  },
   { rule: 'k8s/privileged', fail: (d) => (container(d).securityContext.privileged = true) },
   {
     rule: 'k8s/host-pid',

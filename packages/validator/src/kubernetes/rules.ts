@@ -8,11 +8,13 @@ import { hygieneFamily } from './hygiene.js';
 import { podSecurityFamily } from './pod-security.js';
 import { rbacFamily } from './rbac.js';
 import { reliabilityFamily } from './reliability.js';
+import { type SchemaOptions, schemaFamily } from './schema.js';
 import { secretsFamily } from './secrets.js';
 import { wiringFamily } from './wiring.js';
 
 /** The families, in the order RULES.md lists them. */
-const FAMILIES: readonly RuleFamily[] = [
+const families = (options: SchemaOptions = {}): readonly RuleFamily[] => [
+  schemaFamily(options),
   podSecurityFamily,
   rbacFamily,
   reliabilityFamily,
@@ -22,20 +24,20 @@ const FAMILIES: readonly RuleFamily[] = [
   hygieneFamily,
 ];
 
-const RULES: readonly Rule[] = FAMILIES.flatMap((f) => f.rules);
-
 /** Rule groups for documentation: family title → rule ids, in the order of the policy. */
 export const KUBERNETES_RULE_GROUPS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  FAMILIES.map((f) => [f.title, f.rules.map((r) => r.id)]),
+  families().map((f) => [f.title, f.rules.map((r) => r.id)]),
 );
 
 /**
- * The Kubernetes workload policy: the restricted Pod Security Standard with a read-only root
- * filesystem, reliability (probes, resources, pinned images, replicas, PDBs, HPAs, spreading),
- * wiring between objects (selectors, network policies, ServiceMonitors, ConfigMap and Secret
- * references), plaintext secrets and hygiene. Production is the strictest tier. See RULES.md.
- * @example createValidator({ policies: [kubernetesPolicy()] }).validateDocuments(loadDocuments(text))
+ * The Kubernetes workload policy: schema validity for the Kubernetes version, the restricted Pod
+ * Security Standard with a read-only root filesystem, RBAC, reliability (probes, resources,
+ * images), availability (replicas, PDBs, HPAs, spreading), wiring between objects (selectors,
+ * network policies, Ingresses, ServiceMonitors, ConfigMap, Secret and ServiceAccount references),
+ * plaintext secrets and hygiene. Production is the strictest tier. See RULES.md.
+ * @example createValidator({ policies: [kubernetesPolicy({ kubernetesVersion: '1.29' })] }).validateDocuments(loadDocuments(text))
  */
-export function kubernetesPolicy(): Policy {
-  return definePolicy({ name: 'kubernetes', rules: RULES });
+export function kubernetesPolicy(options: SchemaOptions = {}): Policy {
+  const rules: readonly Rule[] = families(options).flatMap((f) => f.rules);
+  return definePolicy({ name: 'kubernetes', rules });
 }

@@ -6,10 +6,10 @@ import {
   SEVERITIES,
   type Severity,
 } from '@agentforge/schema';
+import { redactLine } from '../redact-line.js';
 import type { Report, RuleDescriptor } from '../types.js';
-import { redactLine } from './_redact-line.js';
 
-/** The output formats of {@link formatReports}. */
+/** The output formats of {@link formatReport}. */
 export const REPORT_FORMATS = ['human', 'json', 'sarif', 'github', 'junit'] as const;
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -17,9 +17,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** The version of the JSON report's shape; bumped on any incompatible change. */
 export const JSON_FORMAT_VERSION = 1;
 
-/** Options of {@link formatReports}. */
+/** Options of {@link formatReport}; the same shape as drift's `formatReport` options, plus `tool`. */
 export interface FormatOptions {
-  format: ReportFormat;
   /** Colour the human format (decide with `shouldColor`). @default false */
   color?: boolean;
   /** Tool name and version written into SARIF and JSON. */
@@ -36,22 +35,39 @@ const DEFAULT_TOOL = {
  * Renders reports (one per environment or input) as text: `human` (grouped by file, the source
  * line with a caret; secrets in the excerpt redacted), `json`, `sarif` (2.1.0), `github`
  * (workflow annotations) or `junit` (XML). Machine formats are one document, ready for stdout.
- * @example process.stdout.write(formatReports([report], { format: 'sarif' }));
+ * `formatReport(report, format, options)` as in `@agentforge/drift`.
+ * @example process.stdout.write(formatReport(report, 'sarif'));
  */
-export function formatReports(reports: readonly Report[], options: FormatOptions): string {
+export function formatReport(
+  reports: Report | readonly Report[],
+  format: ReportFormat,
+  options: FormatOptions = {},
+): string {
+  const list: readonly Report[] = Array.isArray(reports) ? reports : [reports as Report];
   const tool = { ...DEFAULT_TOOL, ...options.tool };
-  switch (options.format) {
+  switch (format) {
     case 'human':
-      return renderHuman(reports, createColors(options.color ?? false));
+      return renderHuman(list, createColors(options.color ?? false));
     case 'json':
-      return `${JSON.stringify(toJson(reports, tool), null, 2)}\n`;
+      return `${JSON.stringify(toJson(list, tool), null, 2)}\n`;
     case 'sarif':
-      return `${JSON.stringify(toSarif(reports, tool), null, 2)}\n`;
+      return `${JSON.stringify(toSarif(list, tool), null, 2)}\n`;
     case 'github':
-      return renderGithub(reports);
+      return renderGithub(list);
     case 'junit':
-      return renderJunit(reports);
+      return renderJunit(list);
   }
+}
+
+/**
+ * @deprecated Use {@link formatReport}`(reports, format, options)`, the shape drift shares;
+ * removed in the next minor.
+ */
+export function formatReports(
+  reports: readonly Report[],
+  options: FormatOptions & { format: ReportFormat },
+): string {
+  return formatReport(reports, options.format, options);
 }
 
 // Rules that flag a literal secret (`agentforge/no-plaintext-secrets`, `k8s/secret-in-env`,

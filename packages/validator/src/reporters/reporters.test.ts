@@ -6,7 +6,7 @@ import { input, mutate, PRODUCTION } from '../../test/helpers.js';
 import { createAgentforgeValidator } from '../agentforge.js';
 import { createBaseline } from '../baseline.js';
 import type { Report } from '../types.js';
-import { formatReports, JSON_FORMAT_VERSION, REPORT_FORMATS } from './index.js';
+import { formatReport, JSON_FORMAT_VERSION, REPORT_FORMATS } from './index.js';
 
 const CANARIES = {
   apiKey: 'sk-ant-api03-CANARYaaaaBBBBccccDDDD1111',
@@ -47,7 +47,7 @@ describe('reporters', () => {
   it.each(REPORT_FORMATS.flatMap((format) => [false, true].map((color) => ({ format, color }))))(
     'never print a secret canary ($format, colour $color)',
     ({ format, color }) => {
-      const out = formatReports([report, baselined], { format, color });
+      const out = formatReport([report, baselined], format, { color });
       expect(out.length).toBeGreaterThan(100);
       for (const [name, canary] of Object.entries(CANARIES)) {
         expect(out, name).not.toContain(canary);
@@ -65,7 +65,7 @@ describe('reporters', () => {
     (formats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
     const validate = ajv.compile(schema);
     const sarif = JSON.parse(
-      formatReports([report, baselined], { format: 'sarif', tool: { name: 'agentforge', version: '1.2.3' } }),
+      formatReport([report, baselined], 'sarif', { tool: { name: 'agentforge', version: '1.2.3' } }),
     );
     expect(validate(sarif), ajv.errorsText(validate.errors)).toBe(true);
     const run = sarif.runs[0];
@@ -87,7 +87,7 @@ describe('reporters', () => {
   });
 
   it('writes JSON with a formatVersion, counts and suppressed findings', () => {
-    const json = JSON.parse(formatReports([report], { format: 'json' }));
+    const json = JSON.parse(formatReport([report], 'json'));
     expect(json).toMatchObject({
       formatVersion: JSON_FORMAT_VERSION,
       passed: false,
@@ -102,7 +102,7 @@ describe('reporters', () => {
   });
 
   it('writes GitHub annotations with escaped properties', () => {
-    const lines = formatReports([report], { format: 'github' }).trimEnd().split('\n');
+    const lines = formatReport([report], 'github').trimEnd().split('\n');
     expect(lines).toHaveLength(report.findings.length);
     const line = text.split('\n').findIndex((l) => l.startsWith('debug: true')) + 1;
     expect(lines).toContain(
@@ -112,7 +112,7 @@ describe('reporters', () => {
   });
 
   it('writes JUnit XML: failures at or above failOn, suppressed as skipped, text escaped', () => {
-    const xml = formatReports([report], { format: 'junit' });
+    const xml = formatReport([report], 'junit');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
     const failures = report.findings.filter((f) => ['critical', 'high'].includes(f.severity)).length;
     expect(xml).toContain(
@@ -123,21 +123,21 @@ describe('reporters', () => {
   });
 
   it('prints human output grouped by file with the source line and a caret, coloured only when asked', () => {
-    const plain = formatReports([report], { format: 'human' });
+    const plain = formatReport([report], 'human');
     const line = text.split('\n').findIndex((l) => l.startsWith('debug: true')) + 1;
     expect(plain).toContain(
       `    ${`${line}:1`.padEnd(7)} high     debug mode is on  agentforge/no-debug\n      ${line} | debug: true\n      ${' '.repeat(String(line).length)} | ^\n`,
     );
     expect(plain).toContain('✖ failed (--fail-on high)');
     expect(plain).not.toContain('\u001b[');
-    expect(formatReports([report], { format: 'human', color: true })).toContain('\u001b[31m');
+    expect(formatReport([report], 'human', { color: true })).toContain('\u001b[31m');
   });
 
   it('reports a clean environment as passed in every format', () => {
     const clean: Report = validator.validate(input(PRODUCTION));
-    expect(formatReports([clean], { format: 'human' })).toContain('✔ passed: no findings');
-    expect(formatReports([clean], { format: 'github' })).toBe('');
-    expect(JSON.parse(formatReports([clean], { format: 'json' })).passed).toBe(true);
-    expect(formatReports([clean], { format: 'junit' })).toContain('failures="0"');
+    expect(formatReport([clean], 'human')).toContain('✔ passed: no findings');
+    expect(formatReport([clean], 'github')).toBe('');
+    expect(JSON.parse(formatReport([clean], 'json')).passed).toBe(true);
+    expect(formatReport([clean], 'junit')).toContain('failures="0"');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyMetrics, renderPrometheus } from './_metrics.js';
+import { emptyMetrics, renderPrometheus } from './metrics.js';
 
 describe('renderPrometheus', () => {
   it('writes every family with HELP and TYPE, in the text exposition format', () => {

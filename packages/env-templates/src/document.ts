@@ -1,9 +1,9 @@
 import {
+  detectSecret,
   type EnvironmentDocument,
   EnvironmentDocumentSchema,
   formatPointer,
   isPlainObject,
-  isSecretKey,
   looksLikeSecret,
   parseWithSchema,
   redactedMarker,
@@ -38,6 +38,19 @@ const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i;
 const isSecretRef = (value: unknown): value is { secretRef: string; key?: string } =>
   isPlainObject(value) && typeof value.secretRef === 'string';
 
+// The literal a development document wrote for a secret, kept beside its binding rather than in
+// it, so that no generator can write it by serialising bindings; only the development `.env`
+// asks for it (see literalSecret).
+const literals = new WeakMap<SecretBinding, string>();
+
+/**
+ * The literal value a document wrote for `binding` (a secret under `services.*.env`), or
+ * `undefined`. Only the `.env.<name>` of a development-tier environment writes it.
+ */
+export function literalSecret(binding: SecretBinding): string | undefined {
+  return literals.get(binding);
+}
+
 /**
  * Parses `input` with the schema (defaults applied; a typed SCHEMA_VIOLATION error otherwise),
  * then removes every secret value it finds: passwords inside URLs are cut out, and plain
@@ -61,9 +74,17 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
           secretName: value.secretRef,
           key: value.key ?? name,
         });
-      } else if (isSecretKey(name) || looksLikeSecret(value)) {
+      } else if (detectSecret(name, value, { entropy: true }) !== undefined) {
         delete env![name];
-        secrets.push({ pointer, scope: service, variable: name, secretName: `${service}-env`, key: name });
+        const binding: SecretBinding = {
+          pointer,
+          scope: service,
+          variable: name,
+          secretName: `${service}-env`,
+          key: name,
+        };
+        literals.set(binding, value);
+        secrets.push(binding);
         logger?.warn(
           { pointer },
           'a plain value that looks secret was replaced by a placeholder; use { secretRef } instead',

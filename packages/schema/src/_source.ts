@@ -1,0 +1,103 @@
+// Internal pieces shared by the two YAML readers (load.ts on `yaml`, _load-bulk.ts on js-yaml).
+import { computeLineStarts, offsetToLineColumn } from './dotenv.js';
+import { AgentforgeError, type ErrorCode } from './errors.js';
+import { formatPointer } from './paths.js';
+import type { SourceLocation } from './vocabulary.js';
+
+export { FORBIDDEN_KEYS } from './objects.js';
+
+/** Maps JSON pointers of a loaded document back to where they were written. */
+export interface Locator {
+  readonly file: string;
+  /** Where the key (or list item) at `pointer` was written, or `undefined` when it was not. */
+  locate(pointer: string): SourceLocation | undefined;
+  /** Like {@link Locator.locate}, but falls back to the nearest written parent, then the document start. */
+  nearest(pointer: string): SourceLocation;
+  /** The text of a 1-based line, for showing the source beside a finding. */
+  lineText(line: number): string;
+}
+
+export /** Source text with lazily computed line starts, shared by the locators of its documents. */
+class SourceText {
+  private starts: number[] | undefined;
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {}
+  get lineStarts(): number[] {
+    this.starts ??= computeLineStarts(this.text);
+    return this.starts;
+  }
+  /** Adopts line starts already counted while the text was parsed (`yaml`'s LineCounter). */
+  set lineStarts(starts: number[]) {
+    this.starts = starts;
+  }
+  at(offset: number, document?: number): SourceLocation {
+    const { line, column } = offsetToLineColumn(this.lineStarts, offset);
+    return document === undefined
+      ? { file: this.file, line, column }
+      : { file: this.file, line, column, document };
+  }
+  lineText(line: number): string {
+    const starts = this.lineStarts;
+    const start = starts[line - 1];
+    if (start === undefined) return '';
+    const end = starts[line] ?? this.text.length + 1;
+    return this.text.slice(start, end - 1).replace(/\r$/, '');
+  }
+}
+
+export function fail(code: ErrorCode, message: string, location: SourceLocation): never {
+  throw new AgentforgeError(code, message, { location });
+}
+
+export /**
+ * Refuses documents whose aliases would expand past `limit` nodes. Aliased collections are
+ * shared, not copied, so the bomb only goes off in whoever walks the data next; this walk
+ * counts each shared subtree once and multiplies, so it stays linear in the text.
+ */
+function checkAliasExpansion(data: unknown, limit: number, locator: Locator): void {
+  const sizes = new Map<object, number>();
+  const seen = new Set<object>();
+  const size = (value: unknown): number => {
+    if (value === null || typeof value !== 'object') return 1;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    let total = 1;
+    for (const child of Object.values(value)) total += size(child);
+    sizes.set(value, total);
+    return total;
+  };
+  let added = 0;
+  const walk = (value: unknown, path: string[]): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (seen.has(value)) {
+      added += size(value);
+      if (added > limit) {
+        const pointer = formatPointer(path);
+        fail(
+          'ALIAS_EXPANSION',
+          `aliases would expand to more than ${limit} nodes (an alias bomb?) at ${pointer}`,
+          locator.nearest(pointer),
+        );
+      }
+      return;
+    }
+    seen.add(value);
+    for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+  };
+  walk(data, []);
+}
+
+export /** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */
+function skipBlank(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 35 /* # */) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    } else break;
+  }
+  return Math.min(i, Math.max(0, text.length - 1));
+}
