@@ -137,6 +137,16 @@ describe.skipIf(!natsServer)(
       expect(history.stdout).toContain('revision 1 ');
 
       const status = await run(dir, ADMIN, 'config', 'status', '-e', 'production', '--format', 'json');
+      // Every publish and the rollback are in the workspace's hash-chained audit trail.
+      const audit = readFileSync(join(dir, '.agentforge/audit.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { command: string; result: string; after: string });
+      expect(audit.map((e) => [e.command, e.result, e.after])).toEqual([
+        ['config publish', 'applied', expect.stringMatching(/^nats:agentforge\/production@1#/)],
+        ['config publish', 'applied', expect.stringMatching(/^nats:agentforge\/production@2#/)],
+        ['config rollback', 'applied', expect.stringMatching(/^nats:agentforge\/production@3#/)],
+      ]);
       const parsed = JSON.parse(status.stdout) as {
         keys: Array<{
           latestRevision: number;
@@ -183,6 +193,9 @@ describe.skipIf(!natsServer)(
       expect(result.code).toBe(code);
       expect(result.stderr).toMatch(stderr);
       expect(result.stderr).not.toContain('hunter2');
+      expect(readFileSync(join(dir, '.agentforge/audit.log'), 'utf8')).toMatch(
+        /"command":"config publish".*"result":"refused"/,
+      );
       const history = await run(dir, ADMIN, 'config', 'history', '-e', 'production', '--published');
       expect(history.stdout + history.stderr).not.toMatch(/revision 1/);
     });
