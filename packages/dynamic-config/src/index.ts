@@ -20,6 +20,7 @@ export type {
   Subscription,
   ValueOrigin,
 } from './manager-types.js';
+export type { ConfigMetrics } from './metrics.js';
 export type { PublishedMeta } from './nats-envelope.js';
 export {
   type NatsKvSourceOptions,
@@ -46,7 +47,6 @@ export {
   readPublished,
   rollbackConfig,
 } from './nats-publish.js';
-export type { ConfigMetrics } from './metrics.js';
 export type {
   ConfigSource,
   FailureReason,
