@@ -159,7 +159,9 @@ const broken = generate(1024 * 1024, 50);
 const validator = createKubernetesValidator({
   tier: 'production',
   failOn: 'medium',
-  schemaLocations: [fileURLToPath(new URL('../packages/validator/test/fixtures/crd-schemas', import.meta.url))],
+  schemaLocations: [
+    fileURLToPath(new URL('../packages/validator/test/fixtures/crd-schemas', import.meta.url)),
+  ],
 });
 const documents = yaml.loadAll(clean.toString('utf8')).length;
 

@@ -5,16 +5,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createConfigManager, natsKvSource } from '@agentforge/dynamic-config';
 import { redact } from '@agentforge/schema';
-
-/**
- * A minimal pino-compatible logger writing JSON lines. The library never creates a logger;
- * the application does (a real service would pass its pino instance).
- */
-export function jsonLogger(stream = process.stdout) {
-  const at = (level) => (obj, msg) =>
-    stream.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { pino } from 'pino';
 
 /**
  * The NATS mode's settings from the environment: `CONFIG_NATS_URL`, `CONFIG_NATS_KEY` (the
@@ -46,7 +37,8 @@ export async function startService({
   configFile,
   nats,
   port = 0,
-  logger = jsonLogger(),
+  // The library never creates a logger; the application hands it its pino instance.
+  logger = pino(),
   env = process.env,
   debounceMs,
   pollIntervalMs,
@@ -121,7 +113,6 @@ export async function startService({
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const configFile = process.env.CONFIG_FILE ?? process.argv[2];
-  const logger = jsonLogger();
   let nats;
   try {
     nats = natsSettings();
@@ -135,6 +126,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     );
     process.exit(2);
   }
+  const logger = pino();
   try {
     const service = await startService({ configFile, nats, port: Number(process.env.PORT ?? 8080), logger });
     const stop = () => service.close().then(() => process.exit(0));
@@ -142,12 +134,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.once('SIGINT', stop);
   } catch (error) {
     logger.error(
-      {
-        err: {
-          code: error.code,
-          message: typeof error.format === 'function' ? error.format() : String(error),
-        },
-      },
+      // pino's err serializer keeps the type, message, stack and the error's own fields (code, location).
+      { err: error },
       'configuration invalid; not starting',
     );
     process.exit(1);

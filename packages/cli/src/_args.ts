@@ -11,6 +11,18 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   quiet: { type: 'boolean', short: 'q', description: 'Print only errors and the requested output' },
   debug: { type: 'boolean', description: 'Print stack traces and debug logs to stderr' },
+  'log-format': {
+    type: 'string',
+    description: 'Log lines on stderr as json or pretty (default: json when stderr is not a terminal)',
+    valueName: 'json|pretty',
+    choices: ['json', 'pretty'],
+  },
+  'log-level': {
+    type: 'string',
+    description: 'Lowest level logged (default: warn, debug with --debug)',
+    valueName: 'level',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+  },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
 };
 

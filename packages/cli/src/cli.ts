@@ -2,7 +2,7 @@ import { locate } from './_args.js';
 import { commandHelp, groupHelp, groupNames, rootHelp } from './_help.js';
 import { COMMANDS } from './commands.js';
 import type { CliIO, Output } from './context.js';
-import { createLogger } from './logger.js';
+import { type CreateLoggerOptions, createLogger, type LogFormat } from './logger.js';
 import { cliVersion } from './version.js';
 
 /** Exit codes of every command (DESIGN.md). */
@@ -93,7 +93,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       quiet,
       colors: createColors(shouldColor(io.stdout, io.env)),
       errorColors: createColors(shouldColor(io.stderr, io.env)),
-      logger: createLogger(io.stderr, debug),
+      logger: createLogger(quiet ? silent : io.stderr, {
+        debug,
+        format: parsed.values['log-format'] as LogFormat | undefined,
+        level: parsed.values['log-level'] as CreateLoggerOptions['level'],
+      }),
     });
   } catch (error) {
     if (isAgentforgeError(error)) {

@@ -5,6 +5,8 @@ export const GROUPS: Record<string, string> = {
   env: 'Create, list and generate environments (environments/<name>.yaml).',
   config: 'Validate environment configuration, take snapshots, find drift and publish to NATS.',
   manifests: 'Check rendered Kubernetes manifests.',
+  audit: 'Show and verify the audit trail of changes (.agentforge/audit.log).',
+  access: 'Check changes against the access: rules of agentforge.yaml.',
 };
 
 /** The summary of a group; a group added without one still gets a line. */
@@ -34,6 +36,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
       'Validate environments against the schema and policies (exit 1 on findings at or above --fail-on)',
     load: () => import('./commands/config-validate.js'),
   },
+  'config set': {
+    summary: 'Set one value in an environment file, keeping comments (validated before it is written)',
+    load: () => import('./commands/config-set.js'),
+  },
+  'config unset': {
+    summary: 'Remove one value from an environment file, keeping comments',
+    load: () => import('./commands/config-unset.js'),
+  },
   'config snapshot': {
     summary: 'Store the current configuration of an environment as a snapshot',
     load: () => import('./commands/config-snapshot.js'),
@@ -62,6 +72,22 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary:
       'Validate rendered Kubernetes manifests (files, folders or - for stdin) against the Kubernetes rules',
     load: () => import('./commands/manifests-validate.js'),
+  },
+  'audit log': {
+    summary: 'Show the audit trail: who changed what, when',
+    load: () => import('./commands/audit-log.js'),
+  },
+  'audit verify': {
+    summary: 'Check the hash chain of the audit trail (exit 1 naming a tampered line)',
+    load: () => import('./commands/audit-verify.js'),
+  },
+  'access check': {
+    summary: 'Fail when the actor may not make the changes since a git revision',
+    load: () => import('./commands/access-check.js'),
+  },
+  'access codeowners': {
+    summary: 'Write a CODEOWNERS file from the access grants',
+    load: () => import('./commands/access-codeowners.js'),
   },
   schema: {
     summary: 'Print the JSON Schema or reference of the environment document',

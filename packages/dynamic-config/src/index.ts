@@ -47,6 +47,15 @@ export {
   readPublished,
   rollbackConfig,
 } from './nats-publish.js';
+export {
+  createSecretResolver,
+  findSecretRefs,
+  SecretResolver,
+  type SecretResolverOptions,
+  type SecretRotation,
+  type SecretSource,
+  type SecretStatus,
+} from './secret-resolver.js';
 export type {
   ConfigSource,
   FailureReason,

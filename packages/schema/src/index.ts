@@ -41,6 +41,15 @@ export {
   parseWithSchema,
   type SchemaCheck,
 } from './check.js';
+export {
+  type DeliveryMode,
+  deliveryMode,
+  isRestartOnly,
+  PROCESS_CONTRACT,
+  RESTART_ONLY_SETTINGS,
+  restartOnlyValues,
+  TIER_DELIVERY_DEFAULTS,
+} from './delivery.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
@@ -94,6 +103,7 @@ export {
   type LoadFingerprintKeyOptions,
   loadFingerprintKey,
 } from './fingerprint-key.js';
+export { type AssertInsideOptions, assertInside } from './inside.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -136,6 +146,7 @@ export {
   parseQuantity,
   QUANTITY_PATTERN,
 } from './quantities.js';
+export { DEFAULT_MAX_INPUT_BYTES, readStreamBounded } from './read-stream.js';
 export {
   createFingerprintKey,
   type DetectSecretOptions,
