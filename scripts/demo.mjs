@@ -235,6 +235,67 @@ agentforge(['config', 'drift', '--environment', 'production', '--dir', 'platform
 heading('History of the production snapshots');
 agentforge(['config', 'history', '--environment', 'production', '--dir', 'platform'], { cwd: scratch });
 
+// ---- Fleet delivery over NATS ------------------------------------------------------------
+/**
+ * Publishes an environment to a local nats-server and shows a running manager apply it. Skipped
+ * (with a note) when nats-server is not installed: `bash scripts/ensure-tools.sh` installs it.
+ */
+async function natsStep(workspaceDir) {
+  const server =
+    findTool('nats-server') ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : undefined);
+  heading('Publish staging to NATS JetStream KV; a running service applies it');
+  if (!server) {
+    console.log('nats-server is not installed (bash scripts/ensure-tools.sh); skipping this step');
+    return;
+  }
+  const { startNatsServer } = await import(new URL('./test-utils/src/nats-server.mjs', import.meta.url).href);
+  const { createConfigManager, fleetStatus, natsKvSource } = await import(
+    new URL('../packages/dynamic-config/dist/index.js', import.meta.url).href
+  );
+  const nats = await startNatsServer({ binary: server });
+  try {
+    console.log(`(a nats-server with JetStream on ${nats.url}, fresh store)`);
+    agentforge(['config', 'publish', '-e', 'staging', '--nats', nats.url, '--dir', 'platform'], {
+      cwd: scratch,
+    });
+    const manager = await createConfigManager({
+      sources: [natsKvSource({ servers: nats.url, key: 'staging', report: { replica: 'demo-service' } })],
+    });
+    const before = manager.get('services.swarm.replicas');
+    const applied = new Promise((resolve) => manager.subscribe('services.swarm.replicas', resolve));
+    const stagingFile = join(workspaceDir, 'environments/staging.yaml');
+    const text = readFileSync(stagingFile, 'utf8');
+    const edited = text.replace(
+      /(swarm:\n(?:\s+.*\n)*?\s+replicas: )(\d+)/,
+      (_, head, n) => `${head}${Number(n) + 1}`,
+    );
+    if (edited === text) fail('could not find services.swarm.replicas in staging.yaml');
+    writeFileSync(stagingFile, edited);
+    console.log(
+      `a service watches nats:agentforge/staging (swarm replicas ${before}); edited staging.yaml: swarm replicas +1`,
+    );
+    agentforge(['config', 'publish', '-e', 'staging', '--nats', nats.url, '--dir', 'platform'], {
+      cwd: scratch,
+    });
+    const event = await applied;
+    console.log(
+      `the service applied revision ${manager.status().sources[0].revision}: swarm replicas ${before} → ${event.current.services.swarm.replicas} (${event.changes.map((c) => c.path).join(', ')})`,
+    );
+    // The replica's report is written right after it applied; wait for it, as an operator would.
+    const revision = manager.status().sources[0].revision;
+    for (let i = 0; i < 100; i++) {
+      const { keys } = await fleetStatus({ servers: nats.url, key: 'staging' });
+      if (keys[0]?.replicas[0]?.appliedRevision === revision) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    agentforge(['config', 'status', '--nats', nats.url, '--dir', 'platform'], { cwd: scratch });
+    await manager.close();
+  } finally {
+    await nats.stop();
+  }
+}
+await natsStep(workspace);
+
 if (existsSync(join(root, 'examples/platform/.agentforge')))
   fail('a snapshot was written into the committed examples folder');
 console.log(`\n\u2714 demo finished (removing ${scratch})`);

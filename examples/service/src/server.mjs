@@ -1,18 +1,41 @@
-// A small AgentForge-style service: its configuration hot-reloads from a YAML file through
-// @agentforge/dynamic-config. Run it with `CONFIG_FILE=path/to/env.yaml PORT=8080 node src/server.mjs`.
+// A small AgentForge-style service: its configuration hot-reloads through
+// @agentforge/dynamic-config, from a YAML file (`CONFIG_FILE=path/to/env.yaml`) or from a NATS
+// JetStream Key-Value bucket (`CONFIG_NATS_URL=nats://… CONFIG_NATS_KEY=production`).
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createConfigManager } from '@agentforge/dynamic-config';
+import { createConfigManager, natsKvSource } from '@agentforge/dynamic-config';
 import { redact } from '@agentforge/schema';
 import { pino } from 'pino';
 
 /**
- * Starts the service: loads `configFile` (plus `AGENTFORGE_*` variables), serves
+ * The NATS mode's settings from the environment: `CONFIG_NATS_URL`, `CONFIG_NATS_KEY` (the
+ * environment name), `CONFIG_NATS_BUCKET` (default agentforge), `CONFIG_NATS_REPLICA` (the
+ * name this replica reports its revision under; default host-pid), and the credentials in
+ * `NATS_CREDS` or `NATS_USER`/`NATS_PASSWORD`. `undefined` when CONFIG_NATS_URL is unset.
+ */
+export function natsSettings(env = process.env) {
+  if (!env.CONFIG_NATS_URL) return undefined;
+  if (!env.CONFIG_NATS_KEY)
+    throw new Error('CONFIG_NATS_KEY (the environment name) is required with CONFIG_NATS_URL');
+  return {
+    servers: env.CONFIG_NATS_URL,
+    key: env.CONFIG_NATS_KEY,
+    ...(env.CONFIG_NATS_BUCKET ? { bucket: env.CONFIG_NATS_BUCKET } : {}),
+    ...(env.NATS_CREDS ? { creds: env.NATS_CREDS } : {}),
+    ...(env.NATS_USER ? { user: env.NATS_USER, password: env.NATS_PASSWORD ?? '' } : {}),
+    report: env.CONFIG_NATS_REPLICA ? { replica: env.CONFIG_NATS_REPLICA } : true,
+  };
+}
+
+/**
+ * Starts the service: loads `configFile` and/or the NATS key `nats` (over the file), plus
+ * `AGENTFORGE_*` variables; serves
  * `/config` (redacted), `/healthz` (200 while the configuration is valid, 503 otherwise)
  * and `/metrics` (Prometheus text), and logs every reload.
  */
 export async function startService({
   configFile,
+  nats,
   port = 0,
   // The library never creates a logger; the application hands it its pino instance.
   logger = pino(),
@@ -21,13 +44,19 @@ export async function startService({
   pollIntervalMs,
 } = {}) {
   const config = await createConfigManager({
-    files: [configFile],
+    files: configFile ? [configFile] : [],
+    sources: nats ? [natsKvSource({ ...nats, logger })] : [],
     env: { vars: env },
     watch: { debounceMs, pollIntervalMs },
     logger,
   });
+  // The store revision in force, for the NATS mode (undefined in file mode).
+  const revision = () => config.status().sources.find((s) => s.kind === 'nats')?.revision;
   config.subscribe(({ changes, version }) => {
-    logger.info({ version, changed: changes.map((c) => c.path) }, 'configuration reloaded');
+    logger.info(
+      { version, revision: revision(), changed: changes.map((c) => c.path) },
+      'configuration reloaded',
+    );
   });
   config.onError(({ reason, error }) => {
     logger.warn(
@@ -44,7 +73,12 @@ export async function startService({
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname === '/config') {
       const snapshot = config.get();
-      return send(200, { version: config.version, hash: config.status().hash, config: redact(snapshot) });
+      return send(200, {
+        version: config.version,
+        revision: revision(),
+        hash: config.status().hash,
+        config: redact(snapshot),
+      });
     }
     if (pathname === '/healthz') {
       const { state, version, lastError } = config.status();
@@ -57,7 +91,16 @@ export async function startService({
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
-  logger.info({ url, configFile, version: config.version }, 'listening');
+  logger.info(
+    {
+      url,
+      configFile,
+      nats: nats && `${nats.bucket ?? 'agentforge'}/${nats.key}`,
+      version: config.version,
+      revision: revision(),
+    },
+    'listening',
+  );
   return {
     url,
     config,
@@ -70,13 +113,22 @@ export async function startService({
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const configFile = process.env.CONFIG_FILE ?? process.argv[2];
-  if (!configFile) {
-    process.stderr.write('usage: CONFIG_FILE=<environment.yaml> [PORT=8080] node src/server.mjs\n');
+  let nats;
+  try {
+    nats = natsSettings();
+  } catch (error) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  if (!configFile && !nats) {
+    process.stderr.write(
+      'usage: CONFIG_FILE=<environment.yaml> | CONFIG_NATS_URL=<url> CONFIG_NATS_KEY=<environment> [PORT=8080] node src/server.mjs\n',
+    );
     process.exit(2);
   }
   const logger = pino();
   try {
-    const service = await startService({ configFile, port: Number(process.env.PORT ?? 8080), logger });
+    const service = await startService({ configFile, nats, port: Number(process.env.PORT ?? 8080), logger });
     const stop = () => service.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

@@ -3,7 +3,7 @@ import type { Command } from './context.js';
 /** What each group of commands is for, shown by `agentforge <group>`. */
 export const GROUPS: Record<string, string> = {
   env: 'Create, list and generate environments (environments/<name>.yaml).',
-  config: 'Validate environment configuration, take snapshots and find drift.',
+  config: 'Validate environment configuration, take snapshots, find drift and publish to NATS.',
   manifests: 'Check rendered Kubernetes manifests.',
   audit: 'Show and verify the audit trail of changes (.agentforge/audit.log).',
   access: 'Check changes against the access: rules of agentforge.yaml.',
@@ -55,6 +55,18 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
   'config history': {
     summary: 'List the snapshots of an environment and verify them',
     load: () => import('./commands/config-history.js'),
+  },
+  'config publish': {
+    summary: 'Validate an environment and publish it to the NATS Key-Value bucket with compare-and-set',
+    load: () => import('./commands/config-publish.js'),
+  },
+  'config rollback': {
+    summary: 'Publish an earlier revision of an environment again, through the same validation',
+    load: () => import('./commands/config-rollback.js'),
+  },
+  'config status': {
+    summary: 'Show which replica runs which published revision',
+    load: () => import('./commands/config-status.js'),
   },
   'manifests validate': {
     summary:

@@ -9,6 +9,8 @@ export interface ExplainedLayer {
   data: unknown;
   origins: ReadonlyMap<string, string> | undefined;
   locator: Locator | undefined;
+  /** The store revision of `data`, for versioned sources. */
+  revision?: number | undefined;
 }
 
 /** Every layer of a manager, lowest precedence first within each group. */
@@ -46,6 +48,7 @@ export function explainPath(path: string, input: ExplainInput): Explanation {
     if (variable) origin.variable = variable;
     const location = source.locator?.locate(pointer);
     if (location) origin.location = location;
+    if (source.revision !== undefined) origin.revision = source.revision;
     layers.push(origin);
   }
   if (layers.length === 0 && value !== undefined)

@@ -1,3 +1,4 @@
+export type { NatsConnectOptions } from './_nats.js';
 export { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 export { type FileSourceOptions, fileSource } from './file-source.js';
 export {
@@ -20,6 +21,32 @@ export type {
   ValueOrigin,
 } from './manager-types.js';
 export type { ConfigMetrics } from './metrics.js';
+export type { PublishedMeta } from './nats-envelope.js';
+export {
+  type NatsKvSourceOptions,
+  natsKvSource,
+  type ReplicaReport,
+  statusBucketOf,
+} from './nats-kv-source.js';
+export {
+  type FleetStatus,
+  findLiteralSecrets,
+  fleetStatus,
+  type HistoryEntry,
+  type MirrorOptions,
+  mirrorBucket,
+  type NatsTarget,
+  type PublishAuditRecord,
+  type PublishCheck,
+  type PublishedRevision,
+  type PublishOptions,
+  type PublishResult,
+  publishConfig,
+  publishedHistory,
+  type RollbackOptions,
+  readPublished,
+  rollbackConfig,
+} from './nats-publish.js';
 export {
   createSecretResolver,
   findSecretRefs,
@@ -29,5 +56,12 @@ export {
   type SecretSource,
   type SecretStatus,
 } from './secret-resolver.js';
-export type { ConfigSource, FailureReason, SourceContext, SourceKind, SourceUpdate } from './source.js';
+export type {
+  ConfigSource,
+  FailureReason,
+  SourceContext,
+  SourceKind,
+  SourceOutcome,
+  SourceUpdate,
+} from './source.js';
 export type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';

@@ -18,6 +18,10 @@ export interface SourceStatus {
   loadedAt: Date | undefined;
   /** The last error, formatted `file:line:col: message`. */
   error: string | undefined;
+  /** For a versioned store (NATS KV): the revision of the content this source contributes. */
+  revision?: number | undefined;
+  /** For a versioned store: the last revision seen, also when it was rejected or deleted. */
+  seenRevision?: number | undefined;
 }
 
 /** A rejected reload, as kept in {@link ConfigStatus.lastError} and passed to error listeners. */
@@ -25,6 +29,8 @@ export interface ConfigError {
   reason: FailureReason;
   /** The source whose change was rejected. */
   source: string;
+  /** The rejected revision, for a versioned store (NATS KV). */
+  revision?: number | undefined;
   error: AgentforgeError;
   /** Schema findings, located in the file, for `validation` failures. */
   findings: Finding[];
@@ -87,6 +93,8 @@ export interface ValueOrigin {
   variable?: string;
   /** Where the setting is written, for files. */
   location?: SourceLocation;
+  /** The store revision the value came from, for NATS KV layers. */
+  revision?: number;
 }
 
 /** What {@link ConfigManager.explain} returns. */

@@ -17,6 +17,7 @@ import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
+import { diffOnce, recallValidated, rememberValidated } from './_memo.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
 import type {
@@ -31,7 +32,7 @@ import type {
   Subscription,
 } from './manager-types.js';
 import { type ConfigMetrics, emptyMetrics, renderPrometheus } from './metrics.js';
-import type { ConfigSource, FailureReason, SourceUpdate } from './source.js';
+import type { ConfigSource, FailureReason, SourceOutcome, SourceUpdate } from './source.js';
 import type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';
 
 /** File watching settings shared by every file of a manager (a file's own options win). */
@@ -81,6 +82,9 @@ interface Entry {
   origins: ReadonlyMap<string, string> | undefined;
   loadedAt: Date | undefined;
   error: AgentforgeError | undefined;
+  /** Revision of `data`, and the last revision seen, for versioned sources. */
+  revision: number | undefined;
+  seenRevision: number | undefined;
 }
 
 interface Scope<C> {
@@ -157,6 +161,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       origins: undefined,
       loadedAt: undefined,
       error: undefined,
+      revision: undefined,
+      seenRevision: undefined,
     }));
     this.readyPromise = this.start();
     // A caller who never awaits ready() must not get an unhandled rejection.
@@ -180,6 +186,8 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       );
       const failed = this.rebuild('initial load');
       if (failed) throw failed;
+      for (const entry of this.entries)
+        if (entry.revision !== undefined) this.counters.sourceRevisions[entry.source.name] = entry.revision;
       return this;
     } catch (error) {
       this.initialError = isAgentforgeError(error)
@@ -356,6 +364,9 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         hash: entry.hash,
         loadedAt: entry.loadedAt,
         error: entry.error?.format(),
+        ...(entry.seenRevision === undefined
+          ? {}
+          : { revision: entry.revision, seenRevision: entry.seenRevision }),
       })),
     };
   }
@@ -369,7 +380,11 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
 
   /** The reload counters (a copy). */
   metrics(): ConfigMetrics {
-    return { ...this.counters, reloadFailures: { ...this.counters.reloadFailures } };
+    return {
+      ...this.counters,
+      reloadFailures: { ...this.counters.reloadFailures },
+      sourceRevisions: { ...this.counters.sourceRevisions },
+    };
   }
 
   /** The reload counters in the Prometheus text exposition format, for a `/metrics` endpoint. */
@@ -394,29 +409,49 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         data: entry.data,
         origins: entry.origins,
         locator: entry.locator,
+        revision: entry.revision,
       })),
     });
   }
 
   // --- reloading -------------------------------------------------------------------------
 
-  private onUpdate(entry: Entry, update: SourceUpdate): void {
-    if (this.closed) return;
+  /** Records a source's update and reloads; tells the source whether its content is in force. */
+  private onUpdate(entry: Entry, update: SourceUpdate): SourceOutcome | undefined {
+    if (this.closed) return undefined;
+    const appliedRevision = entry.revision;
     this.record(entry, update);
-    if (!this.current) return; // still starting: start() builds from the latest state
-    if (update.state === 'ok') this.rebuild(entry.source.name);
-    else if (update.state === 'error')
-      this.fail(update.reason, entry.source.name, update.error, update.findings ?? []);
-    else if (update.state === 'missing') {
+    if (!this.current) return undefined; // still starting: start() builds from the latest state
+    // A versioned source's rejections name the revision, so an operator can find it.
+    const label =
+      update.revision === undefined ? entry.source.name : `${entry.source.name} revision ${update.revision}`;
+    if (update.state === 'ok') {
+      const error = this.rebuild(label, update.revision);
+      if (error) {
+        entry.revision = appliedRevision;
+        return { applied: false, error: error.format() };
+      }
+      if (update.revision !== undefined) this.counters.sourceRevisions[entry.source.name] = update.revision;
+      return { applied: true };
+    }
+    if (update.state === 'error') {
+      this.fail(update.reason, label, update.error, update.findings ?? [], update.revision);
+      return { applied: false, error: update.error.format() };
+    }
+    if (update.state === 'missing') {
       this.logger?.warn(
         { source: entry.source.name, version: this.current.version },
-        'configuration file is gone; serving the last-known-good configuration',
+        entry.source.kind === 'nats'
+          ? 'configuration key deleted or NATS unreachable; serving the last-known-good configuration'
+          : 'configuration file is gone; serving the last-known-good configuration',
       );
     }
+    return undefined;
   }
 
   private record(entry: Entry, update: SourceUpdate): void {
     entry.state = update.state;
+    if (update.revision !== undefined) entry.seenRevision = update.revision;
     if (update.state === 'ok') {
       entry.data = update.data;
       entry.hash = update.hash;
@@ -424,6 +459,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       entry.origins = update.origins;
       entry.loadedAt = new Date();
       entry.error = undefined;
+      entry.revision = update.revision;
     } else if (update.state === 'error') {
       entry.error = update.error;
       entry.hash = update.hash ?? entry.hash;
@@ -432,13 +468,38 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
 
   /** Every layer merged, lowest first; a source in error contributes its last good data. */
   private merged(): unknown {
-    return deepMerge({}, ...this.entries.map((e) => e.data), ...this.handles.map((h) => h.overrides));
+    return deepMerge({}, ...this.layers());
+  }
+
+  private layers(): unknown[] {
+    return [...this.entries.map((e) => e.data), ...this.handles.map((h) => h.overrides)];
   }
 
   /** Builds, validates and applies a candidate; returns the error when it was rejected. */
-  private rebuild(source: string): AgentforgeError | undefined {
+  private rebuild(source: string, revision?: number): AgentforgeError | undefined {
     this.counters.reloadAttempts++;
-    const raw = this.merged();
+    const layers = this.layers();
+    const validated = recallValidated(this.schema, layers) ?? this.validate(layers, source, revision);
+    if (validated instanceof AgentforgeError) return validated;
+    const { raw, hash } = validated;
+    this.lastAttemptFailed = false;
+    this.counters.lastReloadSuccessful = true;
+    this.lastSuccessAt = new Date();
+    this.counters.lastSuccessTimestamp = this.lastSuccessAt.getTime();
+    const previous = this.current;
+    if (previous && previous.hash === hash) return undefined;
+    const next: Snapshot<DeepReadonly<z.output<S>>> = {
+      config: validated.config as DeepReadonly<z.output<S>>,
+      raw,
+      hash,
+      version: (previous?.version ?? 0) + 1,
+    };
+    return this.apply(previous, next, source);
+  }
+
+  /** Merges and validates `layers`; the rejection is recorded and returned. */
+  private validate(layers: unknown[], source: string, revision: number | undefined) {
+    const raw = deepMerge({}, ...layers);
     // Findings are located in the highest file that writes the offending path.
     const locator = layeredLocator(
       'configuration',
@@ -452,33 +513,31 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         `configuration from ${source} rejected: ${first?.message ?? 'invalid'}${check.findings.length > 1 ? ` (and ${check.findings.length - 1} more)` : ''}`,
         { location: first?.location, details: check.findings },
       );
-      this.fail('validation', source, error, check.findings);
+      this.fail('validation', source, error, check.findings, revision);
       return error;
     }
-    this.lastAttemptFailed = false;
-    this.counters.lastReloadSuccessful = true;
-    this.lastSuccessAt = new Date();
-    this.counters.lastSuccessTimestamp = this.lastSuccessAt.getTime();
-    const hash = hashConfig(check.data);
-    const previous = this.current;
-    if (previous && previous.hash === hash) return undefined;
-    const next: Snapshot<DeepReadonly<z.output<S>>> = {
-      config: deepFreeze(check.data) as DeepReadonly<z.output<S>>,
-      raw,
-      hash,
-      version: (previous?.version ?? 0) + 1,
-    };
+    const config = deepFreeze(check.data);
+    const validated = { raw, config, hash: hashConfig(config) };
+    rememberValidated(this.schema, layers, validated);
+    return validated;
+  }
+
+  private apply(
+    previous: Snapshot<DeepReadonly<z.output<S>>> | undefined,
+    next: Snapshot<DeepReadonly<z.output<S>>>,
+    source: string,
+  ): undefined {
     // The swap: one reference assignment, so get() returns all-old or all-new.
     this.current = next;
     this.counters.version = next.version;
-    this.counters.configHash = hash;
-    const changes = previous ? diffLeaves(previous.config, next.config) : [];
+    this.counters.configHash = next.hash;
+    const changes = previous ? diffOnce(previous.config, next.config, diffLeaves) : [];
     this.logger?.info(
       {
         audit: {
           source,
           previousHash: previous?.hash,
-          hash,
+          hash: next.hash,
           version: next.version,
           changed: previous ? changes.map((c) => c.path) : ['(initial)'],
         },
@@ -489,12 +548,25 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     return undefined;
   }
 
-  private fail(reason: FailureReason, source: string, error: AgentforgeError, findings: Finding[]): void {
+  private fail(
+    reason: FailureReason,
+    source: string,
+    error: AgentforgeError,
+    findings: Finding[],
+    revision?: number,
+  ): void {
     this.counters.reloadFailures[reason]++;
     this.counters.lastReloadSuccessful = false;
     if (reason !== 'validation') this.counters.reloadAttempts++;
     this.lastAttemptFailed = true;
-    const event: ConfigError = { reason, source, error, findings, at: new Date() };
+    const event: ConfigError = {
+      reason,
+      source,
+      ...(revision === undefined ? {} : { revision }),
+      error,
+      findings,
+      at: new Date(),
+    };
     this.lastError = event;
     if (!this.current) return; // the initial failure rejects ready() instead
     this.logger?.error(

@@ -16,6 +16,8 @@ export interface ConfigMetrics {
   version: number;
   /** Listener calls that threw, rejected or timed out. */
   listenerErrors: number;
+  /** The store revision in force per versioned source (NATS KV), by source name. */
+  sourceRevisions: Record<string, number>;
 }
 
 /** A fresh, zeroed set of counters. */
@@ -28,6 +30,7 @@ export function emptyMetrics(): ConfigMetrics {
     configHash: undefined,
     version: 0,
     listenerErrors: 0,
+    sourceRevisions: {},
   };
 }
 
@@ -77,5 +80,13 @@ export function renderPrometheus(metrics: ConfigMetrics, prefix = 'agentforge_co
   family('listener_errors_total', 'counter', 'Configuration listeners that threw, rejected or timed out.', [
     ['', metrics.listenerErrors],
   ]);
+  const revisions = Object.entries(metrics.sourceRevisions);
+  if (revisions.length > 0)
+    family(
+      'source_revision',
+      'gauge',
+      'Store revision (NATS KV) of the configuration in force, per source.',
+      revisions.map(([source, revision]) => [`{source="${escapeLabel(source)}"}`, revision]),
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 export type FailureReason = 'read' | 'parse' | 'validation';
 
 /** The kinds of layer, lowest precedence first. */
-export type SourceKind = 'defaults' | 'file' | 'env' | 'overrides';
+export type SourceKind = 'defaults' | 'file' | 'env' | 'nats' | 'overrides';
 
 /**
  * What a source reports. `ok` carries data; `error` keeps the last good data in place;
@@ -20,6 +20,8 @@ export type SourceUpdate =
       locator?: Locator | undefined;
       /** Which environment variable set each JSON pointer. */
       origins?: ReadonlyMap<string, string> | undefined;
+      /** The revision of a versioned store (a NATS KV revision) this content came from. */
+      revision?: number | undefined;
     }
   | {
       state: 'error';
@@ -27,8 +29,21 @@ export type SourceUpdate =
       error: AgentforgeError;
       findings?: Finding[];
       hash?: string | undefined;
+      /** The rejected revision, for a versioned store. */
+      revision?: number | undefined;
     }
-  | { state: 'missing' | 'absent' };
+  | { state: 'missing' | 'absent'; revision?: number | undefined };
+
+/**
+ * What the manager did with an update, returned by `emit` so a source can report it (the NATS
+ * source tells the fleet which revision each replica runs). Sources that do not care ignore it.
+ */
+export interface SourceOutcome {
+  /** The update's content is in force (or changed nothing). */
+  applied: boolean;
+  /** Why it was rejected, formatted `file:line:col: message`. */
+  error?: string | undefined;
+}
 
 /** What a source is given when it starts. */
 export interface SourceContext {
@@ -44,6 +59,9 @@ export interface ConfigSource {
   readonly kind: SourceKind;
   /** Shown in status, `explain` and audit records: the file path, `env`, `defaults`… */
   readonly name: string;
-  start(emit: (update: SourceUpdate) => void, context: SourceContext): Promise<SourceUpdate>;
+  start(
+    emit: (update: SourceUpdate) => SourceOutcome | undefined,
+    context: SourceContext,
+  ): Promise<SourceUpdate>;
   close(): Promise<void>;
 }

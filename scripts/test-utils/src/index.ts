@@ -40,4 +40,10 @@ export function normalizePaths(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
 
+export {
+  type NatsServer,
+  type NatsServerOptions,
+  natsServerBinary,
+  startNatsServer,
+} from './nats-server.mjs';
 export { type FindToolOptions, findTool, isCI, requireTool, type ToolName } from './tools.ts';

@@ -18,13 +18,14 @@ import {
 } from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
+import { NATS_OPTIONS, natsTarget } from './_nats.js';
 import { choice, usageError } from './_shared.js';
 
 const fail = usageError('config drift');
 
 export const command: Command = {
   usage:
-    'config drift -e <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
+    'config drift -e <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name> | --against-published --nats <url>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
   description: [
     'Show what changed in an environment since a snapshot (default: the latest), between two snapshots (--to),',
     'or against another environment (--against-environment). Exits 1 when a change is at or above --fail-on.',
@@ -69,6 +70,11 @@ export const command: Command = {
       type: 'boolean',
       description: 'Accept the current configuration as the new baseline snapshot (exits 0)',
     },
+    'against-published': {
+      type: 'boolean',
+      description: 'Compare with the revision published to the NATS bucket (see config publish)',
+    },
+    ...NATS_OPTIONS,
   },
   async run(context) {
     const { values } = context;
@@ -85,6 +91,16 @@ export const command: Command = {
         'agentforge config drift: --against-environment cannot be combined with --against, --to or --accept',
       );
     }
+    if (
+      values['against-published'] &&
+      (typeof otherEnvironment === 'string' ||
+        typeof to === 'string' ||
+        values.against !== undefined ||
+        values.accept)
+    )
+      throw fail(
+        '--against-published cannot be combined with --against, --to, --against-environment or --accept',
+      );
     if (typeof to === 'string' && values.accept)
       throw new AgentforgeError(
         'INVALID_ARGUMENT',
@@ -99,7 +115,19 @@ export const command: Command = {
     const against = typeof values.against === 'string' ? values.against : 'latest';
     let report: Awaited<ReturnType<typeof compareToSnapshot>>;
     let current: Awaited<ReturnType<typeof load>> | undefined;
-    if (typeof otherEnvironment === 'string') {
+    if (values['against-published']) {
+      const { readPublished } = await import('@agentforge/dynamic-config');
+      const published = await readPublished(natsTarget(context, environment, fail));
+      current = await load();
+      report = compareEnvironments(
+        {
+          name: `${published.meta?.environment ?? environment}@${published.revision} (published)`,
+          document: published.document,
+        },
+        { name: current.source, document: current.data },
+        options,
+      );
+    } else if (typeof otherEnvironment === 'string') {
       const other = await workspace.loadEnvironment(otherEnvironment);
       current = await load();
       report = compareEnvironments(

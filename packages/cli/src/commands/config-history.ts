@@ -1,9 +1,11 @@
 import { AgentforgeError, unknownEnvironmentError } from '@agentforge/schema';
-import type { Command } from '../context.js';
+import type { Command, CommandContext } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
+import { NATS_OPTIONS, natsTarget } from './_nats.js';
+import { usageError } from './_shared.js';
 
 export const command: Command = {
-  usage: 'config history -e <name> [--format human|json]',
+  usage: 'config history -e <name> [--published --nats <url> [--bucket <name>]] [--format human|json]',
   description:
     'List the snapshots of an environment, newest first, each checked against its content hash. Exits 1 when one is corrupt.',
   options: {
@@ -14,6 +16,11 @@ export const command: Command = {
       valueName: 'format',
       choices: ['human', 'json'],
     },
+    published: {
+      type: 'boolean',
+      description: 'List the revisions published to the NATS bucket instead of the snapshots',
+    },
+    ...NATS_OPTIONS,
   },
   async run(context) {
     const format = (context.values.format as string | undefined) ?? 'human';
@@ -22,6 +29,7 @@ export const command: Command = {
         'INVALID_ARGUMENT',
         `agentforge config history: unknown --format "${format}" (human or json)`,
       );
+    if (context.values.published) return publishedRevisions(context, format);
     const { workspace, environment, store } = await openEnvironment(context, 'config history');
     const listed = await store.list(environment);
     const known = await workspace.listEnvironments();
@@ -56,3 +64,33 @@ export const command: Command = {
     return corrupt.length > 0 ? 1 : 0;
   },
 };
+
+/** `--published`: the bucket's revisions of the environment, newest first. */
+async function publishedRevisions(context: CommandContext, format: string): Promise<number> {
+  const { publishedHistory } = await import('@agentforge/dynamic-config');
+  const environment = context.values.environment;
+  const fail = usageError('config history');
+  if (typeof environment !== 'string' || environment === '') throw fail('--environment <name> is required');
+  const target = natsTarget(context, environment, fail);
+  const entries = (await publishedHistory(target)).reverse();
+  const { stdout, colors } = context;
+  if (format === 'json') {
+    stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    return 0;
+  }
+  if (entries.length === 0) stdout.write(`nothing published for ${environment} yet\n`);
+  for (const entry of entries) {
+    const details = [
+      entry.operation === 'PUT' ? entry.hash : colors.red(entry.operation.toLowerCase()),
+      entry.meta?.by && `by ${entry.meta.by}`,
+      entry.meta?.rollbackOf !== undefined && `rollback to revision ${entry.meta.rollbackOf}`,
+      entry.problem && colors.red(entry.problem),
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    stdout.write(
+      `${colors.bold(`revision ${entry.revision}`)}  ${entry.created.toISOString()}  ${details}\n`,
+    );
+  }
+  return 0;
+}
