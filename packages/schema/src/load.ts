@@ -17,7 +17,7 @@ import {
 import { loadYamlBulk } from './_load-bulk.js';
 import { checkAliasExpansion, fail, type Locator, SourceText, skipBlank } from './_source.js';
 import { parseDotenv } from './dotenv.js';
-import { AgentforgeError, type ErrorCode, type SafeResult, toSafe } from './errors.js';
+import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
 import { formatPointer, parsePointer } from './paths.js';
 import type { SourceLocation } from './vocabulary.js';
