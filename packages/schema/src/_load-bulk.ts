@@ -14,7 +14,20 @@ import {
   skipBlank,
 } from './_source.js';
 import { AgentforgeError, type ErrorCode } from './errors.js';
-import type { DocumentFormat, LoadedDocument, LoadOptions } from './load.js';
+
+// Written out rather than imported from load.ts, which imports this file (no import cycles).
+type DocumentFormat = 'yaml' | 'json' | 'dotenv';
+interface LoadOptions {
+  maxDepth?: number;
+  maxAliasExpansion?: number;
+}
+interface LoadedDocument {
+  data: unknown;
+  format: DocumentFormat;
+  file: string;
+  locator: Locator;
+}
+
 import { formatPointer, parsePointer } from './paths.js';
 
 // Loaded on first use: only `manifests validate` reads with js-yaml, so every other command's
