@@ -161,7 +161,8 @@ describe('compareLive against the production render', () => {
       resource: { kind: 'Deployment', name: 'swarm', namespace: 'agentforge-prod' },
     });
     expect(change!.path).toMatch(/containers\[name=swarm\]\/image$/);
-    expect(['critical', 'high']).toContain(change!.severity);
+    expect(change!.severity).toBe('critical');
+    expect(change!.ruleId).toBe('drift/live-image');
     expect(change!.recommendation).not.toBe('');
   });
 

@@ -96,8 +96,8 @@ describe('agentforge manifests drift', () => {
     writeFileSync(join(dir.path, 'live.yaml'), live('ghcr.io/shop/swarm:6.6.6'));
     const result = await cli(['-', '--live', 'live.yaml', '--fail-on', 'critical'], dir.path, {}, DESIRED);
     expect(result.stdout).toContain('image');
-    // An image change is high by default: below critical.
-    expect(result.code).toBe(0);
+    // An image changed in a running workload is critical.
+    expect(result.code).toBe(1);
   });
 
   it('runs only kubectl get, with the given context, namespace and selector', async () => {
