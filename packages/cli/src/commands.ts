@@ -73,6 +73,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
       'Validate rendered Kubernetes manifests (files, folders or - for stdin) against the Kubernetes rules',
     load: () => import('./commands/manifests-validate.js'),
   },
+  'manifests drift': {
+    summary: 'Compare rendered manifests with the live objects (a kubectl get dump, or kubectl get itself)',
+    load: () => import('./commands/manifests-drift.js'),
+  },
   'audit log': {
     summary: 'Show the audit trail: who changed what, when',
     load: () => import('./commands/audit-log.js'),

@@ -19,6 +19,7 @@ export {
 } from './format.js';
 export { type Json, sha256 } from './json.js';
 export { cleanKubernetesObject, flattenManifests } from './kubernetes.js';
+export { compareLive, type LiveDriftOptions, pruneToDesired } from './live.js';
 export { formatDriftPath, type KeyedSegment, parseDriftPath, type Segment } from './paths.js';
 export {
   type ComparisonSide,

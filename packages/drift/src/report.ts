@@ -140,7 +140,8 @@ interface Side {
   snapshot?: SnapshotMeta;
 }
 
-function side({ label, environment, snapshot }: Side): ComparisonSide {
+/** @internal */
+export function side({ label, environment, snapshot }: Side): ComparisonSide {
   const out: ComparisonSide = { label };
   if (environment !== undefined) out.environment = environment;
   if (snapshot)
@@ -162,7 +163,8 @@ const defaultSettings = () => {
   return defaults;
 };
 
-function settings(options: DriftOptions) {
+/** @internal Policy, canonical and diff settings of one comparison (shared with `live.ts`). */
+export function settings(options: DriftOptions) {
   const policy = options.policy ?? defaultSettings().policy;
   const canonicalOptions: CanonicalOptions = {
     ...(options.quantityPaths ? { quantityPaths: options.quantityPaths } : {}),
@@ -178,8 +180,8 @@ function settings(options: DriftOptions) {
   return { policy, canonicalOptions, diffOptions };
 }
 
-/** Classifies, filters and counts raw changes into a report. */
-function buildReport(
+/** @internal Classifies, filters and counts raw changes into a report. */
+export function buildReport(
   raw: Array<RawChange & { resource?: ResourceRef }>,
   options: DriftOptions,
   comparison: DriftReport['comparison'],

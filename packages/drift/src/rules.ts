@@ -186,6 +186,14 @@ export const DEFAULT_RULES: readonly ClassificationRule[] = [
     'Check cost, quotas and output quality with the new provider before rollout.',
   ),
   rule(
+    'drift/live-image',
+    ['**.containers.*.image', '**.initContainers.*.image', '**.ephemeralContainers.*.image'],
+    'critical',
+    'A workload runs a different container image than its manifest names.',
+    'Find who changed it (kubectl rollout history), then re-apply the manifest or commit the new image pinned by digest.',
+    { resourceKinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'] },
+  ),
+  rule(
     'drift/image',
     ['services.*.image', '**.containers.*.image', '**.initContainers.*.image'],
     'high',
