@@ -56,6 +56,11 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary: 'List the snapshots of an environment and verify them',
     load: () => import('./commands/config-history.js'),
   },
+  report: {
+    summary:
+      'Write one self-contained HTML page: status, findings, drift, comparison, history, audit and access',
+    load: () => import('./commands/report.js'),
+  },
   'manifests validate': {
     summary:
       'Validate rendered Kubernetes manifests (files, folders or - for stdin) against the Kubernetes rules',

@@ -94,6 +94,16 @@ export {
   type LoadFingerprintKeyOptions,
   loadFingerprintKey,
 } from './fingerprint-key.js';
+export {
+  type ChartBar,
+  escapeHtml,
+  HTML_CSP,
+  type HtmlPageOptions,
+  renderBarChart,
+  renderHtmlFilters,
+  renderHtmlPage,
+  renderSeverity,
+} from './html.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -187,3 +197,9 @@ export {
   type WorkspaceSettings,
   WorkspaceSettingsSchema,
 } from './workspace.js';
+export {
+  renderEnvironmentMatrix,
+  renderWorkspaceReport,
+  type WorkspaceReportEnvironment,
+  type WorkspaceReportModel,
+} from './workspace-report.js';
