@@ -60,13 +60,13 @@ it('serves its configuration and picks up an edited file', { timeout: 60_000 }, 
   // Edit the file: more replicas, and a database URL with a password in it.
   const text = readFileSync(file, 'utf8')
     .replace('replicas: 1\n    port: 8080', 'replicas: 3\n    port: 8080')
-    .replace('postgres://agentforge@localhost', 'postgres://agentforge:hunter2@localhost');
+    .replace('postgres://agentforge@postgres', 'postgres://agentforge:hunter2@postgres');
   writeFileSync(file, text);
 
   const second = await until(getConfig, (c) => c.version === 2, '/config to change');
   expect(second.config.services.swarm.replicas).toBe(3);
   expect(second.config.dependencies.postgres.url).toMatch(
-    /^postgres:\/\/agentforge:«redacted:[0-9a-f]{12}»@localhost/,
+    /^postgres:\/\/agentforge:«redacted:[0-9a-f]{12}»@postgres/,
   );
   expect(JSON.stringify(second)).not.toContain('hunter2');
 

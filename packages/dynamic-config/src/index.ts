@@ -20,5 +20,14 @@ export type {
   ValueOrigin,
 } from './manager-types.js';
 export type { ConfigMetrics } from './metrics.js';
+export {
+  createSecretResolver,
+  findSecretRefs,
+  SecretResolver,
+  type SecretResolverOptions,
+  type SecretRotation,
+  type SecretSource,
+  type SecretStatus,
+} from './secret-resolver.js';
 export type { ConfigSource, FailureReason, SourceContext, SourceKind, SourceUpdate } from './source.js';
 export type { ConfigPath, DeepReadonly, Logger, PathValue } from './types.js';

@@ -5,6 +5,7 @@ import {
   formatPointer,
   isPlainObject,
   looksLikeSecret,
+  PROCESS_CONTRACT,
   parseWithSchema,
   redactedMarker,
   redactString,
@@ -145,9 +146,13 @@ export function connectionVariables(document: EnvironmentDocument): Record<strin
     redisUrl.pathname === '' || redisUrl.pathname === '/'
       ? `${redis.url.replace(/\/$/, '')}/${redis.db}`
       : redis.url;
-  const databaseUrl = /[?&]sslmode=/.test(postgres.url)
+  const withMode = /[?&]sslmode=/.test(postgres.url)
     ? postgres.url
     : `${postgres.url}${postgres.url.includes('?') ? '&' : '?'}sslmode=${postgres.sslmode}`;
+  // verify-ca/verify-full need the CA: the mounted caCert Secret (docs/process-contract.md).
+  const databaseUrl = postgres.caCert
+    ? `${withMode}&sslrootcert=${PROCESS_CONTRACT.secretsDir}/${postgres.caCert.secretRef}/${postgres.caCert.key ?? 'caCert'}`
+    : withMode;
   return {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: document.logging.level,

@@ -13,16 +13,18 @@ import {
   toEnvironmentVariables,
 } from '@agentforge/schema';
 import { requireTool } from '@agentforge/test-utils';
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1';
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1';
+import { ExternalSecret as ExternalSecretV1beta1 } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1';
 import {
   PrometheusRule,
   ServiceMonitor,
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { dump, loadAll } from 'js-yaml';
+import { dump, load, loadAll } from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { CronJob } from 'kubernetes-models/batch/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,14 +124,14 @@ const MODELS: Record<string, new (data: Json) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
-  'external-secrets.io/v1beta1/ExternalSecret': ExternalSecret,
+  'networking.k8s.io/v1/Ingress': Ingress,
+  'external-secrets.io/v1/ExternalSecret': ExternalSecret,
+  'external-secrets.io/v1beta1/ExternalSecret': ExternalSecretV1beta1,
+  'cert-manager.io/v1/Certificate': Certificate,
 };
 
 function validateObject(object: K8sObject): void {
-  let data = object;
-  // kubernetes-models ships ExternalSecret v1beta1 only; v1 has the same fields the chart uses.
-  if (object.apiVersion === 'external-secrets.io/v1')
-    data = { ...object, apiVersion: 'external-secrets.io/v1beta1' };
+  const data = object;
   const Model = MODELS[`${data.apiVersion}/${data.kind}`];
   if (!Model) throw new Error(`no kubernetes-models model for ${object.apiVersion} ${object.kind}`);
   new Model(data).validate();
@@ -223,13 +225,32 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
       }
     });
 
-    it('puts exactly the AGENTFORGE_* variables of toEnvironmentVariables() in the ConfigMap', () => {
-      const [configMap] = ofKind(render([ci(name)]), 'ConfigMap');
-      const expected = toEnvironmentVariables(doc());
+    it('hot: mounts the document itself as environment.yaml, with no AGENTFORGE_* variable', () => {
+      const objects = render([ci(name)]);
+      const config = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'rel-agentforge-config')!;
+      expect(EnvironmentDocumentSchema.parse(load(config.data['environment.yaml']))).toEqual(doc());
+      const env = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'rel-agentforge-env')!;
+      expect(Object.keys(env.data).filter((k) => k.startsWith('AGENTFORGE_'))).toEqual([]);
+    });
+
+    it('rollout: puts exactly the AGENTFORGE_* variables of toEnvironmentVariables() in the process ConfigMap', () => {
+      const rollout = valuesFile({ platform: { configDelivery: 'rollout' } });
+      const configMap = ofKind(render([ci(name), rollout]), 'ConfigMap').find(
+        (c) => c.metadata.name === 'rel-agentforge-env',
+      );
+      const data = Object.fromEntries(
+        Object.entries(configMap!.data as Record<string, string>).filter(([k]) =>
+          k.startsWith('AGENTFORGE_'),
+        ),
+      );
+      const expected = toEnvironmentVariables({
+        ...doc(),
+        platform: { ...doc().platform, configDelivery: 'rollout' },
+      });
       // Lists are JSON; Go orders object keys and escapes <, > and &, so compare them parsed.
       const normal = (vars: Record<string, string>) =>
         Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.startsWith('[') ? JSON.parse(v) : v]));
-      expect(normal(configMap!.data)).toEqual(normal(expected));
+      expect(normal(data)).toEqual(normal(expected));
     });
 
     it('selects pods by name and instance only, one Deployment per Service', () => {
@@ -246,7 +267,9 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
           'app.kubernetes.io/part-of': 'agentforge',
           'app.kubernetes.io/managed-by': 'Helm',
         });
-        expect(deployment.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+        expect(deployment.spec.template.metadata.annotations['agentforge.io/restart-checksum']).toMatch(
+          /^[0-9a-f]{64}$/,
+        );
       }
       for (const service of ofKind(objects, 'Service')) {
         const matching = deployments.filter((d) =>
@@ -266,8 +289,14 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
           .map((h) => h.spec.scaleTargetRef.name)
           .sort(),
       ).toEqual(autoscaled.sort());
-      for (const d of ofKind(objects, 'Deployment'))
-        expect('replicas' in d.spec).toBe(!autoscaled.includes(d.metadata.name));
+      for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler')) {
+        const d = ofKind(objects, 'Deployment').find(
+          (x) => x.metadata.name === hpa.spec.scaleTargetRef.name,
+        )!;
+        // No live Deployment to keep the count of (helm template): the HPA owns it.
+        expect('replicas' in d.spec).toBe(false);
+        expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+      }
     });
 
     it('renders the values generated for the environment cleanly', () => {
@@ -292,12 +321,22 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
     );
   });
 
-  it('rolls pods when the configuration changes', () => {
+  it('hot: rolls pods only for restart-only settings; rollout: for any setting the service reads', () => {
     const checksum = (objects: K8sObject[]) =>
-      ofKind(objects, 'Deployment')[0]!.spec.template.metadata.annotations['checksum/config'];
+      ofKind(objects, 'Deployment')[0]!.spec.template.metadata.annotations['agentforge.io/restart-checksum'];
     const before = checksum(render([ci('staging')]));
     expect(checksum(render([ci('staging')]))).toBe(before);
-    expect(checksum(render([ci('staging'), valuesFile({ logging: { level: 'debug' } })]))).not.toBe(before);
+    expect(checksum(render([ci('staging'), valuesFile({ logging: { level: 'debug' } })]))).toBe(before);
+    expect(
+      checksum(
+        render([ci('staging'), valuesFile({ dependencies: { redis: { url: 'rediss://other:6380' } } })]),
+      ),
+    ).not.toBe(before);
+    const rollout = valuesFile({ platform: { configDelivery: 'rollout' } });
+    const rolled = checksum(render([ci('staging'), rollout]));
+    expect(checksum(render([ci('staging'), rollout, valuesFile({ logging: { level: 'debug' } })]))).not.toBe(
+      rolled,
+    );
   });
 
   it('syncs every referenced Secret with an ExternalSecret and mounts the platform ones', () => {
@@ -307,6 +346,7 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
       'grafana-admin',
       'llm-api-key',
       'nats-creds',
+      'postgres-ca',
       'postgres-password',
       'redis-auth',
     ]);
@@ -320,7 +360,7 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
         .map((v: Json) => v.secret?.secretName)
         .filter(Boolean)
         .sort(),
-    ).toEqual(['llm-api-key', 'nats-creds', 'postgres-password', 'redis-auth']);
+    ).toEqual(['llm-api-key', 'nats-creds', 'postgres-ca', 'postgres-password', 'redis-auth']);
     const backup = ofKind(objects, 'CronJob')[0]!.spec.jobTemplate.spec.template.spec.containers[0];
     expect(backup.env).toContainEqual({
       name: 'PGPASSWORD',
@@ -416,7 +456,10 @@ describe.skipIf(!helmBin)('helm chart (real helm)', () => {
       parent,
     );
     expect(ofKind(on, 'Deployment')).toHaveLength(7);
-    expect(ofKind(on, 'ConfigMap')[0]!.data.AGENTFORGE_NAME).toBe('sub');
+    const config = ofKind(on, 'ConfigMap').find((c) => c.metadata.name.endsWith('-config'))!;
+    expect((load(config.data['environment.yaml']) as Json).name).toBe('sub');
+    for (const d of ofKind(on, 'Deployment'))
+      expect(d.spec.template.spec.containers[0].image).toMatch(/^registry\.example\.com\/agentforge\//);
     expect(render([valuesFile({ agentforge: { enabled: false } })], [], parent)).toEqual([]);
   });
 

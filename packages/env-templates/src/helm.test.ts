@@ -48,9 +48,13 @@ describe('generateHelmValues', () => {
     expect(values.llm.apiKey).toEqual({ secretRef: 'llm-api-key' });
     expect(values.grafana).toEqual({
       enabled: true,
-      admin: { existingSecret: 'grafana-admin', passwordKey: 'adminPassword' },
+      admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'adminPassword' },
     });
+    // Issue 20 #6: the services' user only, so the subchart needs no admin key the document never references.
     expect(values.postgresql.auth).toEqual({
+      enablePostgresUser: false,
+      username: 'agentforge',
+      database: 'agentforge',
       existingSecret: 'postgres-password',
       secretKeys: { userPasswordKey: 'password' },
     });

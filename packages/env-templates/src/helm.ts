@@ -5,6 +5,8 @@ import {
   formatPointer,
   isSecretKey,
   type SecretRef,
+  SecretRefSchema,
+  ServiceSchema,
   secretValueKind,
   toJsonSchema,
 } from '@agentforge/schema';
@@ -30,16 +32,50 @@ const subchart = (what: string) =>
  * subcharts' sections.
  */
 const chartSettings = {
-  global: z.looseObject({}).optional().describe('Values shared with a parent chart and the subcharts.'),
+  global: z
+    .looseObject({
+      imageRegistry: z
+        .string()
+        .optional()
+        .describe('Registry that replaces the registry of every service image.'),
+      imagePullSecrets: z
+        .array(z.union([z.string(), z.strictObject({ name: z.string().min(1) })]))
+        .optional()
+        .describe('Pull secrets added to every pod (names or `{ name }`).'),
+      storageClass: z.string().optional().describe('StorageClass of created claims unless set per claim.'),
+    })
+    .optional()
+    .describe('Values shared with a parent chart and the subcharts.'),
   enabled: z
     .boolean()
     .optional()
     .describe('Condition a parent chart uses to install this chart as a subchart.'),
-  nameOverride: z.string().optional().describe('Replaces the chart name in resource names.'),
+  nameOverride: z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/, 'must be a DNS-1123 label (a-z, 0-9, "-")')
+    .optional()
+    .describe('Replaces the chart name in resource names.'),
   fullnameOverride: z
     .string()
+    .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/, 'must be a DNS-1123 label (a-z, 0-9, "-")')
     .optional()
-    .describe('Replaces the `<release>-<chart>` prefix of resource names.'),
+    .describe(
+      'Replaces the `<release>-<chart>` prefix of resource names (longer than 42 characters: shortened with a hash).',
+    ),
+  podAnnotations: labels.optional().describe('Annotations added to every service pod.'),
+  podLabels: labels.optional().describe('Labels added to every service pod.'),
+  nodeSelector: labels.optional().describe('Node labels the service pods must run on.'),
+  tolerations: z.array(z.looseObject({})).optional().describe('Tolerations of the service pods.'),
+  affinity: z.looseObject({}).optional().describe('Affinity of the service pods.'),
+  priorityClassName: z.string().optional().describe('PriorityClass of the service pods.'),
+  ingress: z
+    .strictObject({
+      enabled: z.boolean().optional().describe('Whether an Ingress routes `platform.domain` to the gateway.'),
+      className: z.string().optional().describe('IngressClass of the Ingress.'),
+      annotations: labels.optional().describe('Annotations of the Ingress.'),
+    })
+    .optional()
+    .describe('An Ingress for the gateway (with TLS on, it uses the gateway certificate).'),
   commonLabels: labels.optional().describe('Labels added to every object.'),
   imagePullPolicy: z
     .enum(['Always', 'IfNotPresent', 'Never'])
@@ -148,7 +184,35 @@ const chartSettings = {
  * settings, so `values.yaml` mirrors an environment and a generated values file is a
  * document with a few chart keys.
  */
-export const HelmValuesSchema = EnvironmentDocumentSchema.extend(chartSettings);
+export const HelmValuesSchema = EnvironmentDocumentSchema.extend({
+  ...chartSettings,
+  services: helmServices(),
+});
+
+/**
+ * The services as the chart accepts them: like the document, except that an `env` value may be a
+ * number or boolean — `--set services.swarm.env.MAX=5` reaches the chart as an integer and is
+ * rendered as the string "5".
+ */
+function helmServices() {
+  const env = ServiceSchema.shape.env.unwrap();
+  const service = ServiceSchema.extend({
+    env: z
+      .record(env.keyType, z.union([z.string(), z.number(), z.boolean(), SecretRefSchema]))
+      .optional()
+      .describe('Extra environment variables (scalars are rendered as strings); secrets as `{ secretRef }`.'),
+  });
+  const shape = EnvironmentDocumentSchema.shape.services.shape;
+  return z
+    .strictObject(
+      Object.fromEntries(
+        Object.keys(shape).map((name) => [name, service.describe(`The ${name} service.`)]),
+      ) as {
+        [K in keyof typeof shape]: typeof service;
+      },
+    )
+    .describe('The seven AgentForge services.');
+}
 
 /**
  * The chart's `values.schema.json`, generated from {@link HelmValuesSchema} with
@@ -224,14 +288,28 @@ function chartValues(doc: EnvironmentDocument, options: HelmValuesOptions): Reco
   };
   const admin = doc.monitoring.grafana.adminPassword;
   // The grafana chart reads the admin user and password from one existing Secret.
-  if (admin) grafana.admin = { existingSecret: admin.secretRef, passwordKey: keyOf(admin, 'adminPassword') };
+  // The grafana chart reads the admin user and password from one existing Secret; the
+  // ExternalSecret (or the Secret you create) carries both keys.
+  if (admin)
+    grafana.admin = {
+      existingSecret: admin.secretRef,
+      userKey: 'admin-user',
+      passwordKey: keyOf(admin, 'adminPassword'),
+    };
   const postgresql: Record<string, unknown> = { enabled: on('postgresql', false) };
   const password = doc.dependencies.postgres.password;
-  if (password)
+  if (password) {
+    const url = new URL(doc.dependencies.postgres.url);
     postgresql.auth = {
+      // The services' user only: with an existingSecret the subchart would otherwise require an
+      // admin password key (postgres-password) that the document never references.
+      enablePostgresUser: false,
+      username: decodeURIComponent(url.username) || 'agentforge',
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'agentforge',
       existingSecret: password.secretRef,
       secretKeys: { userPasswordKey: keyOf(password, 'password') },
     };
+  }
   const redis: Record<string, unknown> = { enabled: on('redis', false) };
   const redisPassword = doc.dependencies.redis.password;
   if (redisPassword)

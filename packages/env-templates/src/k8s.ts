@@ -1,26 +1,41 @@
 import {
   AgentforgeError,
+  deliveryMode,
   type EnvironmentDocument,
+  PROCESS_CONTRACT,
   SERVICE_NAMES,
   type ServiceName,
-  toEnvironmentVariables,
 } from '@agentforge/schema';
+import {
+  assertClusterReachable,
+  processVariables,
+  restartChecksum,
+  secretMounts,
+  secretVolume,
+  secretVolumeMount,
+  servesTls,
+  tlsVariables,
+} from './_contract.js';
 import { bytes, formatCpu, formatMemory, millicores, roundUp } from './_quantities.js';
 import { header, toYaml, toYamlDocuments } from './_yaml.js';
-import { connectionVariables, type PreparedDocument, type SecretBinding, secretsFor } from './document.js';
+import type { PreparedDocument, SecretBinding } from './document.js';
 import type { GeneratedFile } from './files.js';
 import type { Generator } from './generator-types.js';
 import {
-  BASE_NETWORK_POLICIES,
   CONFIG_MAP,
+  type ComponentName,
+  ENV_CONFIG_MAP,
+  everyDeployment,
   K8S_ROOT,
   kustomizeBaseFiles,
   LIMITS_NAME,
-  MONITORING_NETWORK_POLICY,
+  labels,
   QUOTA_NAME,
 } from './k8s-base.js';
 import { DEFAULT_PORTS } from './templates.js';
 
+/** The gateway's cert-manager Certificate and the Secret it writes. */
+export const TLS_SECRET = `${PROCESS_CONTRACT.tlsService}-tls`;
 type Probe = NonNullable<NonNullable<EnvironmentDocument['services'][ServiceName]['probes']>['liveness']>;
 type Amounts = { cpu?: string | undefined; memory?: string | undefined };
 
@@ -60,35 +75,82 @@ const amounts = (side: Amounts | undefined) =>
     ? { ...(side.cpu ? { cpu: side.cpu } : {}), ...(side.memory ? { memory: side.memory } : {}) }
     : undefined;
 
-function secretEnv(secret: SecretBinding) {
-  return { name: secret.variable, valueFrom: { secretKeyRef: { name: secret.secretName, key: secret.key } } };
+/** Probes per the contract: the document's as `httpGet` (HTTPS where the service serves TLS), else the base's `tcpSocket`. */
+function probesOf(document: EnvironmentDocument, service: ServiceName) {
+  const probes = document.services[service].probes ?? {};
+  const scheme = servesTls(document, service) ? 'HTTPS' : 'HTTP';
+  const of = (probe: Probe) => ({ ...k8sProbe(probe), httpGet: { ...k8sProbe(probe).httpGet, scheme } });
+  // `$patch: replace` swaps the base's tcpSocket probe instead of merging httpGet into it.
+  const replace = (probe: Probe) => ({ $patch: 'replace', ...of(probe) });
+  return {
+    ...(probes.startup ? { startupProbe: of(probes.startup) } : {}),
+    ...(probes.liveness ? { livenessProbe: replace(probes.liveness) } : {}),
+    ...(probes.readiness ? { readinessProbe: replace(probes.readiness) } : {}),
+  };
 }
 
-function deploymentPatch(prepared: PreparedDocument, service: ServiceName): unknown {
+/**
+ * The replicas a Deployment is rendered with: none where an HPA owns the count (a rendered count
+ * would reset it on every apply; k8s/hpa-replicas).
+ */
+export function renderedReplicas(document: EnvironmentDocument, service: ServiceName): number | undefined {
+  const spec = document.services[service];
+  if (!spec.enabled) return 0;
+  return autoscaled(document, service) ? undefined : spec.replicas;
+}
+
+/**
+ * HPA bounds. `replicas` stays the floor while autoscaling (the schema's 1..1 defaults would
+ * otherwise scale a running service down the moment autoscaling is turned on); lower `replicas`
+ * to let the HPA go lower. The maximum is never below the minimum.
+ */
+function hpaBounds(document: EnvironmentDocument, service: ServiceName) {
+  const spec = document.services[service];
+  const scaling = spec.autoscaling!;
+  const min = Math.max(scaling.minReplicas, spec.replicas);
+  return { min, max: Math.max(min, scaling.maxReplicas) };
+}
+
+function deploymentPatch(
+  prepared: PreparedDocument,
+  service: ServiceName,
+  shared: ReadonlySet<string>,
+): unknown {
   const { document } = prepared;
   const spec = document.services[service];
-  // An autoscaled Deployment leaves `replicas` to its HorizontalPodAutoscaler.
-  const replicas = !spec.enabled ? 0 : autoscaled(document, service) ? undefined : spec.replicas;
   const plain = Object.entries(spec.env ?? {}).filter(
     (entry): entry is [string, string] => typeof entry[1] === 'string',
   );
-  const seen = new Set(['SERVICE_NAME', 'PORT']);
+  const reserved = new Set([
+    'SERVICE_NAME',
+    'POD_NAME',
+    'POD_NAMESPACE',
+    'PORT',
+    PROCESS_CONTRACT.secretsDirVariable,
+  ]);
+  const tls = servesTls(document, service);
+  const replicas = renderedReplicas(document, service);
   const env = [
     { name: 'PORT', value: String(spec.port) },
-    ...plain.filter(([name]) => !seen.has(name) && seen.add(name)).map(([name, value]) => ({ name, value })),
-    ...secretsFor(prepared.secrets, service)
-      .filter((secret) => !seen.has(secret.variable) && seen.add(secret.variable))
-      .map(secretEnv),
+    ...plain.filter(([name]) => !reserved.has(name)).map(([name, value]) => ({ name, value })),
+    ...(tls ? tlsVariables(document) : []),
   ];
-  const probes = spec.probes ?? {};
+  // Secrets only as files (docs/process-contract.md); the platform's come from one shared patch.
+  const own = [...secretMounts(prepared.secrets, service).entries()].filter(([name]) => !shared.has(name));
+  const volumes = [
+    ...own.map(([name, keys]) => secretVolume(name, keys)),
+    ...(tls ? [{ name: 'tls', secret: { secretName: TLS_SECRET, defaultMode: 0o440 } }] : []),
+  ];
+  const volumeMounts = [
+    ...own.map(([name]) => secretVolumeMount(name)),
+    ...(tls ? [{ name: 'tls', mountPath: PROCESS_CONTRACT.tlsDir, readOnly: true }] : []),
+  ];
   const container = {
     name: service,
-    image: spec.image,
     env,
     resources: resourcesOf(document, service),
-    ...(probes.startup ? { startupProbe: k8sProbe(probes.startup) } : {}),
-    ...(probes.liveness ? { livenessProbe: k8sProbe(probes.liveness) } : {}),
-    ...(probes.readiness ? { readinessProbe: k8sProbe(probes.readiness) } : {}),
+    ...probesOf(document, service),
+    ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
     ...(document.security.readOnlyRootFilesystem && document.security.runAsNonRoot
       ? {}
       : {
@@ -108,28 +170,67 @@ function deploymentPatch(prepared: PreparedDocument, service: ServiceName): unkn
     spec: {
       ...(replicas === undefined ? {} : { replicas }),
       template: {
+        metadata: {
+          annotations: { [PROCESS_CONTRACT.restartChecksumAnnotation]: restartChecksum(document, service) },
+        },
         spec: {
           ...(document.security.runAsNonRoot ? {} : { securityContext: { runAsNonRoot: false } }),
           containers: [container],
+          ...(volumes.length > 0 ? { volumes } : {}),
         },
       },
     },
   };
 }
 
-/** HPA bounds for the services that autoscale; the component's other HPAs are deleted (see {@link deletePatch}). */
-function hpaPatches(document: EnvironmentDocument): unknown[] {
+/** The Service follows the document's port. */
+function servicePatch(document: EnvironmentDocument, service: ServiceName): unknown {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: service },
+    spec: {
+      ports: [{ name: 'http', port: document.services[service].port, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+/**
+ * The platform Secrets every service mounts, as one JSON patch over all seven Deployments. A
+ * Secret name also referenced by a service gets that service's keys too, in the one volume.
+ */
+function platformSecretsPatch(secrets: readonly SecretBinding[]): { names: Set<string>; ops: unknown[] } {
+  const platform = secretMounts(secrets, 'platform');
+  const keys = new Map<string, Set<string>>();
+  for (const secret of secrets)
+    if (platform.has(secret.secretName))
+      keys.set(secret.secretName, (keys.get(secret.secretName) ?? new Set()).add(secret.key));
+  const ops = [...platform.keys()].flatMap((name) => [
+    {
+      op: 'add',
+      path: '/spec/template/spec/volumes/-',
+      value: secretVolume(name, [...keys.get(name)!].sort()),
+    },
+    { op: 'add', path: '/spec/template/spec/containers/0/volumeMounts/-', value: secretVolumeMount(name) },
+  ]);
+  return { names: new Set(platform.keys()), ops };
+}
+
+/** The autoscaled services' HPAs (only those: nothing to delete). */
+function hpas(document: EnvironmentDocument): unknown[] {
   return SERVICE_NAMES.flatMap((service) => {
     const scaling = document.services[service].autoscaling;
     if (!autoscaled(document, service) || !scaling) return [];
+    const { min, max } = hpaBounds(document, service);
     return [
       {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
-        metadata: { name: service },
+        metadata: { name: service, labels: labels(service) },
         spec: {
-          minReplicas: scaling.minReplicas,
-          maxReplicas: Math.max(scaling.minReplicas, scaling.maxReplicas),
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: service },
+          minReplicas: min,
+          maxReplicas: max,
           metrics: [
             {
               type: 'Resource',
@@ -145,12 +246,47 @@ function hpaPatches(document: EnvironmentDocument): unknown[] {
   });
 }
 
-/**
- * An inline patch deleting one object. Each deletion is its own patch: kustomize 5.5 (kubectl
- * 1.32) panics on a patch file holding several `$patch: delete` documents.
- */
-function deletePatch(apiVersion: string, kind: string, name: string): Record<string, unknown> {
-  return { patch: toYaml({ $patch: 'delete', apiVersion, kind, metadata: { name } }) };
+/** The gateway's cert-manager Certificate, when TLS is on. */
+function certificate(document: EnvironmentDocument): unknown {
+  const service = PROCESS_CONTRACT.tlsService;
+  const ns = document.platform.namespace;
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: TLS_SECRET, labels: labels(service) },
+    spec: {
+      secretName: TLS_SECRET,
+      issuerRef: { name: document.security.tls.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      dnsNames: [
+        document.platform.domain,
+        service,
+        `${service}.${ns}.svc`,
+        `${service}.${ns}.svc.cluster.local`,
+      ],
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+    },
+  };
+}
+
+/** The image transformer entries: each base image `ghcr.io/agentforge/<service>` becomes the document's. */
+function images(document: EnvironmentDocument): unknown[] {
+  return SERVICE_NAMES.map((service) => {
+    const image = document.services[service].image;
+    const at = image.indexOf('@');
+    const digest = at === -1 ? undefined : image.slice(at + 1);
+    const rest = at === -1 ? image : image.slice(0, at);
+    const colon = rest.lastIndexOf(':');
+    const tagged = colon > rest.lastIndexOf('/');
+    const newName = tagged ? rest.slice(0, colon) : rest;
+    const tag = tagged ? rest.slice(colon + 1) : undefined;
+    // kustomize drops the tag when `digest` is set; a pinned `tag@digest` keeps both in newTag.
+    return {
+      name: `ghcr.io/agentforge/${service}`,
+      newName,
+      ...(tag && digest ? { newTag: `${tag}@${digest}` } : tag ? { newTag: tag } : {}),
+      ...(digest && !tag ? { digest } : {}),
+    };
+  });
 }
 
 /**
@@ -234,52 +370,60 @@ function namespacePolicyPatches(document: EnvironmentDocument): unknown[] {
   ];
 }
 
-function externalSecrets(document: EnvironmentDocument, secrets: readonly SecretBinding[]): unknown[] {
+/** The Grafana chart reads the admin user from the same Secret as the password (`admin.userKey`). */
+export const GRAFANA_USER_KEY = 'admin-user';
+
+/** Secret name → keys, over every binding (each Secret synced or generated once). */
+function secretKeys(document: EnvironmentDocument, secrets: readonly SecretBinding[]): Map<string, string[]> {
   const byName = new Map<string, Set<string>>();
   for (const secret of secrets)
     byName.set(secret.secretName, (byName.get(secret.secretName) ?? new Set()).add(secret.key));
-  return [...byName.keys()].sort().map((name) => ({
-    apiVersion: 'external-secrets.io/v1beta1',
+  const grafana = document.monitoring.grafana.adminPassword?.secretRef;
+  if (grafana) byName.get(grafana)?.add(GRAFANA_USER_KEY);
+  return new Map(
+    [...byName.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([n, k]) => [n, [...k].sort()]),
+  );
+}
+
+/**
+ * One ExternalSecret (`external-secrets.io/v1`, the only version ESO 0.17+ serves) per Secret.
+ * The remote key is the Secret's name and each key a property — the Helm chart's layout with
+ * its default `externalSecrets.remoteKeyPrefix: ""`, so one vault serves both.
+ */
+function externalSecrets(document: EnvironmentDocument, secrets: readonly SecretBinding[]): unknown[] {
+  return [...secretKeys(document, secrets).entries()].map(([name, keys]) => ({
+    apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
     metadata: { name },
     spec: {
       refreshInterval: '1h',
       secretStoreRef: { kind: 'ClusterSecretStore', name: document.secrets.store ?? 'agentforge' },
       target: { name, creationPolicy: 'Owner' },
-      data: [...byName.get(name)!]
-        .sort()
-        .map((key) => ({ secretKey: key, remoteRef: { key: `${document.name}/${name}`, property: key } })),
+      data: keys.map((key) => ({ secretKey: key, remoteRef: { key: name, property: key } })),
     },
   }));
 }
 
-function secretGenerators(secrets: readonly SecretBinding[]): unknown[] {
-  const byName = new Map<string, Set<string>>();
-  for (const secret of secrets)
-    byName.set(secret.secretName, (byName.get(secret.secretName) ?? new Set()).add(secret.key));
-  return [...byName.keys()].sort().map((name) => ({
+function secretGenerators(document: EnvironmentDocument, secrets: readonly SecretBinding[]): unknown[] {
+  return [...secretKeys(document, secrets).entries()].map(([name, keys]) => ({
     name,
-    literals: [...byName.get(name)!].sort().map((key) => `${key}=change-me`),
-    options: { annotations: { 'agentforge.io/placeholder': 'true' } },
+    literals: keys.map((key) => `${key}=change-me`),
+    options: { annotations: { 'agentforge.io/placeholder': 'true' }, disableNameSuffixHash: true },
   }));
 }
 
-function configEnv(prepared: PreparedDocument): string {
-  const variables = {
-    ...toEnvironmentVariables(prepared.document),
-    ...connectionVariables(prepared.document),
-  };
-  const lines = Object.entries(variables)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => {
-      // kustomize reads env files line by line, value verbatim: a newline cannot be represented.
-      if (/[\r\n]/.test(value))
-        throw new AgentforgeError(
-          'INVALID_ARGUMENT',
-          `${key}: a value with a line break cannot go into a Kustomize env file`,
-        );
-      return `${key}=${value}`;
-    });
+function envFile(variables: Record<string, string>): string {
+  const lines = Object.entries(variables).map(([key, value]) => {
+    // kustomize reads env files line by line, value verbatim: a newline cannot be represented.
+    if (/[\r\n]/.test(value))
+      throw new AgentforgeError(
+        'INVALID_ARGUMENT',
+        `${key}: a value with a line break cannot go into a Kustomize env file`,
+      );
+    return `${key}=${value}`;
+  });
   return `${lines.join('\n')}\n`;
 }
 
@@ -309,71 +453,99 @@ function overlayFiles(prepared: PreparedDocument): { path: string; content: stri
     `AgentForge environment "${name}" (${document.tier}) on top of ../../base.`,
     `Generated by \`agentforge env generate ${name} --type k8s\` from environments/${name}.yaml; do not edit.`,
   ]);
+  assertClusterReachable(document);
+  const mode = deliveryMode(document);
   const monitoring = document.monitoring.enabled && document.monitoring.prometheus.enabled;
-  const hpa = SERVICE_NAMES.some((service) => autoscaled(document, service));
+  const policies = document.security.networkPolicies;
+  const scaled = hpas(document);
+  const tls = document.security.tls.enabled;
   const rules = alertRules(document);
+  const external = document.secrets.backend === 'external-secrets';
   const files: { path: string; content: string }[] = [];
   const patches: Record<string, unknown>[] = [];
+  const resources = ['../../base'];
 
+  const platform = platformSecretsPatch(secrets);
   for (const service of SERVICE_NAMES) {
     files.push({
       path: `patches/${service}.yaml`,
-      content: generated + toYaml(deploymentPatch(prepared, service)),
+      content:
+        generated +
+        toYamlDocuments([
+          deploymentPatch(prepared, service, platform.names),
+          servicePatch(document, service),
+        ]),
     });
     patches.push({ path: `patches/${service}.yaml` });
-    const port = document.services[service].port;
-    if (port !== DEFAULT_PORTS[service]) {
+    if (document.services[service].port !== DEFAULT_PORTS[service]) {
       patches.push({
         target: { kind: 'Deployment', name: service },
         patch: toYaml([
-          { op: 'replace', path: '/spec/template/spec/containers/0/ports/0/containerPort', value: port },
+          {
+            op: 'replace',
+            path: '/spec/template/spec/containers/0/ports/0/containerPort',
+            value: document.services[service].port,
+          },
         ]),
       });
     }
   }
+  if (platform.ops.length > 0) patches.push({ target: everyDeployment, patch: toYaml(platform.ops) });
   files.push({
     path: 'patches/namespace-policy.yaml',
     content: generated + toYamlDocuments(namespacePolicyPatches(document)),
   });
   patches.push({ path: 'patches/namespace-policy.yaml' });
-  if (hpa) {
-    files.push({ path: 'patches/hpa.yaml', content: generated + toYamlDocuments(hpaPatches(document)) });
-    patches.push({ path: 'patches/hpa.yaml' });
-    for (const service of SERVICE_NAMES) {
-      if (!autoscaled(document, service))
-        patches.push(deletePatch('autoscaling/v2', 'HorizontalPodAutoscaler', service));
-    }
+  if (scaled.length > 0) {
+    const migrate = header([
+      'The Deployments these scale carry no `replicas`. Turning autoscaling on for a running service: remove',
+      '`replicas` from its last-applied configuration first (`kubectl apply edit-last-applied deployment/<name>`),',
+      'or the next apply resets it to 1 until the HPA (minReplicas >= the former replicas) scales it back.',
+    ]);
+    files.push({ path: 'hpa.yaml', content: generated + migrate + toYamlDocuments(scaled) });
+    resources.push('hpa.yaml');
   }
-  if (!document.security.networkPolicies) {
-    const names = [
-      ...BASE_NETWORK_POLICIES.map((policy) => policy.name),
-      ...(monitoring ? [MONITORING_NETWORK_POLICY] : []),
-    ];
-    for (const policy of names) patches.push(deletePatch('networking.k8s.io/v1', 'NetworkPolicy', policy));
+  if (tls) {
+    if (!document.security.tls.issuer)
+      throw new AgentforgeError(
+        'SCHEMA_VIOLATION',
+        '/security/tls/issuer: TLS is on but no cert-manager issuer is named; set security.tls.issuer',
+      );
+    files.push({ path: 'certificate.yaml', content: generated + toYaml(certificate(document)) });
+    resources.push('certificate.yaml');
   }
-  files.push({ path: 'config.env', content: configEnv(prepared) });
+  files.push({ path: 'config.env', content: envFile(processVariables(document, mode)) });
+  if (mode === 'hot') {
+    files.push({
+      path: PROCESS_CONTRACT.configKey,
+      content:
+        header([
+          `The environment "${name}" as every service's dynamic-config reads it (mounted at ${PROCESS_CONTRACT.configDir}).`,
+          'Secrets appear only as { secretRef }; their values are mounted from Secrets.',
+        ]) + toYaml(document),
+    });
+  }
   if (rules) files.push({ path: 'alert-rules.yaml', content: generated + rules });
-  const external = document.secrets.backend === 'external-secrets';
   if (external && secrets.length > 0) {
     files.push({
       path: 'external-secrets.yaml',
       content: generated + toYamlDocuments(externalSecrets(document, secrets)),
     });
+    resources.push('external-secrets.yaml');
   }
+  const components: ComponentName[] = [
+    ...(policies ? (['network-policies'] as const) : []),
+    ...(monitoring ? (['monitoring'] as const) : []),
+    ...(monitoring && policies ? (['monitoring-network-policy'] as const) : []),
+    ...(mode === 'hot' ? (['hot-config'] as const) : []),
+  ];
 
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: document.platform.namespace,
-    resources: ['../../base', ...(external && secrets.length > 0 ? ['external-secrets.yaml'] : [])],
-    ...(hpa || monitoring
-      ? {
-          components: [
-            ...(hpa ? ['../../components/hpa'] : []),
-            ...(monitoring ? ['../../components/monitoring'] : []),
-          ],
-        }
-      : {}),
+    resources,
+    ...(components.length > 0 ? { components: components.map((c) => `../../components/${c}`) } : {}),
     labels: [
       {
         pairs: {
@@ -384,8 +556,19 @@ function overlayFiles(prepared: PreparedDocument): { path: string; content: stri
         includeSelectors: false,
       },
     ],
+    images: images(document),
     configMapGenerator: [
-      { name: CONFIG_MAP, behavior: 'merge', envs: ['config.env'] },
+      { name: ENV_CONFIG_MAP, behavior: 'merge', envs: ['config.env'] },
+      ...(mode === 'hot'
+        ? [
+            {
+              name: CONFIG_MAP,
+              files: [PROCESS_CONTRACT.configKey],
+              // Unhashed: the kubelet updates the mounted file in place and dynamic-config reloads it.
+              options: { disableNameSuffixHash: true },
+            },
+          ]
+        : []),
       ...(rules
         ? [
             {
@@ -396,7 +579,7 @@ function overlayFiles(prepared: PreparedDocument): { path: string; content: stri
           ]
         : []),
     ],
-    ...(!external && secrets.length > 0 ? { secretGenerator: secretGenerators(secrets) } : {}),
+    ...(!external && secrets.length > 0 ? { secretGenerator: secretGenerators(document, secrets) } : {}),
     patches,
   };
   const note =

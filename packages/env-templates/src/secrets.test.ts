@@ -50,7 +50,7 @@ describe('secrets', () => {
     expect(env!.content).toMatch(/^SERVICE_TOKEN=$/m);
     const k8s = generate('k8s', canaryDocument());
     const tools = k8s.find((f) => f.path.endsWith('patches/tools.yaml'))!.content;
-    expect(tools).toContain('name: tools-env');
+    expect(tools).toContain('secretName: tools-env');
     expect(tools).toContain('key: SERVICE_TOKEN');
   });
 });

@@ -56,10 +56,10 @@ const BUILDERS: Record<Tier, (name: string) => EnvironmentDocumentInput> = {
     debug: true,
     llm: { provider: 'mock', model: 'mock-echo', timeoutMs: 5000, retries: 0 },
     dependencies: {
-      redis: { url: 'redis://localhost:6379', db: 0 },
-      nats: { url: 'nats://localhost:4222', jetstream: true },
+      redis: { url: 'redis://redis:6379', db: 0 },
+      nats: { url: 'nats://nats:4222', jetstream: true },
       postgres: {
-        url: 'postgres://agentforge@localhost:5432/agentforge',
+        url: 'postgres://agentforge@postgres:5432/agentforge',
         pool: { min: 1, max: 5 },
         sslmode: 'disable',
         password: { secretRef: 'postgres-password' },

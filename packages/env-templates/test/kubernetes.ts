@@ -26,6 +26,7 @@ type Model = new (data: unknown) => { validate(): void };
 function modelModule(apiVersion: string): string {
   if (apiVersion.startsWith('external-secrets.io/'))
     return `@kubernetes-models/external-secrets/${apiVersion}`;
+  if (apiVersion.startsWith('cert-manager.io/')) return `@kubernetes-models/cert-manager/${apiVersion}`;
   return `kubernetes-models/${apiVersion}`;
 }
 

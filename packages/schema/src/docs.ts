@@ -1,3 +1,4 @@
+import { isRestartOnly } from './delivery.js';
 import { toJsonSchema } from './json-schema.js';
 
 type JsonSchema = {
@@ -27,7 +28,7 @@ export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJson
   const visit = (node: JsonSchema, path: string, required: boolean) => {
     if (path)
       rows.push(
-        `| \`${path}\` | ${typeOf(node)} | ${required ? 'yes' : ''} | ${defaultOf(node)} | ${allowed(node)} | ${escapeCell(node.description ?? '')} |`,
+        `| \`${path}\` | ${typeOf(node)} | ${required ? 'yes' : ''} | ${defaultOf(node)} | ${allowed(node)} | ${restartMark(path)}${escapeCell(node.description ?? '')} |`,
       );
     const object = node.properties ? node : node.anyOf?.find((option) => option.properties);
     if (object?.properties) {
@@ -46,7 +47,7 @@ export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJson
     '',
     '<!-- Generated from the zod schema of @agentforge/schema by `pnpm generate`; do not edit by hand. -->',
     '',
-    `${escapeCell(String(jsonSchema.description ?? ''))} Unknown keys are errors. Secrets are never values: write \`{ secretRef: <name> }\`.`,
+    `${escapeCell(String(jsonSchema.description ?? ''))} Unknown keys are errors. Secrets are never values: write \`{ secretRef: <name> }\`. **Restart.** marks settings a running process cannot change: with \`hot\` delivery a change to one of them rolls the pods that read it, every other setting reloads live.`,
     '',
     '| Option | Type | Required | Default | Allowed | Description |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -54,6 +55,9 @@ export function renderReferenceDocs(jsonSchema: Record<string, unknown> = toJson
     '',
   ].join('\n');
 }
+
+/** Settings listed in RESTART_ONLY_SETTINGS say so: in `hot` delivery a change to them rolls the pods. */
+const restartMark = (path: string) => (isRestartOnly(path) ? '**Restart.** ' : '');
 
 function typeOf(node: JsonSchema): string {
   if (node.anyOf) return [...new Set(node.anyOf.map(typeOf))].join(' \\| ');

@@ -171,6 +171,12 @@ export const EnvironmentDocumentSchema = z
           .string()
           .regex(DNS_SUBDOMAIN, 'must be a DNS name such as agentforge.example.com')
           .describe('Public domain the gateway serves.'),
+        configDelivery: z
+          .enum(['hot', 'rollout'])
+          .optional()
+          .describe(
+            'How configuration reaches the pods: `hot` mounts the document as a watched file (settings that need a restart still roll the pods), `rollout` passes it as variables and restarts on every change. Unset: the tier default (`hot`).',
+          ),
       })
       .describe('Where the platform runs.'),
     logging: z
@@ -237,6 +243,9 @@ export const EnvironmentDocumentSchema = z
               .default('prefer')
               .describe('libpq sslmode; production needs `require` or `verify-full`.'),
             password: SecretRefSchema.optional().describe('Password, as a secret reference.'),
+            caCert: SecretRefSchema.optional().describe(
+              'CA bundle that verifies the server (`sslmode` verify-ca or verify-full), as a secret reference; mounted and named by `sslrootcert`.',
+            ),
           })
           .describe('PostgreSQL: long-term memory and state.'),
       })

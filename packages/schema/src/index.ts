@@ -41,6 +41,15 @@ export {
   parseWithSchema,
   type SchemaCheck,
 } from './check.js';
+export {
+  type DeliveryMode,
+  deliveryMode,
+  isRestartOnly,
+  PROCESS_CONTRACT,
+  RESTART_ONLY_SETTINGS,
+  restartOnlyValues,
+  TIER_DELIVERY_DEFAULTS,
+} from './delivery.js';
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
@@ -104,6 +113,7 @@ export {
   renderHtmlPage,
   renderSeverity,
 } from './html.js';
+export { type AssertInsideOptions, assertInside } from './inside.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -146,6 +156,7 @@ export {
   parseQuantity,
   QUANTITY_PATTERN,
 } from './quantities.js';
+export { DEFAULT_MAX_INPUT_BYTES, readStreamBounded } from './read-stream.js';
 export {
   createFingerprintKey,
   type DetectSecretOptions,

@@ -6,16 +6,28 @@ service's own name is its `app.kubernetes.io/name`, so selectors need only name 
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+The prefix of every object's name. At most 42 characters, so the longest suffix
+("-route-engine-ingress", 21) stays within 63 and "-backup" within the CronJob's 52; a longer
+name keeps its first 33 characters and a hash of the whole, so two long release names never
+truncate to the same prefix.
+*/}}
 {{- define "agentforge.fullname" -}}
+{{- $full := "" -}}
 {{- if .Values.fullnameOverride -}}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- $full = .Values.fullnameOverride -}}
 {{- else -}}
 {{- $name := default .Chart.Name .Values.nameOverride -}}
 {{- if contains $name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- $full = .Release.Name -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- $full = printf "%s-%s" .Release.Name $name -}}
 {{- end -}}
+{{- end -}}
+{{- if gt (len $full) 42 -}}
+{{- printf "%s-%s" ($full | trunc 33 | trimSuffix "-") ($full | sha256sum | trunc 8) -}}
+{{- else -}}
+{{- $full -}}
 {{- end -}}
 {{- end -}}
 
@@ -23,6 +35,119 @@ service's own name is its `app.kubernetes.io/name`, so selectors need only name 
 {{- define "agentforge.componentName" -}}
 {{- $ := index . 0 -}}
 {{- printf "%s-%s" (include "agentforge.fullname" $) (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The delivery mode: platform.configDelivery, else the tier default (hot in every tier). */}}
+{{- define "agentforge.deliveryMode" -}}
+{{- dig "configDelivery" "hot" (.Values.platform | default dict) -}}
+{{- end -}}
+
+{{/* An image with global.imageRegistry in place of its registry, when set. */}}
+{{- define "agentforge.image" -}}
+{{- $ := index . 0 -}}
+{{- $image := index . 1 -}}
+{{- $registry := dig "imageRegistry" "" ($.Values.global | default dict) -}}
+{{- if $registry -}}
+{{- $parts := splitList "/" $image -}}
+{{- if and (gt (len $parts) 1) (regexMatch "[.:]|^localhost$" (first $parts)) -}}
+{{- printf "%s/%s" $registry (join "/" (rest $parts)) -}}
+{{- else -}}
+{{- printf "%s/%s" $registry $image -}}
+{{- end -}}
+{{- else -}}
+{{- $image -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pull secrets: global.imagePullSecrets then imagePullSecrets (names or {name}). */}}
+{{- define "agentforge.imagePullSecrets" -}}
+{{- $names := list -}}
+{{- range concat (dig "imagePullSecrets" list (.Values.global | default dict)) (.Values.imagePullSecrets | default list) -}}
+{{- if kindIs "string" . -}}
+{{- $names = append $names . -}}
+{{- else -}}
+{{- $names = append $names (dig "name" "" .) -}}
+{{- end -}}
+{{- end -}}
+{{- range $names | uniq }}
+- name: {{ . }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The process ConfigMap's data (docs/process-contract.md), as connectionVariables() in
+env-templates: conventional connection variables without passwords; in rollout mode also
+LOG_LEVEL and the document as AGENTFORGE_* variables.
+*/}}
+{{- define "agentforge.processVariables" -}}
+{{- $deps := .Values.dependencies -}}
+{{- $pg := $deps.postgres -}}
+{{- $db := $pg.url -}}
+{{- if not (regexMatch "[?&]sslmode=" $db) -}}
+{{- $db = printf "%s%ssslmode=%s" $db (ternary "&" "?" (contains "?" $db)) ($pg.sslmode | default "prefer") -}}
+{{- end -}}
+{{- with $pg.caCert -}}
+{{- $db = printf "%s&sslrootcert=/var/run/secrets/agentforge/%s/%s" $db .secretRef (.key | default "caCert") -}}
+{{- end -}}
+{{- $redis := $deps.redis.url -}}
+{{- $path := (urlParse $redis).path -}}
+{{- if or (eq $path "") (eq $path "/") -}}
+{{- $redis = printf "%s/%v" (trimSuffix "/" $redis) (include "agentforge.scalar" ($deps.redis.db | default 0)) -}}
+{{- end -}}
+DATABASE_URL: {{ $db | quote }}
+NATS_URL: {{ $deps.nats.url | quote }}
+NODE_ENV: {{ ternary "development" "production" (eq .Values.tier "development") | quote }}
+OTEL_SERVICE_NAMESPACE: "agentforge"
+REDIS_URL: {{ $redis | quote }}
+TZ: "UTC"
+{{- if eq (include "agentforge.deliveryMode" .) "rollout" }}
+LOG_LEVEL: {{ dig "level" "info" (.Values.logging | default dict) | quote }}
+{{- $lines := "" }}
+{{- range $key := include "agentforge.documentKeys" . | fromJsonArray }}
+{{- if hasKey $.Values $key }}
+{{- $lines = print $lines (include "agentforge.flatten" (list (printf "AGENTFORGE_%s" (include "agentforge.envSegment" $key)) (index $.Values $key))) }}
+{{- end }}
+{{- end }}
+{{ $lines | trim }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The pod template checksum of one service (list $ name): in hot mode over the restart-only
+settings it reads (RESTART_ONLY_SETTINGS in @agentforge/schema: shared ones and its own entry's),
+in rollout mode over the document with only its own service entry. Another service's change
+never rolls it.
+*/}}
+{{- define "agentforge.restartChecksum" -}}
+{{- $ := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $v := $.Values -}}
+{{- $svc := index $v.services $name -}}
+{{- $input := dict -}}
+{{- if eq (include "agentforge.deliveryMode" $) "hot" -}}
+{{- $deps := $v.dependencies | default dict -}}
+{{- $sec := $v.security | default dict -}}
+{{- $input = dict "name" $v.name "tier" $v.tier "namespace" (dig "namespace" "" ($v.platform | default dict)) "delivery" "hot"
+  "redis" (list (dig "redis" "url" "" $deps) (dig "redis" "tls" false $deps) (dig "redis" "db" 0 $deps))
+  "nats" (list (dig "nats" "url" "" $deps) (dig "nats" "tls" false $deps) (dig "nats" "jetstream" true $deps))
+  "postgres" (list (dig "postgres" "url" "" $deps) (dig "postgres" "sslmode" "prefer" $deps) (dig "postgres" "pool" dict $deps))
+  "security" (list (dig "tls" dict $sec) (dig "runAsNonRoot" true $sec) (dig "readOnlyRootFilesystem" true $sec))
+  "secrets" (dig "backend" "kubernetes" ($v.secrets | default dict))
+  "service" (list $svc.port $svc.image (dig "env" dict $svc)) -}}
+{{- else -}}
+{{- range $key := include "agentforge.documentKeys" $ | fromJsonArray -}}
+{{- if and (hasKey $v $key) (ne $key "services") -}}
+{{- $_ := set $input $key (index $v $key) -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $input "service" $svc -}}
+{{- end -}}
+{{- toJson $input | sha256sum -}}
+{{- end -}}
+
+{{/* Whether the gateway terminates TLS. */}}
+{{- define "agentforge.tls" -}}
+{{- if dig "tls" "enabled" false (.Values.security | default dict) -}}true{{- end -}}
 {{- end -}}
 
 {{- define "agentforge.chart" -}}
@@ -125,18 +250,19 @@ key and the Redis, NATS and PostgreSQL credentials. Keys default to the field na
 schema. Every service mounts these at /var/run/secrets/agentforge/<secretName>/<key>.
 */}}
 {{- define "agentforge.platformSecretRefs" -}}
-{{- $deps := .Values.dependencies | default dict -}}
+{{- $deps := include "agentforge.dependencies" . | fromJson -}}
 {{- $refs := dict -}}
 {{- $candidates := list
   (list (dig "apiKey" nil (.Values.llm | default dict)) "apiKey")
   (list (dig "redis" "password" nil $deps) "password")
   (list (dig "nats" "credentials" nil $deps) "credentials")
-  (list (dig "postgres" "password" nil $deps) "password") -}}
+  (list (dig "postgres" "password" nil $deps) "password")
+  (list (dig "postgres" "caCert" nil $deps) "caCert") -}}
 {{- range $candidates -}}
 {{- $ref := index . 0 -}}
 {{- if $ref -}}
 {{- $key := $ref.key | default (index . 1) -}}
-{{- $_ := set $refs $ref.secretRef (append (get $refs $ref.secretRef | default list) $key | uniq) -}}
+{{- $_ := set $refs $ref.secretRef (append (get $refs $ref.secretRef | default list) $key | uniq | sortAlpha) -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $refs -}}
@@ -148,6 +274,8 @@ schema. Every service mounts these at /var/run/secrets/agentforge/<secretName>/<
 {{- $more := list -}}
 {{- with dig "grafana" "adminPassword" nil (.Values.monitoring | default dict) -}}
 {{- $more = append $more (list . "adminPassword") -}}
+{{- /* The Grafana chart reads the admin user from the same Secret (admin.userKey). */ -}}
+{{- $more = append $more (list (dict "secretRef" .secretRef "key" "admin-user") "admin-user") -}}
 {{- end -}}
 {{- range $name := include "agentforge.enabledServices" . | fromJsonArray -}}
 {{- range $var, $value := dig $name "env" dict $.Values.services -}}
@@ -159,7 +287,33 @@ schema. Every service mounts these at /var/run/secrets/agentforge/<secretName>/<
 {{- range $more -}}
 {{- $ref := index . 0 -}}
 {{- $key := $ref.key | default (index . 1) -}}
-{{- $_ := set $refs $ref.secretRef (append (get $refs $ref.secretRef | default list) $key | uniq) -}}
+{{- $_ := set $refs $ref.secretRef (append (get $refs $ref.secretRef | default list) $key | uniq | sortAlpha) -}}
+{{- end -}}
+{{- toJson $refs -}}
+{{- end -}}
+
+{{/*
+The Secrets one service mounts (list $ name), as JSON {secretName: [keys]}: the platform's plus
+its own `env` references. Every one is mounted at /var/run/secrets/agentforge/<secretName>/.
+*/}}
+{{- define "agentforge.serviceSecretRefs" -}}
+{{- $ := index . 0 -}}
+{{- $refs := include "agentforge.platformSecretRefs" $ | fromJson -}}
+{{- $more := list -}}
+{{- range $var, $value := dig (index . 1) "env" dict $.Values.services -}}
+{{- if kindIs "map" $value -}}
+{{- $more = append $more (list $value $var) -}}
+{{- end -}}
+{{- end -}}
+{{- if eq (index . 1) "monitoring" -}}
+{{- with dig "grafana" "adminPassword" nil ($.Values.monitoring | default dict) -}}
+{{- $more = append $more (list . "adminPassword") -}}
+{{- end -}}
+{{- end -}}
+{{- range $more -}}
+{{- $ref := index . 0 -}}
+{{- $key := $ref.key | default (index . 1) -}}
+{{- $_ := set $refs $ref.secretRef (append (get $refs $ref.secretRef | default list) $key | uniq | sortAlpha) -}}
 {{- end -}}
 {{- toJson $refs -}}
 {{- end -}}
@@ -223,4 +377,39 @@ external-secrets.io/v1beta1
 {{- else -}}
 external-secrets.io/v1
 {{- end -}}
+{{- end -}}
+
+{{/*
+HPA bounds of a service as JSON {min, max}: `replicas` stays the floor (minReplicas defaults to
+it, and is never below it), so turning autoscaling on never scales a running service down; the
+maximum is never below the minimum. As hpaBounds() in the Kustomize generator.
+*/}}
+{{- define "agentforge.hpaBounds" -}}
+{{- $replicas := dig "replicas" 1 . | int -}}
+{{- $min := max (dig "autoscaling" "minReplicas" $replicas . | int) $replicas -}}
+{{- $max := max (dig "autoscaling" "maxReplicas" $min . | int) $min -}}
+{{- toJson (dict "min" $min "max" $max) -}}
+{{- end -}}
+
+{{/*
+dependencies with the bundled subcharts' Secrets filled in, as JSON: with `redis.enabled` or
+`postgresql.enabled` and no password reference of its own, the password is the subchart's
+Secret (its existingSecret, else the one it creates), so the services and the mounted document
+reference it.
+*/}}
+{{- define "agentforge.dependencies" -}}
+{{- $deps := deepCopy (.Values.dependencies | default dict) -}}
+{{- $redis := .Values.redis | default dict -}}
+{{- if and (dig "enabled" false $redis) (not (dig "redis" "password" nil $deps)) (dig "auth" "enabled" true $redis) -}}
+{{- $secret := dig "auth" "existingSecret" "" $redis | default (printf "%s" (dig "fullnameOverride" (printf "%s-redis" .Release.Name) $redis)) -}}
+{{- $key := dig "auth" "existingSecretPasswordKey" "" $redis | default "redis-password" -}}
+{{- $_ := set (index $deps "redis") "password" (dict "secretRef" $secret "key" $key) -}}
+{{- end -}}
+{{- $pg := .Values.postgresql | default dict -}}
+{{- if and (dig "enabled" false $pg) (not (dig "postgres" "password" nil $deps)) -}}
+{{- $secret := dig "auth" "existingSecret" "" $pg | default (printf "%s" (dig "fullnameOverride" (printf "%s-postgresql" .Release.Name) $pg)) -}}
+{{- $key := dig "auth" "secretKeys" "userPasswordKey" "" $pg | default "password" -}}
+{{- $_ := set (index $deps "postgres") "password" (dict "secretRef" $secret "key" $key) -}}
+{{- end -}}
+{{- toJson $deps -}}
 {{- end -}}

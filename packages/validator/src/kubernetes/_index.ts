@@ -203,12 +203,17 @@ export function referencesOf(
   return out;
 }
 
-/** The Secrets a set provides: Secrets, and those External Secrets and Sealed Secrets create. */
+/** The Secrets a set provides: Secrets, and those External Secrets, Sealed Secrets and cert-manager Certificates create. */
 export function providedSecrets(index: SetIndex): Located[] {
   const out: Located[] = [...index.byKind('Secret'), ...index.byKind('SealedSecret')];
   for (const e of index.byKind('ExternalSecret')) {
     const target = text(dict(dict(e.object.spec)?.target)?.name);
     out.push(target ? { ...e, name: target } : e);
+  }
+  // cert-manager writes the issued certificate into spec.secretName.
+  for (const c of index.byKind('Certificate')) {
+    const target = text(dict(c.object.spec)?.secretName);
+    if (target) out.push({ ...c, name: target });
   }
   return out;
 }

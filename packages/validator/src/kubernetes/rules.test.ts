@@ -598,6 +598,20 @@ const cases: Case[] = [
     fail: (d) => pod(d).volumes.push({ name: 'cfg', configMap: { name: 'missing' } }),
   },
   {
+    rule: 'k8s/dangling-reference',
+    // A cert-manager Certificate provides the Secret named by its spec.secretName.
+    fail: (d) => pod(d).volumes.push({ name: 'tls', secret: { secretName: 'api-tls' } }),
+    pass: (d) => {
+      pod(d).volumes.push({ name: 'tls', secret: { secretName: 'api-tls' } });
+      d.push({
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'api-tls', namespace: 'shop' },
+        spec: { secretName: 'api-tls', issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' } },
+      });
+    },
+  },
+  {
     rule: 'k8s/secret-in-env',
     fail: (d) => container(d).env.push({ name: 'API_TOKEN', value: 'not-a-reference' }),
     pass: (d) => container(d).env.push({ name: 'TOKEN_TTL_SECONDS', value: '300' }),
