@@ -25,7 +25,12 @@ const example = new URL('../examples/platform/', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'agentforge-report-bench-'));
 const sink = () => {
   const chunks = [];
-  const stream = new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) });
+  const stream = new Writable({
+    write(c, _e, cb) {
+      chunks.push(c);
+      cb();
+    },
+  });
   stream.text = () => Buffer.concat(chunks).toString('utf8');
   return stream;
 };

@@ -70,7 +70,10 @@ describe('report in chromium', () => {
       await page.setContent(html, { waitUntil: 'load' });
 
       const visible = (selector: string) =>
-        page.$$eval(selector, (els) => els.filter((e) => !(e as HTMLElement).hidden).length);
+        page.$$eval(
+          selector,
+          (els) => els.filter((e) => !(e as unknown as { hidden: boolean }).hidden).length,
+        );
       const lowRows = await visible(
         'tr[data-severity="low"], tr[data-severity="info"], tr[data-severity="medium"]',
       );
