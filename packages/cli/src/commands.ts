@@ -68,6 +68,11 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
     summary: 'Show which replica runs which published revision',
     load: () => import('./commands/config-status.js'),
   },
+  report: {
+    summary:
+      'Write one self-contained HTML page: status, findings, drift, comparison, history, audit and access',
+    load: () => import('./commands/report.js'),
+  },
   'manifests validate': {
     summary:
       'Validate rendered Kubernetes manifests (files, folders or - for stdin) against the Kubernetes rules',

@@ -287,7 +287,7 @@ describe('the real binary', () => {
     ['zsh', /^#compdef agentforge\n(.*\n)*autoload -U \+X bashcompinit && bashcompinit\n/],
     [
       'fish',
-      /^complete -c agentforge -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from validate' -l format -x -a 'human json sarif github junit'/m,
+      /^complete -c agentforge -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from validate' -l format -x -a 'human json sarif github junit html'/m,
     ],
   ])('completion %s', async (name, pattern) => {
     const { code, stdout } = await run(['completion', name]);

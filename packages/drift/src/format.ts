@@ -1,9 +1,10 @@
 import { type Colors, createColors, SEVERITIES } from '@agentforge/schema';
 import { formatResourceRef } from '@agentforge/schema/kubernetes';
+import { renderDriftPage } from './html.js';
 import type { DriftChange, DriftReport } from './report.js';
 
 /** The output formats of a drift report. */
-export const DRIFT_FORMATS = ['human', 'json', 'markdown', 'prometheus'] as const;
+export const DRIFT_FORMATS = ['human', 'json', 'markdown', 'prometheus', 'html'] as const;
 /** One of {@link DRIFT_FORMATS}. */
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
@@ -161,5 +162,6 @@ export function formatReport(
   if (format === 'json') return formatJson(report);
   if (format === 'prometheus') return formatPrometheus(report);
   if (format === 'markdown') return formatMarkdown(report);
+  if (format === 'html') return renderDriftPage(report);
   return formatHuman(report, createColors(options.color ?? false));
 }

@@ -17,6 +17,7 @@ export {
   formatPrometheus,
   formatReport,
 } from './format.js';
+export { renderDriftHtml, renderDriftPage } from './html.js';
 export { type Json, sha256 } from './json.js';
 export { cleanKubernetesObject, flattenManifests } from './kubernetes.js';
 export { compareLive, type LiveDriftOptions, pruneToDesired } from './live.js';

@@ -109,6 +109,16 @@ export {
   type LoadFingerprintKeyOptions,
   loadFingerprintKey,
 } from './fingerprint-key.js';
+export {
+  type ChartBar,
+  escapeHtml,
+  HTML_CSP,
+  type HtmlPageOptions,
+  renderBarChart,
+  renderHtmlFilters,
+  renderHtmlPage,
+  renderSeverity,
+} from './html.js';
 export { type AssertInsideOptions, assertInside } from './inside.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
@@ -204,3 +214,9 @@ export {
   type WorkspaceSettings,
   WorkspaceSettingsSchema,
 } from './workspace.js';
+export {
+  renderEnvironmentMatrix,
+  renderWorkspaceReport,
+  type WorkspaceReportEnvironment,
+  type WorkspaceReportModel,
+} from './workspace-report.js';

@@ -67,6 +67,7 @@ export {
   parsePolicy,
 } from './policy.js';
 export { redactLine } from './redact-line.js';
+export { renderValidationHtml, renderValidationPage } from './reporters/html.js';
 export {
   type FormatOptions,
   formatReport,

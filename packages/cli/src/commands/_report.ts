@@ -24,7 +24,7 @@ import { choice, displayPath, readStdin, STDIN, writeOutput } from './_shared.js
 export const REPORT_OPTIONS: Record<string, OptionSpec> = {
   format: {
     type: 'string',
-    description: 'human (default), json, sarif, github or junit',
+    description: 'human (default), json, sarif, github, junit or html',
     valueName: 'format',
     choices: REPORT_FORMATS,
   },

@@ -25,7 +25,7 @@ const fail = usageError('config drift');
 
 export const command: Command = {
   usage:
-    'config drift -e <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name> | --against-published --nats <url>] [--format human|json|markdown|prometheus] [--fail-on <severity>] [--accept]',
+    'config drift -e <name> [--against <id|latest>] [--to <id|latest> | --against-environment <name> | --against-published --nats <url>] [--format human|json|markdown|prometheus|html] [--fail-on <severity>] [--accept]',
   description: [
     'Show what changed in an environment since a snapshot (default: the latest), between two snapshots (--to),',
     'or against another environment (--against-environment). Exits 1 when a change is at or above --fail-on.',
@@ -50,7 +50,7 @@ export const command: Command = {
     format: {
       type: 'string',
       description:
-        'human (default), json, markdown (for a pull-request comment) or prometheus (drift gauges)',
+        'human (default), json, markdown (for a pull-request comment), prometheus (drift gauges) or html',
       valueName: 'format',
       choices: DRIFT_FORMATS,
     },

@@ -18,7 +18,7 @@ const fail = usageError('config validate');
 
 export const command: Command = {
   usage:
-    'config validate -e <name|all> [--config <file>] [--policy <file>...] [--format human|json|sarif|github|junit] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
+    'config validate -e <name|all> [--config <file>] [--policy <file>...] [--format human|json|sarif|github|junit|html] [--fail-on <severity>] [--output <file>] [--baseline <file>] [--write-baseline <file>] [--no-suppressions]',
   description:
     'Validate environment documents against the schema, the AgentForge policy and the workspace policies (policies/*.yaml or agentforge.yaml `policies`). Suppressions are read from suppressions.yaml (or agentforge.yaml `suppressions`).',
   options: {

@@ -8,9 +8,10 @@ import {
 } from '@agentforge/schema';
 import { redactLine } from '../redact-line.js';
 import type { Report, RuleDescriptor } from '../types.js';
+import { renderValidationPage } from './html.js';
 
 /** The output formats of {@link formatReport}. */
-export const REPORT_FORMATS = ['human', 'json', 'sarif', 'github', 'junit'] as const;
+export const REPORT_FORMATS = ['human', 'json', 'sarif', 'github', 'junit', 'html'] as const;
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -34,7 +35,7 @@ const DEFAULT_TOOL = {
 /**
  * Renders reports (one per environment or input) as text: `human` (grouped by file, the source
  * line with a caret; secrets in the excerpt redacted), `json`, `sarif` (2.1.0), `github`
- * (workflow annotations) or `junit` (XML). Machine formats are one document, ready for stdout.
+ * (workflow annotations), `junit` (XML) or `html` (one self-contained page). Machine formats are one document, ready for stdout.
  * `formatReport(report, format, options)` as in `@agentforge/drift`.
  * @example process.stdout.write(formatReport(report, 'sarif'));
  */
@@ -56,6 +57,8 @@ export function formatReport(
       return renderGithub(list);
     case 'junit':
       return renderJunit(list);
+    case 'html':
+      return renderValidationPage(list);
   }
 }
 
