@@ -2,7 +2,7 @@
 // @agentforge/dynamic-config. Run it with `CONFIG_FILE=path/to/env.yaml PORT=8080 node src/server.mjs`.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createConfigManager } from '@agentforge/dynamic-config';
+import { createConfigManager, createSecretResolver } from '@agentforge/dynamic-config';
 import { redact } from '@agentforge/schema';
 import { pino } from 'pino';
 
@@ -19,6 +19,8 @@ export async function startService({
   env = process.env,
   debounceMs,
   pollIntervalMs,
+  // The process contract (docs/process-contract.md): Secrets mounted key per file under this folder.
+  secretsDir = env.AGENTFORGE_SECRETS_DIR,
 } = {}) {
   const config = await createConfigManager({
     files: [configFile],
@@ -26,6 +28,10 @@ export async function startService({
     watch: { debounceMs, pollIntervalMs },
     logger,
   });
+  // Secret references resolve from the mounted folders; only a missing one stops the start.
+  const secrets = secretsDir
+    ? await createSecretResolver(config.get(), { dir: secretsDir, logger, debounceMs, pollIntervalMs })
+    : undefined;
   config.subscribe(({ changes, version }) => {
     logger.info({ version, changed: changes.map((c) => c.path) }, 'configuration reloaded');
   });
@@ -46,6 +52,9 @@ export async function startService({
       const snapshot = config.get();
       return send(200, { version: config.version, hash: config.status().hash, config: redact(snapshot) });
     }
+    if (pathname === '/secrets')
+      // Where each secret comes from and whether it rotated — never a value.
+      return send(200, { secrets: secrets?.status() ?? [] });
     if (pathname === '/healthz') {
       const { state, version, lastError } = config.status();
       return send(state === 'valid' ? 200 : 503, { state, version, lastError: lastError?.error.format() });
@@ -61,15 +70,18 @@ export async function startService({
   return {
     url,
     config,
+    secrets,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
+      await secrets?.close();
       await config.close();
     },
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const configFile = process.env.CONFIG_FILE ?? process.argv[2];
+  // In Kubernetes (hot delivery) the mounted document is named by AGENTFORGE_CONFIG_FILE.
+  const configFile = process.env.CONFIG_FILE ?? process.env.AGENTFORGE_CONFIG_FILE ?? process.argv[2];
   if (!configFile) {
     process.stderr.write('usage: CONFIG_FILE=<environment.yaml> [PORT=8080] node src/server.mjs\n');
     process.exit(2);
