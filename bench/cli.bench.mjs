@@ -6,7 +6,9 @@
 //     bin/agentforge.js — that build, to show the CLI got no slower.
 // Processes are spawned in interleaved rounds (a, b, c, a, b, c, …) so load from other processes
 // falls on every contender alike; figures are medians. Goal: the CLI at most 1.00× the baseline
-// (within noise). Run after a build: node bench/cli.bench.mjs
+// (within noise). Run after a build: node bench/cli.bench.mjs (BENCH_ROUNDS=n, BENCH_PARSERS=0).
+// To time only the CLI layer, point AGENTFORGE_CLI_BASELINE at an older packages/cli (dist, bin,
+// package.json) whose node_modules link to this checkout's libraries.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +59,8 @@ const parsers = ['node-util', 'commander', 'citty', 'clipanion'].map((name) => [
   name,
   `${root}bench/cli-parsers/${name}.mjs`,
 ]);
-compareProcesses('Argument parsers', parsers);
+// BENCH_PARSERS=0 skips the parser table (it only changes when a parser's version does).
+if (process.env.BENCH_PARSERS !== '0') compareProcesses('Argument parsers', parsers);
 
 const cli = [['agentforge (this build)', `${root}packages/cli/bin/agentforge.js`]];
 const baseline = process.env.AGENTFORGE_CLI_BASELINE;

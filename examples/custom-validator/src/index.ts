@@ -75,6 +75,6 @@ export async function checkAcmeWorkspace(
     const input = await loadEnvironmentFile(await workspace.resolveEnvironment(name));
     reports.push(validator.validate(input, { environment: name }));
   }
-  write(formatReports(reports, { format: 'github', tool: { name: 'acme-config-check', version: '1.0.0' } }));
+  write(formatReport(reports, 'github', { tool: { name: 'acme-config-check', version: '1.0.0' } }));
   return { code: reports.every((r) => r.passed) ? 0 : 1, reports };
 }

@@ -1,13 +1,16 @@
 // The argument layer: which command a command line names, and its options and arguments.
 //
-// Why node:util parseArgs and not commander, citty or clipanion (bench/cli.bench.mjs, figures in
-// docs/cli.md's source comment and the changeset): every one of the three adds its import to each
-// cold start (commander +9–26 %, citty +2–12 %, clipanion +14–38 % on `--help` and
-// `config validate`), while this layer is what the three would still have needed around them here:
-// commands load lazily (help must not import a library), exit 2 with our one-line messages, and
-// help, completion and docs/cli.md come from the same definitions. citty also has no repeatable
-// options, no did-you-mean and accepts unknown options; clipanion suggests no option names.
-// parseArgs does the tokenising (short groups, `--x=y`, `--no-x`, `--`) and infers typed values.
+// Why node:util parseArgs and not commander, citty or clipanion (bench/cli.bench.mjs, two runs
+// of 15 and 21 interleaved rounds on a shared 2-core machine): each of the three adds its own
+// import to every cold start — `--help` commander 1.21–1.26×, citty 1.02–1.09×, clipanion
+// 1.38–1.48×; `config validate` commander 1.05–1.09×, citty 1.02–1.12×, clipanion 1.14–1.18×,
+// against parseArgs at 1.00× — while this layer is what the three would still have needed around
+// them here: commands load lazily (help imports no library), mistakes exit 2 with our one-line
+// messages, and help, completion and docs/cli.md come from the same definitions. citty also has
+// no repeatable options, no did-you-mean, accepts unknown options silently and refuses options
+// before the command; clipanion suggests no option names. parseArgs is Node's own, maintained
+// with Node; it does the tokenising (short groups, `--x=y`, `--no-x`, `--`), and
+// `defineCommand` (context.ts) gives the typed values commander's extra-typings would.
 import { parseArgs } from 'node:util';
 import { AgentforgeError, closestWord } from '@agentforge/schema';
 import { argumentLabel, argumentRange, GLOBAL_OPTIONS, optionLabel } from './_args.js';

@@ -1,6 +1,7 @@
 import {
   createFingerprintKey,
   type FingerprintKey,
+  isHighEntropySecret,
   isPlainObject,
   isSecretKey,
   parseQuantity,
@@ -117,11 +118,22 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
   const fingerprintKey = options.fingerprintKey ?? createFingerprintKey();
   const redactOptions = { fingerprintKey };
 
+  const inVariableMap = (): boolean => {
+    const n = path.length;
+    return (
+      (n >= 2 && (path[n - 2] === 'env' || path[n - 2] === 'data')) ||
+      (n >= 3 && path[n - 1] === 'value' && path[n - 3] === 'env')
+    );
+  };
+
   const scalar = (value: string | number | boolean, key: string | undefined): Json => {
     if (typeof value === 'string') {
       // A marker stays as it is (masking twice changes nothing); any secret beside it is masked.
       const redacted = redactString(value, secretKey(key) ? key : undefined, redactOptions);
       if (redacted !== value) return redacted;
+      // Variable maps (`services.*.env`, a container's `env[].value`, ConfigMap `data`) also
+      // mask long random-looking values, as the validator flags them.
+      if (inVariableMap() && isHighEntropySecret(value)) return redactedMarker(value, fingerprintKey);
       if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
         return formatQuantity(parseQuantity(value)!);
       if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);

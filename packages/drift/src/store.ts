@@ -2,6 +2,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AgentforgeError,
+  assertInside,
   canonicalJson,
   type FingerprintKey,
   type Logger,
@@ -79,6 +80,11 @@ export interface FileSnapshotStoreOptions {
    * @default loadFingerprintKey(<root>): `<root>/fingerprint.key` or AGENTFORGE_FINGERPRINT_KEY
    */
   fingerprintKey?: FingerprintKey | (() => Promise<FingerprintKey>);
+  /**
+   * A folder the store's files must stay in: a write that would follow a symbolic link out of
+   * it (a symlinked `.agentforge/`) is refused with `INVALID_ARGUMENT`. @default no check
+   */
+  containedIn?: string;
 }
 
 const SNAPSHOT_FORMAT_VERSION = 1;
@@ -124,6 +130,7 @@ export class FileSnapshotStore implements SnapshotStore {
   readonly #logger: Logger | undefined;
   readonly #now: () => Date;
   readonly #key: FingerprintKey | (() => Promise<FingerprintKey>);
+  readonly #containedIn: string | undefined;
   #loaded: Promise<FingerprintKey> | undefined;
 
   constructor(root: string, options: FileSnapshotStoreOptions = {}) {
@@ -131,6 +138,7 @@ export class FileSnapshotStore implements SnapshotStore {
     this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
     this.#key = options.fingerprintKey ?? (() => loadFingerprintKey(root));
+    this.#containedIn = options.containedIn;
   }
 
   /** The store's fingerprint key, loaded (or created) on first use. */
@@ -148,6 +156,7 @@ export class FileSnapshotStore implements SnapshotStore {
 
   async save(environment: string, document: unknown, options: SaveOptions = {}): Promise<SnapshotMeta> {
     const dir = this.directory(environment);
+    if (this.#containedIn !== undefined) await assertInside(this.#containedIn, dir, { action: 'write' });
     await mkdir(dir, { recursive: true });
     if (isEmptyDocument(document))
       throw new AgentforgeError(
@@ -309,7 +318,11 @@ export function workspaceSnapshotStore(
 ): FileSnapshotStore {
   const state = join(workspaceRoot, '.agentforge');
   return new FileSnapshotStore(join(state, 'snapshots'), {
-    fingerprintKey: () => loadFingerprintKey(state),
+    fingerprintKey: async () => {
+      await assertInside(workspaceRoot, state, { action: 'write' });
+      return loadFingerprintKey(state);
+    },
+    containedIn: workspaceRoot,
     ...options,
   });
 }

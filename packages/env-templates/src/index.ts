@@ -2,7 +2,13 @@ export { COMPOSE_IMAGES, composeGenerator } from './compose.js';
 export type { PreparedDocument, SecretBinding } from './document.js';
 export { connectionVariables, prepareDocument } from './document.js';
 export { envGenerator, formatDotenvLine, secretPlaceholder } from './env.js';
-export { type GeneratedFile, type Logger, resolveInside, writeGeneratedFiles } from './files.js';
+export {
+  type GeneratedFile,
+  type Logger,
+  recoverGeneratedSet,
+  resolveInside,
+  writeGeneratedFiles,
+} from './files.js';
 export type { GenerateOptions, Generator } from './generator-types.js';
 export {
   GENERATORS,

@@ -2,8 +2,10 @@
 // validate`: rendered manifests are machine-written, often megabytes, and `yaml` misses that
 // command's goal there (bench/schema.bench.mjs, bench/manifests.bench.mjs). People's files go
 // through `yaml` (load.ts).
-import yaml from 'js-yaml';
+import { createRequire } from 'node:module';
+import type jsYaml from 'js-yaml';
 import {
+  aliasByteBudget,
   checkAliasExpansion,
   FORBIDDEN_KEYS,
   fail,
@@ -14,6 +16,14 @@ import {
 import { AgentforgeError, type ErrorCode } from './errors.js';
 import type { DocumentFormat, LoadedDocument, LoadOptions } from './load.js';
 import { formatPointer, parsePointer } from './paths.js';
+
+// Loaded on first use: only `manifests validate` reads with js-yaml, so every other command's
+// cold start does not pay for it. Synchronous (js-yaml is CommonJS) because loading is.
+let loaded: typeof jsYaml | undefined;
+function jsYamlModule(): typeof jsYaml {
+  loaded ??= createRequire(import.meta.url)('js-yaml') as typeof jsYaml;
+  return loaded;
+}
 
 const DEFAULT_MAX_DEPTH = 256;
 const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
@@ -38,6 +48,8 @@ export function loadYamlBulk(
   multi: boolean,
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxAliasBytes = aliasByteBudget(options);
+  let aliasBytes = 0;
   let aliased = false;
   const listener = (
     event: 'open' | 'close',
@@ -58,6 +70,16 @@ export function loadYamlBulk(
       }
     } else if (kind === null && result !== null && typeof result === 'object') {
       aliased = true;
+    } else if (kind === null && typeof result === 'string') {
+      // An alias of a scalar: js-yaml shares the string, but every reader that copies the data
+      // pays its length again. Refused here, at the alias, before anyone expands it.
+      aliasBytes += result.length;
+      if (aliasBytes > maxAliasBytes)
+        fail(
+          'ALIAS_EXPANSION',
+          `aliases of scalars would expand to more than ${maxAliasBytes} characters (an alias bomb?)`,
+          source.at(Math.min(state.position, source.text.length)),
+        );
     }
   };
   // The listener runs on every node and costs about a third of the parse. Text that cannot
@@ -69,14 +91,14 @@ export function loadYamlBulk(
     json: false,
     maxDepth,
     ...(guarded ? { listener } : {}),
-  } as yaml.LoadOptions;
+  } as jsYaml.LoadOptions;
   const values: unknown[] = [];
   try {
-    if (multi) yaml.loadAll(source.text, (doc) => values.push(doc), parseOptions);
-    else values.push(yaml.load(source.text, parseOptions));
+    if (multi) jsYamlModule().loadAll(source.text, (doc) => values.push(doc), parseOptions);
+    else values.push(jsYamlModule().load(source.text, parseOptions));
   } catch (error) {
     if (error instanceof AgentforgeError) throw error;
-    if (error instanceof yaml.YAMLException) throw fromYamlException(error, source, format);
+    if (error instanceof jsYamlModule().YAMLException) throw fromYamlException(error, source, format);
     if (error instanceof RangeError) fail('TOO_DEEP', `nesting too deep to parse safely`, source.at(0));
     throw error;
   }
@@ -90,7 +112,7 @@ export function loadYamlBulk(
 }
 
 function fromYamlException(
-  error: yaml.YAMLException,
+  error: jsYaml.YAMLException,
   source: SourceText,
   format: DocumentFormat,
 ): AgentforgeError {
@@ -121,7 +143,7 @@ function fromYamlException(
  */
 function lazyTrees(
   source: SourceText,
-  options: yaml.LoadOptions,
+  options: jsYaml.LoadOptions,
   multi: boolean,
   count: number,
 ): (index: number) => Frame | undefined {
@@ -146,7 +168,7 @@ function lazyTrees(
 }
 
 /** The root frames of `text` (offsets shifted by `base`), from a parse with a position listener. */
-function positions(text: string, base: number, options: yaml.LoadOptions, multi: boolean): Frame[] {
+function positions(text: string, base: number, options: jsYaml.LoadOptions, multi: boolean): Frame[] {
   const found: Frame[] = [];
   const stack: Frame[] = [];
   const listener = (
@@ -165,8 +187,8 @@ function positions(text: string, base: number, options: yaml.LoadOptions, multi:
     (stack.at(-1)?.children ?? found).push(only && only.result === frame.result ? only : frame);
   };
   const quiet = { ...options, listener };
-  if (multi) yaml.loadAll(text, () => undefined, quiet);
-  else yaml.load(text, quiet);
+  if (multi) jsYamlModule().loadAll(text, () => undefined, quiet);
+  else jsYamlModule().load(text, quiet);
   return found;
 }
 

@@ -101,3 +101,11 @@ function skipBlank(text: string, offset: number): number {
   }
   return Math.min(i, Math.max(0, text.length - 1));
 }
+
+/**
+ * The budget of characters that aliases of scalars may add (`LoadOptions.maxAliasBytes`):
+ * 10 MiB, or the input size cap when that is larger.
+ */
+export function aliasByteBudget(options: { maxAliasBytes?: number; maxBytes?: number }): number {
+  return options.maxAliasBytes ?? Math.max(options.maxBytes ?? 10 * 1024 * 1024, 10 * 1024 * 1024);
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentforgeError } from './errors.js';
 import { createFingerprintKey, type FingerprintKey } from './secrets.js';
@@ -47,17 +47,28 @@ export async function loadFingerprintKey(
   try {
     await mkdir(stateDir, { recursive: true });
     await ensureIgnored(stateDir);
-    const handle = await open(
-      file,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o600,
+    // Written whole to a temporary file, then linked into place: link() fails if the key exists
+    // (another process made it first: theirs is used), and a full disk leaves no empty key.
+    const temp = join(
+      stateDir,
+      `.${FINGERPRINT_KEY_FILE}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
     );
     try {
-      await handle.chmod(0o600);
-      await handle.writeFile(`${randomBytes(32).toString('hex')}\n`);
-      await handle.sync();
+      const handle = await open(
+        temp,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
+      try {
+        await handle.chmod(0o600);
+        await handle.writeFile(`${randomBytes(32).toString('hex')}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await link(temp, file);
     } finally {
-      await handle.close();
+      await unlink(temp).catch(() => undefined);
     }
   } catch (error) {
     // Another process created it first: use theirs.

@@ -103,6 +103,7 @@ export {
   type LoadFingerprintKeyOptions,
   loadFingerprintKey,
 } from './fingerprint-key.js';
+export { type AssertInsideOptions, assertInside } from './inside.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
 export {
   type DocumentFormat,
@@ -145,6 +146,7 @@ export {
   parseQuantity,
   QUANTITY_PATTERN,
 } from './quantities.js';
+export { DEFAULT_MAX_INPUT_BYTES, readStreamBounded } from './read-stream.js';
 export {
   createFingerprintKey,
   type DetectSecretOptions,

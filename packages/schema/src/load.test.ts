@@ -1,6 +1,7 @@
 import { testdir } from '@agentforge/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type ErrorCode, isAgentforgeError } from './errors.js';
 import { detectFormat, loadDocument, loadDocuments, loadFile, safeLoadDocument } from './load.js';
 
@@ -436,5 +437,85 @@ describe('loadFile', () => {
     ['prod.yml', 'yaml'],
   ])('detects %s as %s', (file, format) => {
     expect(detectFormat(file)).toBe(format);
+  });
+});
+
+describe('hostile input budgets', () => {
+  it('refuses a scalar alias bomb at the alias that crosses the budget, with its location', () => {
+    // One 1 MB string anchored once and aliased 5,000 times: 1.1 MB of text, 5 GB expanded.
+    const big = 'x'.repeat(1024 * 1024);
+    const text = `big: &big ${big}\nuses:\n${'  - *big\n'.repeat(5000)}`;
+    let error: unknown;
+    try {
+      loadDocument(text, { file: 'bomb.yaml' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      code: 'ALIAS_EXPANSION',
+      location: { file: 'bomb.yaml', line: expect.any(Number) },
+    });
+    expect((error as { location: { line: number } }).location.line).toBeGreaterThan(2);
+  });
+
+  it('lets a few scalar aliases through', () => {
+    expect(loadDocument('a: &x hello\nb: *x\nc: [*x, *x]\n').data).toEqual({
+      a: 'hello',
+      b: 'hello',
+      c: ['hello', 'hello'],
+    });
+  });
+
+  it('parses pathological dotenv text (blank runs, unterminated quotes) in one pass', () => {
+    const blank = ' \n'.repeat(350_000);
+    const quotes = "K='\n".repeat(100_000);
+    for (const text of [blank, quotes, `${blank}A=1\n`]) {
+      expect(text.length).toBeGreaterThan(300_000);
+      expect(() => loadDocument(text, { format: 'dotenv' })).not.toThrow();
+    }
+    expect(loadDocument(`${blank}A=1\n`, { format: 'dotenv' }).data).toEqual({ A: '1' });
+  });
+});
+
+describe('parseDotenv', () => {
+  // The `dotenv` package's expression (lib/main.js LINE), as the reference the scanner follows.
+  const LINE =
+    /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
+  const reference = (text: string) => {
+    const out: Record<string, string> = {};
+    for (const m of text.replace(/\r\n?/g, '\n').matchAll(LINE)) {
+      let value = (m[2] ?? '').trim();
+      const quote = value[0];
+      value = value.replace(/^(['"`])([\s\S]*)\1$/gm, '$2');
+      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+      out[m[1]!] = value;
+    }
+    return out;
+  };
+
+  it('reads what the dotenv grammar reads (property, no escaped quotes)', () => {
+    const key = fc.constantFrom('A', 'B_1', 'c.d', 'e-f');
+    const value = fc.string({
+      unit: fc.constantFrom('a', ' ', '#', "'", '"', '`', '\n', '=', ':'),
+      maxLength: 12,
+    });
+    const line = fc.tuple(
+      fc.constantFrom('', '  ', 'export '),
+      key,
+      fc.constantFrom('=', ' = ', ': '),
+      value,
+    );
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 6 }),
+        fc.constantFrom('\n', '\n\n', '\n# c\n'),
+        (lines, sep) => {
+          const text = lines.map(([lead, k, s, v]) => `${lead}${k}${s}${v}`).join(sep);
+          const ours = Object.fromEntries(parseDotenv(text).map((e) => [e.key, e.value]));
+          expect(ours).toEqual(reference(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

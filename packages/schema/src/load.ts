@@ -15,7 +15,14 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { loadYamlBulk } from './_load-bulk.js';
-import { checkAliasExpansion, fail, type Locator, SourceText, skipBlank } from './_source.js';
+import {
+  aliasByteBudget,
+  checkAliasExpansion,
+  fail,
+  type Locator,
+  SourceText,
+  skipBlank,
+} from './_source.js';
 import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type ErrorCode, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
@@ -39,6 +46,12 @@ export interface LoadOptions {
   maxDepth?: number;
   /** Most nodes that aliases may add when expanded; the guard against alias bombs. @default 100_000 */
   maxAliasExpansion?: number;
+  /**
+   * Most characters that aliases of scalars may add when expanded (`*big` of a 1 MB string
+   * counts 1 MB each time): a reader that copies the data — a snapshot, a JSON report — would
+   * otherwise grow by gigabytes from a small file. @default 10 MiB, or `maxBytes` when larger
+   */
+  maxAliasBytes?: number;
   /**
    * Which YAML reader parses the text. `yaml` (the default) keeps the document's AST for exact
    * locations; `bulk` is js-yaml, kept for machine-rendered manifest streams (`manifests
@@ -276,9 +289,11 @@ function loadYaml(
   const guarded = /__proto__|constructor|prototype|\\/.test(source.text);
   const anchored = source.text.includes('&');
   const limit = options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion;
+  const maxAliasBytes = aliasByteBudget(options);
   return documents.map((doc, index) => {
     const at = multi ? index : undefined;
     if (guarded) checkForbiddenKeys(doc, source, at);
+    if (anchored) checkScalarAliases(doc, maxAliasBytes, source, at);
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: -1 });
@@ -371,6 +386,28 @@ function firstKeyBefore(doc: YamlDocument, offset: number): number | undefined {
     } else if (isSeq(node)) stack.push(...node.items);
   }
   return undefined;
+}
+
+/**
+ * Refuses aliases of scalars past `budget` characters, at the alias that crosses it, before
+ * the data is built: the parsed strings are shared, but every copy a reader makes is not.
+ */
+function checkScalarAliases(doc: YamlDocument, budget: number, source: SourceText, at?: number): void {
+  let total = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      const target = node.resolve(doc);
+      if (!isScalar(target) || typeof target.value !== 'string') return undefined;
+      total += target.value.length;
+      if (total > budget)
+        fail(
+          'ALIAS_EXPANSION',
+          `aliases of scalars would expand to more than ${budget} characters (an alias bomb?)`,
+          source.at(node.range?.[0] ?? doc.range[0], at),
+        );
+      return undefined;
+    },
+  });
 }
 
 /** Where the first alias without an anchor before it was written. */

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { checkSchema } from './check.js';
 import { AgentforgeError } from './errors.js';
+import { assertInside } from './inside.js';
 import { type LoadedDocument, loadFile } from './load.js';
 
 /** The settings file at the root of a workspace. */
@@ -156,7 +157,10 @@ export async function openWorkspace(root: string): Promise<Workspace> {
     },
     async loadEnvironment(name, file) {
       if (file !== undefined) return loadFile(resolve(root, file));
-      return loadFile(await workspace.resolveEnvironment(name));
+      // A workspace file that resolves outside the workspace (a symlink to /etc/passwd) is refused.
+      const path = await workspace.resolveEnvironment(name);
+      await assertInside(root, path, { action: 'read' });
+      return loadFile(path);
     },
     async policyFiles() {
       if (settings.policies) return settings.policies.map((p) => resolve(root, p));

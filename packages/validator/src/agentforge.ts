@@ -324,7 +324,12 @@ function secretRefRecommendation(segments: readonly string[], value: unknown): s
     return [...lines, ...leaf.map((line) => `${indent(path.length)}${line}`)].join('\n');
   };
   const parent = segments.slice(0, -1);
-  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i.test(value)) {
+  const service = segments[0] === 'services' && segments[2] === 'env' ? segments[1] : undefined;
+  if (
+    service === undefined &&
+    typeof value === 'string' &&
+    /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i.test(value)
+  ) {
     const withoutPassword = value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]+@/i, '$1@');
     const name = secretName([...parent].reverse().find((s) => !/^\d+$/.test(s)) ?? key);
     return `Remove the password from the URL and reference a Secret for it; write:\n${nest(parent, [
@@ -334,7 +339,6 @@ function secretRefRecommendation(segments: readonly string[], value: unknown): s
       '  key: password',
     ])}`;
   }
-  const service = segments[0] === 'services' && segments[2] === 'env' ? segments[1] : undefined;
   const ref = service ? [`secretRef: ${service}-env`, `key: ${key}`] : [`secretRef: ${secretName(key)}`];
   return `Keep the value in a Secret and reference it; write:\n${nest(parent, [
     `${yamlKey(key)}:`,

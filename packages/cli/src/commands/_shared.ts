@@ -1,7 +1,6 @@
 // Small helpers every command uses; nothing here imports a library beyond schema's errors.
-import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError, readStreamBounded, writeFileAtomic } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
 
 /** `-e, --environment <name>`, the same on every command that takes an environment. */
@@ -17,10 +16,8 @@ export async function readStdin({ stdin }: Pick<CommandContext, 'stdin'>, words:
   if (!stdin) throw usageError(words)('no standard input to read "-" from');
   if ((stdin as { readableEnded?: boolean }).readableEnded)
     throw usageError(words)('standard input (-) can be read only once');
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+  // Read under the loader's size cap while streaming: endless input ends with exit 2 at the cap.
+  return readStreamBounded(stdin, { file: '<stdin>' });
 }
 
 /**
@@ -30,8 +27,10 @@ export async function readStdin({ stdin }: Pick<CommandContext, 'stdin'>, words:
 export async function writeOutput(cwd: string, path: string, text: string): Promise<string> {
   const file = resolve(cwd, path);
   try {
-    await writeFile(file, text);
-  } catch (error) {
+    // Atomic: on a full disk or a crash the old file stays whole, and no temp file is left.
+    await writeFileAtomic(file, text);
+  } catch (failure) {
+    const error = (failure as { cause?: unknown }).cause ?? failure;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'
@@ -43,7 +42,7 @@ export async function writeOutput(cwd: string, path: string, text: string): Prom
             : code === 'ENOTDIR'
               ? 'a part of the path is not a folder'
               : (error as Error).message;
-    throw new AgentforgeError('FILE_UNREADABLE', `cannot write ${file}: ${reason}`, { cause: error });
+    throw new AgentforgeError('FILE_UNWRITABLE', `cannot write ${file}: ${reason}`, { cause: error });
   }
   return file;
 }

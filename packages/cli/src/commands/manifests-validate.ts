@@ -57,7 +57,6 @@ export const command: Command = {
       description:
         'Folder of JSON schemas for custom resources, as <group>/<kind>_<version>.json (kubeconform layout); without one they are noted as not checked',
       valueName: 'dir',
-      file: true,
     },
     ...REPORT_OPTIONS,
     suppressions: {

@@ -114,7 +114,8 @@ function renderHuman(reports: readonly Report[], c: Colors): string {
             `      ${' '.repeat(gutter.length)} ${c.dim('|')} ${' '.repeat(Math.max(0, f.location.column - 1))}${c.severity(f.severity, '^')}`,
           );
         }
-        out.push(`      ${c.cyan('→')} ${f.recommendation}`);
+        // A multi-line recommendation (the YAML to write) stays indented under its finding.
+        out.push(`      ${c.cyan('→')} ${f.recommendation.replaceAll('\n', '\n        ')}`);
       }
     }
     const extra = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RedactLineContext, redactLine } from './_redact-line.js';
+import { type RedactLineContext, redactLine } from './redact-line.js';
 
 // Canaries assembled at run time so this file trips no secret scanner.
 const STRIPE = ['sk_live_', '51CANARYabcdefghijkl'].join('');
