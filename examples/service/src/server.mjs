@@ -3,7 +3,7 @@
 // JetStream Key-Value bucket (`CONFIG_NATS_URL=nats://… CONFIG_NATS_KEY=production`).
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createConfigManager, natsKvSource } from '@agentforge/dynamic-config';
+import { createConfigManager, createSecretResolver, natsKvSource } from '@agentforge/dynamic-config';
 import { redact } from '@agentforge/schema';
 import { pino } from 'pino';
 
@@ -42,6 +42,8 @@ export async function startService({
   env = process.env,
   debounceMs,
   pollIntervalMs,
+  // The process contract (docs/process-contract.md): Secrets mounted key per file under this folder.
+  secretsDir = env.AGENTFORGE_SECRETS_DIR,
 } = {}) {
   const config = await createConfigManager({
     files: configFile ? [configFile] : [],
@@ -52,6 +54,10 @@ export async function startService({
   });
   // The store revision in force, for the NATS mode (undefined in file mode).
   const revision = () => config.status().sources.find((s) => s.kind === 'nats')?.revision;
+  // Secret references resolve from the mounted folders; only a missing one stops the start.
+  const secrets = secretsDir
+    ? await createSecretResolver(config.get(), { dir: secretsDir, logger, debounceMs, pollIntervalMs })
+    : undefined;
   config.subscribe(({ changes, version }) => {
     logger.info(
       { version, revision: revision(), changed: changes.map((c) => c.path) },
@@ -80,6 +86,9 @@ export async function startService({
         config: redact(snapshot),
       });
     }
+    if (pathname === '/secrets')
+      // Where each secret comes from and whether it rotated — never a value.
+      return send(200, { secrets: secrets?.status() ?? [] });
     if (pathname === '/healthz') {
       const { state, version, lastError } = config.status();
       return send(state === 'valid' ? 200 : 503, { state, version, lastError: lastError?.error.format() });
@@ -104,15 +113,18 @@ export async function startService({
   return {
     url,
     config,
+    secrets,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
+      await secrets?.close();
       await config.close();
     },
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const configFile = process.env.CONFIG_FILE ?? process.argv[2];
+  // In Kubernetes (hot delivery) the mounted document is named by AGENTFORGE_CONFIG_FILE.
+  const configFile = process.env.CONFIG_FILE ?? process.env.AGENTFORGE_CONFIG_FILE ?? process.argv[2];
   let nats;
   try {
     nats = natsSettings();
