@@ -20,6 +20,8 @@ type DocumentFormat = 'yaml' | 'json' | 'dotenv';
 interface LoadOptions {
   maxDepth?: number;
   maxAliasExpansion?: number;
+  maxAliasBytes?: number;
+  maxBytes?: number;
 }
 interface LoadedDocument {
   data: unknown;

@@ -166,7 +166,7 @@ export function createKubernetesValidator(options: KubernetesValidatorOptions = 
         tierPath: first ? formatPointer([...first.path, 'metadata', 'labels']) : '',
       };
     },
-    ...options,
+    ...rest,
     // Every policy's rules are scoped: a file that extends `kubernetes` brings the rules again.
     policies: [kubernetes, ...(options.policies ?? [])].map((p) => ({
       ...p,
