@@ -93,6 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       quiet,
       colors: createColors(shouldColor(io.stdout, io.env)),
       errorColors: createColors(shouldColor(io.stderr, io.env)),
+      commands: COMMANDS,
       logger: createLogger(quiet ? silent : io.stderr, {
         debug,
         format: parsed.values['log-format'] as LogFormat | undefined,

@@ -1,24 +1,12 @@
-import type { Command } from './context.js';
+import type { CommandTable } from './context.js';
 
-/** What each group of commands is for, shown by `agentforge <group>`. */
-export const GROUPS: Record<string, string> = {
-  env: 'Create, list and generate environments (environments/<name>.yaml).',
-  config: 'Validate environment configuration, take snapshots, find drift and publish to NATS.',
-  manifests: 'Check rendered Kubernetes manifests.',
-  audit: 'Show and verify the audit trail of changes (.agentforge/audit.log).',
-  access: 'Check changes against the access: rules of agentforge.yaml.',
-};
-
-/** The summary of a group; a group added without one still gets a line. */
-export function groupSummary(group: string): string {
-  return GROUPS[group] ?? `The ${group} commands.`;
-}
+export { GROUPS, groupSummary } from './groups.js';
 
 /**
  * Every command, by its words, with a one-line summary for `--help`. Modules are imported only
  * when their command runs, so `agentforge --help` loads neither zod nor chokidar.
  */
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+export const COMMANDS: CommandTable = {
   'env create': {
     summary: 'Create environments/<name>.yaml from a template',
     load: () => import('./commands/env-create.js'),

@@ -37,7 +37,12 @@ export interface CommandContext extends CliIO {
   errorColors: Colors;
   /** The process's logger, to hand to the libraries (debug lines only with `--debug`). */
   logger: Logger;
+  /** Every command of the CLI, for commands that describe the others (completion); passed in, not imported, so no command module imports the table that loads it. */
+  commands: CommandTable;
 }
+
+/** The command table: each command by its words, with its summary and a lazy loader. */
+export type CommandTable = Record<string, { summary: string; load: () => Promise<{ command: Command }> }>;
 
 /** One option of a command, in node:util parseArgs form plus help text. */
 export interface OptionSpec {

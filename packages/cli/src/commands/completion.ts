@@ -1,7 +1,7 @@
 import { AgentforgeError } from '@agentforge/schema';
 import { GLOBAL_OPTIONS } from '../_args.js';
-import { COMMANDS, groupSummary } from '../commands.js';
-import type { Command, OptionSpec } from '../context.js';
+import type { Command, CommandTable, OptionSpec } from '../context.js';
+import { groupSummary } from '../groups.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -16,9 +16,9 @@ interface Entry {
 }
 
 /** Every command with its options, loaded once: the scripts are static, so a shell never waits on node. */
-async function entries(): Promise<Entry[]> {
+async function entries(commands: CommandTable): Promise<Entry[]> {
   return Promise.all(
-    Object.entries(COMMANDS).map(async ([name, { summary, load }]) => {
+    Object.entries(commands).map(async ([name, { summary, load }]) => {
       const { command } = await load();
       const first = command.arguments?.[0];
       return {
@@ -45,7 +45,7 @@ const flags = (options: Record<string, OptionSpec>): string[] =>
 // need no quoting; descriptions are quoted for fish with ' escaped.
 const fishQuote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-function bash(list: Entry[]): string {
+function bash(list: Entry[], commands: CommandTable): string {
   const tops = [...new Set(list.map((e) => e.name.split(' ')[0]!))];
   const valueFlags = new Set<string>();
   for (const e of list)
@@ -54,7 +54,7 @@ function bash(list: Entry[]): string {
         valueFlags.add(`--${name}`);
         if (spec.short) valueFlags.add(`-${spec.short}`);
       }
-  const groups = tops.filter((t) => !COMMANDS[t]);
+  const groups = tops.filter((t) => !commands[t]);
   const cases: string[] = [];
   for (const group of groups)
     cases.push(
@@ -123,17 +123,17 @@ complete -o default -F _agentforge agentforge
 `;
 }
 
-function zsh(list: Entry[]): string {
+function zsh(list: Entry[], commands: CommandTable): string {
   // zsh runs the bash function through bashcompinit, zsh's own bridge for bash completions: one
   // script to keep right instead of two.
   return `#compdef agentforge
 # zsh completion for agentforge. Load it with:
 #   source <(agentforge completion zsh)
 autoload -U +X bashcompinit && bashcompinit
-${bash(list)}`;
+${bash(list, commands)}`;
 }
 
-function fish(list: Entry[]): string {
+function fish(list: Entry[], commands: CommandTable): string {
   const tops = [...new Set(list.map((e) => e.name.split(' ')[0]!))];
   const lines = [
     '# fish completion for agentforge. Load it with:',
@@ -141,7 +141,7 @@ function fish(list: Entry[]): string {
     'complete -c agentforge -f',
   ];
   for (const top of tops) {
-    const summary = COMMANDS[top]?.summary ?? groupSummary(top);
+    const summary = commands[top]?.summary ?? groupSummary(top);
     lines.push(`complete -c agentforge -n __fish_use_subcommand -a ${top} -d ${fishQuote(summary)}`);
   }
   for (const e of list) {
@@ -179,15 +179,15 @@ export const command: Command = {
     'agentforge completion fish > ~/.config/fish/completions/agentforge.fish',
   ],
   options: {},
-  async run({ positionals, stdout }) {
+  async run({ positionals, stdout, commands }) {
     const shell = positionals[0]!;
     if (!(SHELLS as readonly string[]).includes(shell))
       throw new AgentforgeError(
         'INVALID_ARGUMENT',
         `agentforge completion: unknown shell "${shell}" (${SHELLS.join(', ')})`,
       );
-    const list = await entries();
-    stdout.write({ bash, zsh, fish }[shell as Shell](list));
+    const list = await entries(commands);
+    stdout.write({ bash, zsh, fish }[shell as Shell](list, commands));
     return 0;
   },
 };

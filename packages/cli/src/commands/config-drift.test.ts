@@ -165,7 +165,7 @@ describe('agentforge config snapshot | drift | history', () => {
     [
       'bad --format',
       ['config', 'drift', '--environment', 'production', '--format', 'xml'],
-      /--format must be one of human, json, markdown, prometheus, not "xml"/,
+      /--format must be one of human, json, markdown, prometheus, html, not "xml"/,
     ],
     [
       'unknown environment in history',

@@ -67,7 +67,7 @@ describe('agentforge config validate', () => {
     {
       name: 'an unknown format',
       args: ['--environment', 'production', '--format', 'xml'],
-      message: /--format must be one of human, json, sarif, github, junit, not "xml"/,
+      message: /--format must be one of human, json, sarif, github, junit, html, not "xml"/,
     },
     {
       name: 'an unknown severity',
