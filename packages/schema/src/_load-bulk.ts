@@ -10,8 +10,8 @@ import {
   FORBIDDEN_KEYS,
   fail,
   type Locator,
+  offsetLocator,
   type SourceText,
-  skipBlank,
 } from './_source.js';
 import { AgentforgeError, type ErrorCode } from './errors.js';
 
@@ -30,7 +30,7 @@ interface LoadedDocument {
   locator: Locator;
 }
 
-import { formatPointer, parsePointer } from './paths.js';
+import { parsePointer } from './paths.js';
 
 // Loaded on first use: only `manifests validate` reads with js-yaml, so every other command's
 // cold start does not pay for it. Synchronous (js-yaml is CommonJS) because loading is.
@@ -270,21 +270,5 @@ function yamlLocator(
     }
     return at;
   };
-  const locator: Locator = {
-    file: source.file,
-    locate(pointer) {
-      const at = find(pointer);
-      return at === undefined ? undefined : source.at(skipBlank(source.text, at), document);
-    },
-    nearest(pointer) {
-      const segments = parsePointer(pointer);
-      for (let n = segments.length; n >= 0; n--) {
-        const found = locator.locate(formatPointer(segments.slice(0, n)));
-        if (found) return found;
-      }
-      return source.at(0, document);
-    },
-    lineText: (line) => source.lineText(line),
-  };
-  return locator;
+  return offsetLocator(source, document, find);
 }

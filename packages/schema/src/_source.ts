@@ -1,7 +1,7 @@
 // Internal pieces shared by the two YAML readers (load.ts on `yaml`, _load-bulk.ts on js-yaml).
 import { computeLineStarts, offsetToLineColumn } from './dotenv.js';
 import { AgentforgeError, type ErrorCode } from './errors.js';
-import { formatPointer } from './paths.js';
+import { formatPointer, parsePointer } from './paths.js';
 import type { SourceLocation } from './vocabulary.js';
 
 export { FORBIDDEN_KEYS } from './objects.js';
@@ -17,8 +17,8 @@ export interface Locator {
   lineText(line: number): string;
 }
 
-export /** Source text with lazily computed line starts, shared by the locators of its documents. */
-class SourceText {
+/** Source text with lazily computed line starts, shared by the locators of its documents. */
+export class SourceText {
   private starts: number[] | undefined;
   constructor(
     readonly file: string,
@@ -51,12 +51,12 @@ export function fail(code: ErrorCode, message: string, location: SourceLocation)
   throw new AgentforgeError(code, message, { location });
 }
 
-export /**
+/**
  * Refuses documents whose aliases would expand past `limit` nodes. Aliased collections are
  * shared, not copied, so the bomb only goes off in whoever walks the data next; this walk
  * counts each shared subtree once and multiplies, so it stays linear in the text.
  */
-function checkAliasExpansion(data: unknown, limit: number, locator: Locator): void {
+export function checkAliasExpansion(data: unknown, limit: number, locator: Locator): void {
   const sizes = new Map<object, number>();
   const seen = new Set<object>();
   const size = (value: unknown): number => {
@@ -89,8 +89,8 @@ function checkAliasExpansion(data: unknown, limit: number, locator: Locator): vo
   walk(data, []);
 }
 
-export /** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */
-function skipBlank(text: string, offset: number): number {
+/** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */
+export function skipBlank(text: string, offset: number): number {
   let i = offset;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -108,4 +108,33 @@ function skipBlank(text: string, offset: number): number {
  */
 export function aliasByteBudget(options: { maxAliasBytes?: number; maxBytes?: number }): number {
   return options.maxAliasBytes ?? Math.max(options.maxBytes ?? 10 * 1024 * 1024, 10 * 1024 * 1024);
+}
+
+/**
+ * A locator over `source` for one document, from `find`: the offset where the node at a JSON
+ * pointer is written, or undefined. Both YAML readers (the `yaml` AST and the bulk js-yaml
+ * frames) differ only in how they find that offset.
+ */
+export function offsetLocator(
+  source: SourceText,
+  document: number | undefined,
+  find: (pointer: string) => number | undefined,
+): Locator {
+  const locator: Locator = {
+    file: source.file,
+    locate(pointer) {
+      const at = find(pointer);
+      return at === undefined ? undefined : source.at(skipBlank(source.text, at), document);
+    },
+    nearest(pointer) {
+      const segments = parsePointer(pointer);
+      for (let n = segments.length; n >= 0; n--) {
+        const found = locator.locate(formatPointer(segments.slice(0, n)));
+        if (found) return found;
+      }
+      return source.at(0, document);
+    },
+    lineText: (line) => source.lineText(line),
+  };
+  return locator;
 }

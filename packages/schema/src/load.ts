@@ -20,13 +20,13 @@ import {
   checkAliasExpansion,
   fail,
   type Locator,
+  offsetLocator,
   SourceText,
-  skipBlank,
 } from './_source.js';
 import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
-import { formatPointer, parsePointer } from './paths.js';
+import { parsePointer } from './paths.js';
 import type { SourceLocation } from './vocabulary.js';
 
 export type { Locator } from './_source.js';
@@ -475,21 +475,5 @@ function yamlLocator(source: SourceText, doc: YamlDocument, document: number | u
     }
     return at;
   };
-  const locator: Locator = {
-    file: source.file,
-    locate(pointer) {
-      const at = find(pointer);
-      return at === undefined ? undefined : source.at(skipBlank(source.text, at), document);
-    },
-    nearest(pointer) {
-      const segments = parsePointer(pointer);
-      for (let n = segments.length; n >= 0; n--) {
-        const found = locator.locate(formatPointer(segments.slice(0, n)));
-        if (found) return found;
-      }
-      return source.at(0, document);
-    },
-    lineText: (line) => source.lineText(line),
-  };
-  return locator;
+  return offsetLocator(source, document, find);
 }

@@ -97,6 +97,41 @@ export async function auditRefused(
   });
 }
 
+/**
+ * Runs a publish or rollback and audits what it refused: findings at or above `--fail-on` and
+ * literal secrets (thrown by the library), and revision conflicts (returned). Findings come back
+ * as `'invalid'` (the findings are already printed); every other error is rethrown.
+ */
+export async function publishAudited(
+  context: CommandContext,
+  workspace: Workspace,
+  action: 'publish' | 'rollback',
+  environment: string,
+  run: Promise<PublishResult>,
+): Promise<PublishResult | 'invalid'> {
+  const result = await run.catch(async (error) => {
+    if (error?.code === 'CONFIG_INVALID' || error?.code === 'SECRET_LITERAL')
+      await auditRefused(
+        context,
+        workspace,
+        action,
+        environment,
+        error.code === 'SECRET_LITERAL' ? 'literal secret' : 'findings at or above --fail-on',
+      );
+    if (error?.code === 'CONFIG_INVALID') return 'invalid' as const;
+    throw error;
+  });
+  if (result !== 'invalid' && result.status === 'conflict')
+    await auditRefused(
+      context,
+      workspace,
+      action,
+      environment,
+      `revision conflict: expected ${result.expectedRevision}, found ${result.actualRevision ?? 'none'}`,
+    );
+  return result;
+}
+
 /** Prints a publish result and returns the exit code: 1 for a conflict, naming both revisions. */
 export function reportPublish(
   context: CommandContext,

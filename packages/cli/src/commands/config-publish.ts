@@ -2,7 +2,7 @@ import { publishConfig } from '@agentforge/dynamic-config';
 import { loadEnvironmentFile } from '@agentforge/validator';
 import type { Command } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
-import { actor, auditRefused, NATS_OPTIONS, natsTarget, publishAuditHook, reportPublish } from './_nats.js';
+import { actor, NATS_OPTIONS, natsTarget, publishAudited, publishAuditHook, reportPublish } from './_nats.js';
 import { FAIL_ON_OPTION, publishValidation } from './_publish.js';
 import { displayPath, usageError } from './_shared.js';
 
@@ -40,34 +40,21 @@ export const command: Command = {
       file: displayPath(context.cwd, config ?? file),
     });
     const check = await publishValidation(context, workspace, environment, fail);
-    const result = await publishConfig({
-      ...target,
-      document: input.data as Record<string, unknown>,
-      validate: () => check(input),
-      ...(expectRevision !== undefined ? { expectRevision } : {}),
-      ...(context.values.force ? { force: true } : {}),
-      by: actor(context),
-      audit: publishAuditHook(context, workspace),
-    }).catch(async (error) => {
-      if (error?.code === 'CONFIG_INVALID' || error?.code === 'SECRET_LITERAL')
-        await auditRefused(
-          context,
-          workspace,
-          'publish',
-          environment,
-          error.code === 'SECRET_LITERAL' ? 'literal secret' : 'findings at or above --fail-on',
-        );
-      if (error?.code === 'CONFIG_INVALID') return 'invalid' as const;
-      throw error;
-    });
-    if (result !== 'invalid' && result.status === 'conflict')
-      await auditRefused(
-        context,
-        workspace,
-        'publish',
-        environment,
-        `revision conflict: expected ${result.expectedRevision}, found ${result.actualRevision ?? 'none'}`,
-      );
+    const result = await publishAudited(
+      context,
+      workspace,
+      'publish',
+      environment,
+      publishConfig({
+        ...target,
+        document: input.data as Record<string, unknown>,
+        validate: () => check(input),
+        ...(expectRevision !== undefined ? { expectRevision } : {}),
+        ...(context.values.force ? { force: true } : {}),
+        by: actor(context),
+        audit: publishAuditHook(context, workspace),
+      }),
+    );
     if (result === 'invalid') {
       context.stderr.write(
         `refusing to publish ${environment}: fix the findings above (or raise --fail-on)\n`,

@@ -1,7 +1,7 @@
 import { rollbackConfig } from '@agentforge/dynamic-config';
 import type { Command } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
-import { actor, auditRefused, NATS_OPTIONS, natsTarget, publishAuditHook, reportPublish } from './_nats.js';
+import { actor, NATS_OPTIONS, natsTarget, publishAudited, publishAuditHook, reportPublish } from './_nats.js';
 import { FAIL_ON_OPTION, publishValidation } from './_publish.js';
 import { usageError } from './_shared.js';
 import { revisionOption } from './config-publish.js';
@@ -29,34 +29,21 @@ export const command: Command = {
     if (toRevision === undefined)
       throw fail('--to-revision <n> is required (see config history --published)');
     const check = await publishValidation(context, workspace, environment, fail);
-    const result = await rollbackConfig({
-      ...target,
-      toRevision,
-      validate: (document) =>
-        check({ data: document, file: `${target.bucket ?? 'agentforge'}/${environment}@${toRevision}` }),
-      ...(context.values.force ? { force: true } : {}),
-      by: actor(context),
-      audit: publishAuditHook(context, workspace),
-    }).catch(async (error) => {
-      if (error?.code === 'CONFIG_INVALID' || error?.code === 'SECRET_LITERAL')
-        await auditRefused(
-          context,
-          workspace,
-          'rollback',
-          environment,
-          error.code === 'SECRET_LITERAL' ? 'literal secret' : 'findings at or above --fail-on',
-        );
-      if (error?.code === 'CONFIG_INVALID') return 'invalid' as const;
-      throw error;
-    });
-    if (result !== 'invalid' && result.status === 'conflict')
-      await auditRefused(
-        context,
-        workspace,
-        'rollback',
-        environment,
-        `revision conflict: expected ${result.expectedRevision}, found ${result.actualRevision ?? 'none'}`,
-      );
+    const result = await publishAudited(
+      context,
+      workspace,
+      'rollback',
+      environment,
+      rollbackConfig({
+        ...target,
+        toRevision,
+        validate: (document) =>
+          check({ data: document, file: `${target.bucket ?? 'agentforge'}/${environment}@${toRevision}` }),
+        ...(context.values.force ? { force: true } : {}),
+        by: actor(context),
+        audit: publishAuditHook(context, workspace),
+      }),
+    );
     if (result === 'invalid') {
       context.stderr.write(
         `refusing to roll ${environment} back to revision ${toRevision}: it fails validation now (findings above)\n`,
