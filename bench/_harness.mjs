@@ -98,3 +98,21 @@ function print(title, rows, baseline) {
 export function formatMs(ms) {
   return ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
 }
+
+// Goals: each bench states the ratio (or bound) it must stay within. `goal` prints the verdict
+// beside the figure and, when bench/run.mjs asks for it (AGENTFORGE_BENCH_GOALS names a file),
+// appends it as one JSON line so that `pnpm bench --check` can fail on a missed goal.
+import { appendFileSync } from 'node:fs';
+
+/**
+ * Records and prints one goal: `value` must be at most `max` (`unit` is how both are shown,
+ * e.g. '×' for ratios or ' ms'). Returns whether it was met.
+ */
+export function goal(name, value, max, unit = '×') {
+  const met = value <= max;
+  const shown = (x) => (unit === '×' ? `${x.toFixed(2)}×` : `${x.toFixed(1)}${unit}`);
+  console.log(`  goal  ${name}: ${shown(value)} (goal ≤ ${shown(max)}) ${met ? 'met' : 'MISSED'}`);
+  const file = process.env.AGENTFORGE_BENCH_GOALS;
+  if (file) appendFileSync(file, `${JSON.stringify({ name, value, max, unit, met })}\n`);
+  return met;
+}
