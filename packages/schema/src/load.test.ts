@@ -342,6 +342,16 @@ describe('locator', () => {
     expect(locator.nearest('/nothing')).toEqual({ file: 'doc.yaml', line: 2, column: 1 });
   });
 
+  it.each([
+    ['/x/a~1b/missing', 2, 3],
+    ['x/a~1b/c', 3, 5],
+    ['/x/a~1b/c/deeper/still', 3, 5],
+    ['/', 1, 1],
+  ])('walks up from %j to the nearest written parent at %i:%i', (pointer, line, column) => {
+    const { locator: escaped } = loadDocument('x:\n  a/b:\n    c: 1\n', { file: 'e.yaml' });
+    expect(escaped.nearest(pointer)).toEqual({ file: 'e.yaml', line, column });
+  });
+
   it('locates JSON by key', () => {
     const json = loadDocument('{\n  "a": {\n    "b": [1, {"c": true}]\n  }\n}', { file: 'x.json' });
     expect(json.format).toBe('json');
