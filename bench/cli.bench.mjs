@@ -1,72 +1,102 @@
-// Cold start of the agentforge binary, the user's case: a fresh `node` process per call, run in
-// examples/platform. Two tables:
-//  1. the argument parsers considered (bench/cli-parsers/*.mjs declare the same command tree and
-//     hand `config validate` to the real CLI, so the difference is the parser's);
-//  2. the CLI itself, and — when AGENTFORGE_CLI_BASELINE names an older build's
-//     bin/agentforge.js — that build, to show the CLI got no slower.
-// Processes are spawned in interleaved rounds (a, b, c, a, b, c, …) so load from other processes
-// falls on every contender alike; figures are medians. Goal: the CLI at most 1.00× the baseline
-// (within noise). Run after a build: node bench/cli.bench.mjs (BENCH_ROUNDS=n, BENCH_PARSERS=0).
-// To time only the CLI layer, point AGENTFORGE_CLI_BASELINE at an older packages/cli (dist, bin,
-// package.json) whose node_modules link to this checkout's libraries.
+// Cold start of the agentforge binary, the user's case: a fresh `node` process per call, from the
+// repository root with `--dir examples/platform`. What is timed is the whole process, spawn to
+// exit, as a shell sees it. Contenders are spawned in interleaved rounds (a, b, c, a, b, c, …) so
+// load from other processes falls on every one alike; figures are medians, ratios are medians of
+// the per-round ratios to `node -e 0` (robust to a noisy round).
+//  1. Start-up (issue 16): `agentforge --help` and `agentforge config validate -e production`
+//     against `node -e 0` — goal ≤ 2× each. For reference, not a goal: a process that only
+//     imports zod and yaml, the two libraries validating a YAML document cannot do without
+//     (the floor any build of this design starts from).
+//  2. With AGENTFORGE_CLI_BASELINE=<older checkout>/packages/cli/bin/agentforge.js, the same two
+//     commands of that build beside this one's — goal: no slower than 5 ms (issues 11 and 13).
+//  3. The argument parsers considered (bench/cli-parsers/*.mjs declare the same command tree and
+//     hand `config validate` to the real CLI, so the difference is the parser's); BENCH_PARSERS=0
+//     skips it (it only changes when a parser's version does).
+// Run after a build: node bench/cli.bench.mjs (BENCH_ROUNDS=n, default 21).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { formatMs } from './_harness.mjs';
+import { formatMs, goal } from './_harness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cwd = `${root}examples/platform`;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 21);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
+const cli = `${root}packages/cli/bin/agentforge.js`;
 // `--environment` rather than `-e`: builds before the conventions refused `-e` on config validate.
-const CASES = {
-  '--help': ['--help'],
-  'config validate --environment production': ['config', 'validate', '--environment', 'production'],
-};
+const VALIDATE = ['config', 'validate', '--environment', 'production', '--dir', 'examples/platform'];
 
-function run(script, args) {
+function run(args) {
   const start = performance.now();
-  const result = spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   const ms = performance.now() - start;
   if (result.status !== 0)
-    throw new Error(`${script} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
 }
 
+/** Spawns every contender once per round, interleaved; prints medians and ratios to the first. */
 function compareProcesses(title, contenders) {
-  for (const [label, args] of Object.entries(CASES)) {
-    const samples = contenders.map(() => []);
-    for (const [, script] of contenders) run(script, args); // warm the file cache
-    for (let round = 0; round < rounds; round++)
-      contenders.forEach(([, script], k) => {
-        samples[k].push(run(script, args));
-      });
-    const medians = samples.map(median);
-    // The ratio is the median of per-round ratios, robust to a noisy round.
-    const ratios = samples.map((xs) => median(xs.map((x, i) => x / samples[0][i])));
-    console.log(`\n${title}: agentforge ${label} (${rounds} interleaved rounds, medians)`);
-    const width = Math.max(...contenders.map(([name]) => name.length));
-    contenders.forEach(([name], k) => {
-      console.log(
-        `  ${name.padEnd(width)}  ${formatMs(medians[k]).padStart(10)}  ${`${ratios[k].toFixed(2)}×`.padStart(7)}${k === 0 ? '  (baseline)' : ''}`,
-      );
+  for (const [, args] of contenders) run(args); // warm the file cache
+  const samples = contenders.map(() => []);
+  for (let round = 0; round < rounds; round++)
+    contenders.forEach(([, args], k) => {
+      samples[k].push(run(args));
     });
-  }
+  const medians = samples.map(median);
+  const ratios = samples.map((xs) => median(xs.map((x, i) => x / samples[0][i])));
+  console.log(`\n${title} (${rounds} interleaved rounds, medians)`);
+  const width = Math.max(...contenders.map(([name]) => name.length));
+  contenders.forEach(([name], k) => {
+    console.log(
+      `  ${name.padEnd(width)}  ${formatMs(medians[k]).padStart(10)}  ${`${ratios[k].toFixed(2)}×`.padStart(7)}${k === 0 ? '  (baseline)' : ''}`,
+    );
+  });
+  return { samples, medians, ratios };
 }
 
-const parsers = ['node-util', 'commander', 'citty', 'clipanion'].map((name) => [
-  name,
-  `${root}bench/cli-parsers/${name}.mjs`,
+// ---- 1. start-up against node -e 0 -------------------------------------------------------------
+const startup = compareProcesses('Cold start, whole process', [
+  ['node -e 0', ['-e', '0']],
+  [
+    'node: import zod + yaml only (floor, not a goal)',
+    ['--input-type=module', '-e', 'import "zod"; import "yaml";'],
+  ],
+  ['agentforge --help', [cli, '--help']],
+  ['agentforge config validate -e production', [cli, ...VALIDATE]],
 ]);
-// BENCH_PARSERS=0 skips the parser table (it only changes when a parser's version does).
-if (process.env.BENCH_PARSERS !== '0') compareProcesses('Argument parsers', parsers);
+goal('cli: agentforge --help vs node -e 0', startup.ratios[2], 2);
+goal('cli: agentforge config validate -e production vs node -e 0', startup.ratios[3], 2);
 
-const cli = [['agentforge (this build)', `${root}packages/cli/bin/agentforge.js`]];
+// ---- 2. this build against an older one ---------------------------------------------------------
 const baseline = process.env.AGENTFORGE_CLI_BASELINE;
-if (baseline && existsSync(baseline)) cli.unshift(['agentforge (baseline build)', baseline]);
-else
+if (baseline && existsSync(baseline)) {
+  for (const [label, args] of [
+    ['--help', ['--help']],
+    ['config validate -e production', VALIDATE],
+  ]) {
+    const { samples } = compareProcesses(`This build against ${baseline}: agentforge ${label}`, [
+      ['baseline build', [baseline, ...args]],
+      ['this build', [cli, ...args]],
+    ]);
+    const slower = median(samples[1].map((x, i) => x - samples[0][i]));
+    goal(`cli: agentforge ${label} slower than the baseline build by`, slower, 5, ' ms');
+  }
+} else
   console.log(
-    '\n(set AGENTFORGE_CLI_BASELINE=<older build>/packages/cli/bin/agentforge.js to compare builds)',
+    '\n(set AGENTFORGE_CLI_BASELINE=<older checkout>/packages/cli/bin/agentforge.js to compare builds)',
   );
-compareProcesses('CLI', cli);
+
+// ---- 3. argument parsers -----------------------------------------------------------------------
+if (process.env.BENCH_PARSERS !== '0') {
+  for (const [label, args] of [
+    ['--help', ['--help']],
+    ['config validate', VALIDATE],
+  ])
+    compareProcesses(
+      `Argument parsers: agentforge ${label}`,
+      ['node-util', 'commander', 'citty', 'clipanion'].map((name) => [
+        name,
+        [`${root}bench/cli-parsers/${name}.mjs`, ...args],
+      ]),
+    );
+}

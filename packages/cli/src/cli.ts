@@ -84,7 +84,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     const parsed = parseCommandLine(joined, command, located.rest);
     const quiet = parsed.values.quiet === true;
     return await command.run({
-      ...io,
+      cwd: io.cwd,
+      env: io.env,
+      stdout: io.stdout,
+      // Read only by a command given `-`: `process.stdin` is a getter that sets up a stream (and
+      // loads net, tty and the stream machinery) on first access, which no other command pays for.
+      get stdin() {
+        return io.stdin;
+      },
       stderr: quiet ? silent : io.stderr,
       positionals: parsed.positionals,
       values: parsed.values,
@@ -167,6 +174,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Lazily: see runCli.
+    get stdin() {
+      return process.stdin;
+    },
   });
 }
