@@ -1,4 +1,10 @@
-// @agentforge/schema: located loading + schema check against plain parsers and validators.
+// @agentforge/schema: located loading + schema check, against plain parsers and validators.
+// Every table runs its contenders interleaved in the same run (`table`); the baseline is the
+// fast plain pair, js-yaml `load` + zod `safeParse` (not the ~10× slower `yaml` package, which
+// would flatter us). What is timed, per row: text in, a checked document (or the parser's
+// output) out. `gc()` runs between tables (run.mjs passes --expose-gc) so that one table's
+// garbage is not collected on the next one's clock. Run after a build:
+// node --expose-gc bench/schema.bench.mjs
 import { readFileSync } from 'node:fs';
 import {
   checkSchema,
@@ -10,51 +16,39 @@ import {
 import Ajv2020 from 'ajv/dist/2020.js';
 import jsYaml from 'js-yaml';
 import YAML from 'yaml';
-import { measure, report } from './_harness.mjs';
+import { table } from './_harness.mjs';
 
+const collect = () => globalThis.gc?.();
 const text = readFileSync(
   new URL('../examples/platform/environments/production.yaml', import.meta.url),
   'utf8',
 );
 const validate = new Ajv2020({ strict: false }).compile(toJsonSchema());
 
-const ours = () => {
-  const { data, locator } = loadDocument(text, { file: 'production.yaml' });
+const ours = (input) => () => {
+  const { data, locator } = loadDocument(input, { file: 'production.yaml' });
   return checkSchema(EnvironmentDocumentSchema, data, { locator });
 };
-if (!ours().success) throw new Error('the production example should be valid');
-report(
-  'Load and validate the production example (median per document)',
-  [
-    ['@agentforge/schema loadDocument + checkSchema (locator)', measure(ours)],
-    [
-      'yaml.parse + zod safeParse (no locator)',
-      measure(() => EnvironmentDocumentSchema.safeParse(YAML.parse(text))),
-    ],
-    ['js-yaml load + ajv (generated JSON Schema)', measure(() => validate(jsYaml.load(text)))],
-  ],
-  'yaml.parse + zod safeParse (no locator)',
-);
+if (!ours(text)().success) throw new Error('the production example should be valid');
+collect();
+table('Load and validate the production example from text (median per document)', [
+  ['js-yaml load + zod safeParse (no locator)', () => EnvironmentDocumentSchema.safeParse(jsYaml.load(text))],
+  ['@agentforge/schema loadDocument + checkSchema (locator)', ours(text)],
+  ['yaml parse + zod safeParse (no locator)', () => EnvironmentDocumentSchema.safeParse(YAML.parse(text))],
+  ['js-yaml load + ajv (generated JSON Schema)', () => validate(jsYaml.load(text))],
+]);
 
-// The same with one finding to locate: locations cost a second parse, paid only when asked.
+// The same with one finding to locate.
 const broken = text.replace('    replicas: 3\n    port: 8080', '    replicaz: 3\n    port: 8080');
-report(
-  'Load and validate with one finding, located (median per document)',
+if (ours(broken)().success) throw new Error('the broken variant should have a finding');
+collect();
+table('Load and validate with one finding, located (median per document)', [
   [
-    [
-      '@agentforge/schema, finding located',
-      measure(() => {
-        const { data, locator } = loadDocument(broken, { file: 'production.yaml' });
-        return checkSchema(EnvironmentDocumentSchema, data, { locator });
-      }),
-    ],
-    [
-      'yaml.parse + zod safeParse (no locator)',
-      measure(() => EnvironmentDocumentSchema.safeParse(YAML.parse(broken))),
-    ],
+    'js-yaml load + zod safeParse (no locator)',
+    () => EnvironmentDocumentSchema.safeParse(jsYaml.load(broken)),
   ],
-  'yaml.parse + zod safeParse (no locator)',
-);
+  ['@agentforge/schema loadDocument + checkSchema, finding located', ours(broken)],
+]);
 
 // A 1 MB multi-document manifest stream.
 const manifest = (i) => `apiVersion: apps/v1
@@ -85,28 +79,24 @@ spec:
 let stream = '';
 for (let i = 0; stream.length < 1024 * 1024; i++) stream += `---\n${manifest(i)}`;
 const count = loadDocuments(stream).length;
-report(
-  `Parse a 1 MB multi-document YAML stream (${count} documents, ${(stream.length / 1024).toFixed(0)} KiB; median)`,
+const slow = { rounds: 5, blockMs: 400, warmMs: 400 };
+collect();
+table(
+  `Parse a 1 MB multi-document YAML stream (${count} documents, ${(stream.length / 1024).toFixed(0)} KiB, no anchors; median)`,
   [
+    ['js-yaml loadAll', () => jsYaml.loadAll(stream)],
+    ['@agentforge/schema loadDocuments (yaml)', () => loadDocuments(stream)],
     [
-      '@agentforge/schema loadDocuments',
-      measure(() => loadDocuments(stream), { budgetMs: 4000, minSamples: 7 }),
+      '@agentforge/schema loadDocuments (yaml) + locate one key per document',
+      () => {
+        for (const doc of loadDocuments(stream)) doc.locator.locate('/spec/template/spec/containers/0/image');
+      },
     ],
     [
-      '@agentforge/schema loadDocuments + locate one key per document',
-      measure(
-        () => {
-          for (const doc of loadDocuments(stream))
-            doc.locator.locate('/spec/template/spec/containers/0/image');
-        },
-        { budgetMs: 4000, minSamples: 7 },
-      ),
+      '@agentforge/schema loadDocuments (bulk reader, js-yaml)',
+      () => loadDocuments(stream, { reader: 'bulk' }),
     ],
-    ['js-yaml loadAll', measure(() => jsYaml.loadAll(stream), { budgetMs: 4000, minSamples: 7 })],
-    [
-      'yaml parseAllDocuments',
-      measure(() => YAML.parseAllDocuments(stream), { budgetMs: 4000, minSamples: 7 }),
-    ],
+    ['yaml parseAllDocuments', () => YAML.parseAllDocuments(stream)],
   ],
-  'js-yaml loadAll',
+  slow,
 );
