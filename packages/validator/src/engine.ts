@@ -139,7 +139,19 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
   for (const policy of options.policies ?? []) for (const rule of policy.rules) byId.set(rule.id, rule);
   for (const rule of options.rules ?? []) byId.set(rule.id, rule);
   const rules = [...byId.values()];
-  const descriptors = new Map<string, RuleDescriptor>(rules.map((rule) => [rule.id, describeRule(rule)]));
+  // Described on first use: a report names only the rules it used, and the CLI builds a
+  // validator per run, so describing every rule up front was paid on every call.
+  const descriptors = new Map<string, RuleDescriptor>();
+  const describe = (id: string): RuleDescriptor | undefined => {
+    let descriptor = descriptors.get(id);
+    if (!descriptor) {
+      const rule = byId.get(id);
+      if (!rule) return undefined;
+      descriptor = describeRule(rule);
+      descriptors.set(id, descriptor);
+    }
+    return descriptor;
+  };
   const policies = options.policies ?? [];
   const activeFor = activeRuleResolver(rules, {
     global: [...policies.map((p) => p.severity), options.severity],
@@ -307,7 +319,7 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
       counts,
       failOn,
       passed: !counted.some((f) => isAtLeast(f.severity, failOn)),
-      rules: [...usedIds].sort().map((id) => descriptors.get(id) ?? syntheticDescriptor(id, schemaSeverity)),
+      rules: [...usedIds].sort().map((id) => describe(id) ?? syntheticDescriptor(id, schemaSeverity)),
     };
     const locators = new Map(
       inputs.filter((i) => i.locator).map((i) => [i.file ?? i.locator!.file, i.locator!]),
@@ -317,13 +329,17 @@ export function createValidator<S extends z.ZodType>(options: ValidatorOptions<S
     return report;
   }
 
+  let allDescribed: RuleDescriptor[] | undefined;
   return {
     validate: (input, call) => validateDocuments([input], call),
     validateDocuments,
-    rules: [...descriptors.values()],
+    get rules() {
+      allDescribed ??= rules.map((rule) => describe(rule.id)!);
+      return allDescribed;
+    },
     activeRules: (environment) =>
       activeFor(environment).active.map(({ rule, base, override }) => ({
-        rule: descriptors.get(rule.id)!,
+        rule: describe(rule.id)!,
         severity: override ?? base,
       })),
   };
