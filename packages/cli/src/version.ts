@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-/** The version of @agentforge/cli, read from its manifest (from src/ in tests and dist/ alike). */
+/**
+ * The version of @agentforge/cli, read from its manifest. Through the package's own name (it
+ * exports `./package.json`), so the answer is the same from src/ in tests, from dist/ and from
+ * the binary's bundle in dist/bin/.
+ */
 export function cliVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
+  const manifest = createRequire(import.meta.url)('@agentforge/cli/package.json') as { version: string };
   return manifest.version;
 }
