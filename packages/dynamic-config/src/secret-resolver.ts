@@ -158,6 +158,9 @@ export class SecretResolver {
           followSymlinks: false,
           ignoreInitial: true,
           persistent: false,
+          // chokidar's atomic mode would hold the removal of the old payload folder back 100 ms
+          // and restart the debounce (see file-source.ts).
+          atomic: false,
         });
         watcher.on('all', () => this.schedule(folder));
         watcher.on('raw', () => this.schedule(folder));
