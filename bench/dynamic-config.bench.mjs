@@ -180,11 +180,10 @@ async function concurrent(count) {
     ),
   );
   const waiting = new Map();
-  managers.forEach((manager, i) =>
+  for (const [i, manager] of managers.entries())
     manager.subscribe('services.swarm.replicas', (event) =>
       waiting.get(i)?.(event.current.services.swarm.replicas),
-    ),
-  );
+    );
   await sleep(200);
   const managerMs = [];
   const rounds = Math.max(1, Math.ceil(UPDATES / count));
