@@ -5,7 +5,7 @@
 // restart-only one changes the rollout checksum instead; a rotated Secret file reaches the
 // resolver; no secret canary ever leaves the Secret folders.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../../..');
 const cli = join(repo, 'packages/cli/bin/agentforge.js');
 const kubectl = requireTool('kubectl');
+const helm = requireTool('helm');
 // The workspace's access rules let the platform role set anything in production.
 const ACTOR = 'platform-lead@example.com';
 const WAIT_MS = 20_000;
@@ -152,7 +153,6 @@ async function deploy({ literalSecret = false } = {}) {
     projectVolume(join(secretsDir, volume.secret.secretName), files, { mode: 0o440 });
   }
   const service = await startService(join(configDir, PROCESS_CONTRACT.configKey), secretsDir);
-  // biome-ignore lint/suspicious/noExplicitAny: the service's JSON, read field by field
   const json = async (path: string): Promise<any> => (await fetch(`${service.url}${path}`)).json();
   /** Every HTTP response of the service and every log line so far, joined. */
   const everythingShown = async () => {
@@ -288,5 +288,86 @@ describe.skipIf(!kubectl)('production overlay, projected as the kubelet does', (
     const shown = await everythingShown();
     expect(leakedIn(shown)).toEqual([]);
     expect(shown.includes(LITERAL)).toBe(false);
+  });
+});
+
+// The chart's subcharts cannot be downloaded here: stubs with the versions Chart.yaml asks for.
+const SUBCHART_STUBS = {
+  redis: '21.0.0',
+  postgresql: '16.0.0',
+  nats: '1.0.0',
+  'kube-prometheus-stack': '75.0.0',
+  grafana: '11.6.0',
+};
+
+describe.skipIf(!helm || !kubectl)('production through Helm', () => {
+  it('mounts the same document as Kustomize, and rolls only on a restart-only setting', {
+    timeout: 120_000,
+  }, () => {
+    const root = testdir();
+    const workspace = join(root, 'workspace');
+    cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
+    const chart = join(root, 'agentforge');
+    cpSync(join(repo, 'deployment/helm/agentforge'), chart, { recursive: true });
+    for (const [name, version] of Object.entries(SUBCHART_STUBS)) {
+      mkdirSync(join(chart, 'charts', name), { recursive: true });
+      writeFileSync(
+        join(chart, 'charts', name, 'Chart.yaml'),
+        `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
+      );
+    }
+    const helmRender = () => {
+      const out = join(workspace, 'out');
+      agentforge([
+        'env',
+        'generate',
+        'production',
+        '--type',
+        'helm',
+        '--dir',
+        workspace,
+        '--out',
+        out,
+        '--quiet',
+      ]);
+      const yaml = execFileSync(
+        helm!,
+        [
+          'template',
+          'rel',
+          chart,
+          '--namespace',
+          'agentforge-prod',
+          '-f',
+          join(out, 'deployment/helm/values-production.yaml'),
+        ],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+          env: {
+            ...process.env,
+            HELM_CACHE_HOME: join(root, 'cache'),
+            HELM_CONFIG_HOME: join(root, 'config'),
+          },
+        },
+      );
+      return loadDocuments(yaml).map((doc) => doc.data as Manifest);
+    };
+    const mountedDocument = (objects: Manifest[], name: string) =>
+      loadDocuments(find(objects, 'ConfigMap', name).data![PROCESS_CONTRACT.configKey]!)[0]!.data;
+
+    const before = helmRender();
+    expect(mountedDocument(before, 'rel-agentforge-config')).toEqual(
+      mountedDocument(render(workspace), 'agentforge-config'),
+    );
+    const checksum = checksumOf(before, 'rel-agentforge-swarm');
+    const set = (path: string, value: string) =>
+      agentforge(['config', 'set', '-e', 'production', path, value, '--dir', workspace, '--actor', ACTOR]);
+    set('llm.timeoutMs', '90000');
+    const live = helmRender();
+    expect(mountedDocument(live, 'rel-agentforge-config')).toMatchObject({ llm: { timeoutMs: 90_000 } });
+    expect(checksumOf(live, 'rel-agentforge-swarm')).toBe(checksum);
+    set('dependencies.postgres.pool.max', '60');
+    expect(checksumOf(helmRender(), 'rel-agentforge-swarm')).not.toBe(checksum);
   });
 });
