@@ -321,6 +321,9 @@ async function hotReloadStep() {
     agentforge(['env', 'generate', 'production', '--type', 'k8s', '--dir', 'platform', '--quiet'], {
       cwd: scratch,
     });
+    console.log(
+      `$ ${commandLine('kubectl', ['kustomize', 'platform/deployment/k8s/overlays/production'])} > render.yaml`,
+    );
     const built = spawnSync(kubectl, ['kustomize', overlay], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
