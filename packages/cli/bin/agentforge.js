@@ -4,4 +4,4 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
-import('../dist/bin/bin.js').then(({ main }) => main());
+import('../dist/bin.js').then(({ main }) => main());

@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-/**
- * The version of @agentforge/cli, read from its manifest. Through the package's own name (it
- * exports `./package.json`), so the answer is the same from src/ in tests, from dist/ and from
- * the binary's bundle in dist/bin/.
- */
+/** The version of @agentforge/cli, read from its manifest (from src/ in tests and dist/ alike). */
 export function cliVersion(): string {
-  const manifest = createRequire(import.meta.url)('@agentforge/cli/package.json') as { version: string };
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
