@@ -102,6 +102,24 @@ const rule = (
  * features low; anything else medium. First match wins.
  */
 export const DEFAULT_RULES: readonly ClassificationRule[] = [
+  // Before the secret rule: an unknown key in a live Secret is an unreviewed credential every
+  // pod loading the Secret gets, but not a rotation of one the manifests know.
+  rule(
+    'drift/live-extra-secret-key',
+    ['data.*', 'binaryData.*'],
+    'high',
+    'The live Secret holds a key its manifest does not (the value is hidden); pods that load the Secret whole get it.',
+    'Find who added it; delete it from the Secret or add it to the manifests’ source (`kubectl apply` keeps keys it did not apply).',
+    { kinds: ['added'], resourceKinds: ['Secret'] },
+  ),
+  rule(
+    'drift/live-extra-config-key',
+    ['data.*', 'binaryData.*'],
+    'medium',
+    'The live ConfigMap holds a key its manifest does not set; pods that load it whole (envFrom, volumes) see it.',
+    'Remove the key from the live ConfigMap or add it to the manifests’ source (`kubectl apply` keeps keys it did not apply).',
+    { kinds: ['added'], resourceKinds: ['ConfigMap'] },
+  ),
   rule(
     'drift/secret-value',
     ['**'],
