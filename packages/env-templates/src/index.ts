@@ -43,6 +43,11 @@ export {
   type WorkspaceGitOpsOptions,
 } from './gitops-workspace.js';
 export {
+  GRAFANA_DASHBOARD,
+  GRAFANA_DASHBOARD_CONFIG_MAP,
+  GRAFANA_DASHBOARD_FILE,
+} from './grafana-dashboard.js';
+export {
   generateHelmValues,
   HELM_SUBCHARTS,
   type HelmSubchart,
