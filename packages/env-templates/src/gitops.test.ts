@@ -1,9 +1,8 @@
 // Argo CD and Flux output, every object validated with the CRD models of
 // @kubernetes-models/argo-cd and @kubernetes-models/flux-cd (generated from the upstream CRDs,
 // as kubernetes-models checks the core objects elsewhere).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import {
   AgentforgeError,
   type EnvironmentDocument,
@@ -15,10 +14,13 @@ import {
   parseDriftPolicyFile,
   type Tier,
 } from '@agentforge/schema';
+import { requireTool, testdir } from '@agentforge/test-utils';
 import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../test/examples.js';
+import { kustomize } from '../test/kubernetes.js';
 import { prepareDocument } from './document.js';
 import { generate } from './generators.js';
 import {
@@ -271,6 +273,36 @@ describe('Flux and the drift policy', () => {
   });
 });
 
+// Outside CI a missing kubectl skips this with a warning; in CI requireTool fails the file.
+const kubectl = requireTool('kubectl');
+
+describe.skipIf(!kubectl)('Flux patches applied by kustomize to the production overlay', () => {
+  it('mark exactly the ignored objects IfNotPresent', () => {
+    const rules = parseDriftPolicyFile({
+      ignore: [
+        { paths: '**', resourceKinds: ['Deployment'], resourceNames: ['swarm', 'gateway'] },
+        { paths: '**', resourceKinds: ['ConfigMap'], resourceNames: ['agentforge-config'] },
+      ],
+    }).ignore;
+    const prepared = prepareDocument(documentOf('production', 'production'));
+    const kustomization = fluxObjects(prepared, { repoUrl: REPO, ignore: rules }).objects[1] as Obj;
+    // Kustomize takes a base only by a relative path.
+    const root = testdir();
+    writeFileSync(
+      join(root, 'kustomization.yaml'),
+      JSON.stringify({
+        resources: [relative(root, join(REPO_ROOT, 'deployment/k8s/overlays/production'))],
+        patches: kustomization.spec.patches,
+      }),
+    );
+    const marked = loadDocuments(kustomize(kubectl!, root))
+      .map((d) => d.data as Obj)
+      .filter((o) => o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/ssa'] === 'IfNotPresent')
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(marked.sort()).toEqual(['ConfigMap/agentforge-config', 'Deployment/gateway', 'Deployment/swarm']);
+  });
+});
+
 describe('ApplicationSet over every environment', () => {
   const documents = [
     documentOf('development', 'dev'),
@@ -347,20 +379,12 @@ describe('files and errors', () => {
 
 describe('generateWorkspaceGitOps', () => {
   function workspace(settings: string, policy?: string): string {
-    const root = join(tmpdir(), `agentforge-gitops-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(join(root, 'environments'), { recursive: true });
-    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
-    writeFileSync(join(root, 'agentforge.yaml'), settings);
-    if (policy !== undefined) writeFileSync(join(root, 'drift-policy.yaml'), policy);
-    for (const [name, tier] of [
-      ['dev', 'development'],
-      ['prod', 'production'],
-    ] as const)
-      writeFileSync(
-        join(root, 'environments', `${name}.yaml`),
-        renderEnvironmentFile(documentOf(tier, name)),
-      );
-    return root;
+    return testdir({
+      'agentforge.yaml': settings,
+      ...(policy === undefined ? {} : { 'drift-policy.yaml': policy }),
+      'environments/dev.yaml': renderEnvironmentFile(documentOf('development', 'dev')),
+      'environments/prod.yaml': renderEnvironmentFile(documentOf('production', 'prod')),
+    });
   }
 
   it('reads the repository from agentforge.yaml and the ignore rules from the drift policy', async () => {
