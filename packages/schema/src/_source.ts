@@ -59,6 +59,14 @@ export function fail(code: ErrorCode, message: string, location: SourceLocation)
 export function checkAliasExpansion(data: unknown, limit: number, locator: Locator): void {
   const sizes = new Map<object, number>();
   const seen = new Set<object>();
+  // The objects on the path being walked: meeting one again is an alias inside its own anchor
+  // (`&a [*a]`), which makes the data circular — every reader of it would loop or overflow.
+  const ancestors = new Set<object>();
+  const path: string[] = [];
+  const refuse = (message: string): never => {
+    const pointer = formatPointer(path);
+    return fail('ALIAS_EXPANSION', `${message} at ${pointer}`, locator.nearest(pointer));
+  };
   const size = (value: unknown): number => {
     if (value === null || typeof value !== 'object') return 1;
     const known = sizes.get(value);
@@ -69,24 +77,24 @@ export function checkAliasExpansion(data: unknown, limit: number, locator: Locat
     return total;
   };
   let added = 0;
-  const walk = (value: unknown, path: string[]): void => {
+  const walk = (value: unknown): void => {
     if (value === null || typeof value !== 'object') return;
+    if (ancestors.has(value)) refuse('an alias is inside the node it names: the data would be circular');
     if (seen.has(value)) {
       added += size(value);
-      if (added > limit) {
-        const pointer = formatPointer(path);
-        fail(
-          'ALIAS_EXPANSION',
-          `aliases would expand to more than ${limit} nodes (an alias bomb?) at ${pointer}`,
-          locator.nearest(pointer),
-        );
-      }
+      if (added > limit) refuse(`aliases would expand to more than ${limit} nodes (an alias bomb?)`);
       return;
     }
     seen.add(value);
-    for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+    ancestors.add(value);
+    for (const [key, child] of Object.entries(value)) {
+      path.push(key);
+      walk(child);
+      path.pop();
+    }
+    ancestors.delete(value);
   };
-  walk(data, []);
+  walk(data);
 }
 
 /** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */

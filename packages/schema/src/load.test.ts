@@ -466,10 +466,48 @@ describe('hostile input budgets', () => {
     });
   });
 
-  it('parses pathological dotenv text (blank runs, unterminated quotes) in one pass', () => {
+  it.each(['yaml', 'bulk'] as const)(
+    'refuses an alias inside the node it names, located (%s reader)',
+    (reader) => {
+      for (const text of ['a: 1\nb: &x [1, *x]\n', 'a: 1\nb: &x\n  c: *x\n']) {
+        const result = safeLoadDocument(text, { file: 'loop.yaml', reader });
+        expect(result.success).toBe(false);
+        if (result.success) continue;
+        expect(result.error).toBeInstanceOf(AgentforgeError);
+        expect(result.error.code).toBe('ALIAS_EXPANSION');
+        expect(result.error.message).toMatch(/circular/);
+        expect(result.error.location).toMatchObject({ file: 'loop.yaml', line: expect.any(Number) });
+        expect(result.error.location!.line).toBeGreaterThanOrEqual(2);
+      }
+    },
+  );
+
+  it('counts the text of aliased collections too: a big string wrapped in a list is no way round', () => {
+    const text = `a: &a ["${'x'.repeat(1000)}"]\nb: [${Array(20).fill('*a').join(', ')}]\n`;
+    const result = safeLoadDocument(text, { file: 'wrapped.yaml', maxAliasBytes: 10_000 });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.code).toBe('ALIAS_EXPANSION');
+      // The eleventh alias takes the text past 10,000 characters.
+      expect(result.error.location).toEqual({ file: 'wrapped.yaml', line: 2, column: 5 + 4 * 10 });
+    }
+    expect(safeLoadDocument(text, { maxAliasBytes: 20_000 }).success).toBe(true);
+  });
+
+  it('resolves many aliases in one pass (yaml looks each one up from the start)', () => {
+    const text = `a: &a x\nl:\n${'  - *a\n'.repeat(20_000)}`;
+    const { data } = loadDocument<{ l: string[] }>(text);
+    expect(data.l).toHaveLength(20_000);
+    expect(data.l.every((v) => v === 'x')).toBe(true);
+  });
+
+  it('parses pathological dotenv text (blank runs, unterminated quotes, no comments) in one pass', () => {
     const blank = ' \n'.repeat(350_000);
     const quotes = "K='\n".repeat(100_000);
-    for (const text of [blank, quotes, `${blank}A=1\n`]) {
+    // Lines without `#`: the comment search once ran to the end of the text on each (14 s for 1 MB).
+    const plain = 'A=b\n'.repeat(262_144);
+    const empty = 'A=\n\n\n\n\n\n\n\n'.repeat(131_072);
+    for (const text of [blank, quotes, plain, empty, `${blank}A=1\n`]) {
       expect(text.length).toBeGreaterThan(300_000);
       expect(() => loadDocument(text, { format: 'dotenv' })).not.toThrow();
     }

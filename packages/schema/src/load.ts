@@ -10,19 +10,11 @@ import {
   isSeq,
   LineCounter,
   Parser,
-  visit,
   type YAMLError,
   type Node as YamlNode,
 } from 'yaml';
 import { loadYamlBulk } from './_load-bulk.js';
-import {
-  aliasByteBudget,
-  checkAliasExpansion,
-  fail,
-  type Locator,
-  offsetLocator,
-  SourceText,
-} from './_source.js';
+import { aliasByteBudget, fail, type Locator, offsetLocator, SourceText } from './_source.js';
 import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
@@ -287,26 +279,23 @@ function loadYaml(
   }
   // Only text that could spell a forbidden key (directly or through an escape) is walked for one.
   const guarded = /__proto__|constructor|prototype|\\/.test(source.text);
-  const anchored = source.text.includes('&');
-  const limit = options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion;
-  const maxAliasBytes = aliasByteBudget(options);
+  const anchored = source.text.includes('&') || source.text.includes('*');
+  const budget: AliasBudget = {
+    nodes: options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion,
+    chars: aliasByteBudget(options),
+  };
   return documents.map((doc, index) => {
     const at = multi ? index : undefined;
-    if (guarded) checkForbiddenKeys(doc, source, at);
-    if (anchored) checkScalarAliases(doc, maxAliasBytes, source, at);
+    if (guarded || anchored) inspect(doc, source, at, guarded, anchored ? budget : undefined);
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
-      // An alias whose anchor is not defined before it.
-      fail(
-        'PARSE_ERROR',
-        `invalid ${kind}: ${(error as Error).message}`,
-        source.at(unresolvedAlias(doc) ?? doc.range[0], at),
-      );
+      // inspect() refuses every input toJS is known to throw on; this keeps the promise of a
+      // typed error should a `yaml` release throw on something else.
+      fail('PARSE_ERROR', `invalid ${kind}: ${(error as Error).message}`, source.at(doc.range[0], at));
     }
     const locator = yamlLocator(source, doc, at);
-    if (anchored) checkAliasExpansion(data, limit, locator);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
 }
@@ -388,62 +377,125 @@ function firstKeyBefore(doc: YamlDocument, offset: number): number | undefined {
   return undefined;
 }
 
-/**
- * Refuses aliases of scalars past `budget` characters, at the alias that crosses it, before
- * the data is built: the parsed strings are shared, but every copy a reader makes is not.
- */
-function checkScalarAliases(doc: YamlDocument, budget: number, source: SourceText, at?: number): void {
-  let total = 0;
-  visit(doc, {
-    Alias(_key, node) {
-      const target = node.resolve(doc);
-      if (!isScalar(target) || typeof target.value !== 'string') return undefined;
-      total += target.value.length;
-      if (total > budget)
-        fail(
-          'ALIAS_EXPANSION',
-          `aliases of scalars would expand to more than ${budget} characters (an alias bomb?)`,
-          source.at(node.range?.[0] ?? doc.range[0], at),
-        );
-      return undefined;
-    },
-  });
-}
-
-/** Where the first alias without an anchor before it was written. */
-function unresolvedAlias(doc: YamlDocument): number | undefined {
-  let found: number | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc)) return undefined;
-      found = node.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  return found;
-}
-
 function keyText(key: unknown): string | undefined {
   return isScalar(key) ? String(key.value) : undefined;
 }
 
-/** Refuses `__proto__`, `constructor` and `prototype` keys, located where the key is written. */
-function checkForbiddenKeys(doc: YamlDocument, source: SourceText, document: number | undefined): void {
-  const stack: unknown[] = [doc.contents];
+/** How much aliases may add when a reader expands them: nodes, and characters of strings. */
+interface AliasBudget {
+  nodes: number;
+  chars: number;
+}
+
+/** What a node costs when expanded: its nodes and the characters of its strings. */
+interface Expansion {
+  nodes: number;
+  chars: number;
+}
+
+/**
+ * One walk over a composed document, in the order `yaml` resolves aliases (pre-order, key before
+ * value), before any data is built:
+ * - refuses `__proto__`, `constructor` and `prototype` keys where the key is written (`forbidden`);
+ * - refuses an alias without an anchor before it, and an alias inside the node it names (a
+ *   recursive alias would make the data circular);
+ * - counts what each alias adds when expanded — the nodes and string characters of the anchored
+ *   node, its own aliases expanded — and refuses at the alias that crosses the budget. Sharing
+ *   keeps the parsed data small, but every reader that copies it (a snapshot, a JSON report)
+ *   pays the expanded size; a 1 MB string aliased 5,000 times is 5 GB to them.
+ * Each alias is pointed at its anchored node for `toJS`, whose own lookup rescans the aliases
+ * and anchors before each one (quadratic: 20,000 aliases of one scalar took minutes).
+ * The walk keeps its own stack, so a large `maxDepth` cannot overflow it.
+ */
+function inspect(
+  doc: YamlDocument,
+  source: SourceText,
+  document: number | undefined,
+  forbidden: boolean,
+  budget: AliasBudget | undefined,
+): void {
+  const anchors = new Map<string, YamlNode>();
+  const sizes = new Map<YamlNode, Expansion>();
+  const added: Expansion = { nodes: 0, chars: 0 };
+  // Accumulators of the collections being walked; the bottom one collects the document.
+  const open: Expansion[] = [{ nodes: 0, chars: 0 }];
+  type Frame = { node: unknown; exit?: false } | { node: YamlNode; exit: true };
+  const stack: Frame[] = [{ node: doc.contents }];
+  const where = (node: YamlNode) => source.at(node.range?.[0] ?? doc.range[0], document);
   while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      for (const { key, value } of node.items) {
-        const name = keyText(key);
-        if (name !== undefined && FORBIDDEN_KEYS.has(name))
-          fail(
-            'FORBIDDEN_KEY',
-            `key "${name}" is not allowed: it could pollute object prototypes`,
-            source.at((key as YamlNode).range?.[0] ?? 0, document),
-          );
-        stack.push(key, value);
+    const frame = stack.pop()!;
+    const top = open[open.length - 1]!;
+    if (frame.exit) {
+      const size = open.pop()!;
+      if (frame.node.anchor) sizes.set(frame.node, size);
+      const parent = open[open.length - 1]!;
+      parent.nodes += size.nodes;
+      parent.chars += size.chars;
+      continue;
+    }
+    const node = frame.node;
+    if (isScalar(node)) {
+      const size = { nodes: 1, chars: typeof node.value === 'string' ? node.value.length : 0 };
+      if (node.anchor) {
+        anchors.set(node.anchor, node);
+        sizes.set(node, size);
       }
-    } else if (isSeq(node)) stack.push(...node.items);
+      top.nodes += size.nodes;
+      top.chars += size.chars;
+    } else if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target)
+        fail(
+          'PARSE_ERROR',
+          `invalid YAML: alias *${node.source} has no anchor &${node.source} before it`,
+          where(node),
+        );
+      const size = sizes.get(target);
+      if (!size)
+        fail(
+          'ALIAS_EXPANSION',
+          `alias *${node.source} is inside the node it names: the data would be circular`,
+          where(node),
+        );
+      // Pointing the alias at its target makes toJS linear (see above); `resolve` answers the same.
+      Object.defineProperty(node, 'resolve', { value: () => target });
+      if (budget) {
+        added.nodes += size.nodes;
+        added.chars += size.chars;
+        if (added.nodes > budget.nodes)
+          fail(
+            'ALIAS_EXPANSION',
+            `aliases would expand to more than ${budget.nodes} nodes (an alias bomb?)`,
+            where(node),
+          );
+        if (added.chars > budget.chars)
+          fail(
+            'ALIAS_EXPANSION',
+            `aliases would expand to more than ${budget.chars} characters of text (an alias bomb?)`,
+            where(node),
+          );
+      }
+      top.nodes += size.nodes;
+      top.chars += size.chars;
+    } else if (isMap(node) || isSeq(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+      open.push({ nodes: 1, chars: 0 });
+      stack.push({ node, exit: true });
+      if (isMap(node)) {
+        if (forbidden)
+          for (const { key } of node.items) {
+            const name = keyText(key);
+            if (name !== undefined && FORBIDDEN_KEYS.has(name))
+              fail(
+                'FORBIDDEN_KEY',
+                `key "${name}" is not allowed: it could pollute object prototypes`,
+                source.at((key as YamlNode).range?.[0] ?? 0, document),
+              );
+          }
+        for (let i = node.items.length - 1; i >= 0; i--)
+          stack.push({ node: node.items[i]!.value }, { node: node.items[i]!.key });
+      } else for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
+    }
   }
 }
 
