@@ -557,3 +557,52 @@ describe('parseDotenv', () => {
     );
   });
 });
+
+describe('parse errors inside secret values', () => {
+  // Canaries are assembled so that this file itself trips no secret scanner.
+  const c = (...parts: string[]) => parts.join('');
+  const GITHUB = c('ghp_', 'CANARY', '012345678901234567890123456789');
+  const cases: Array<{ name: string; text: string; line: number }> = [
+    { name: 'bad escape under a secret-named key', text: 'a:\n  API_TOKEN: "CANARYab\\qCANARY"\n', line: 2 },
+    { name: 'bad hex escape under a password', text: 'DB_PASSWORD: "CANARY\\x4gCANARY"\n', line: 1 },
+    { name: 'unterminated quote under a secret', text: 'x: 1\nAPI_TOKEN: "CANARY-unterminated\n', line: 2 },
+    {
+      name: 'Kubernetes env entry naming a secret',
+      text: 'env:\n  - name: DB_PASSWORD\n    value: "CAN\\qARY"\n',
+      line: 3,
+    },
+    {
+      name: 'recognised value under an innocent key, flow style',
+      text: `env: {UPSTREAM: "${GITHUB}\\q"}\n`,
+      line: 1,
+    },
+    { name: 'stray text that looks like a secret', text: `k: v\n]${GITHUB}\n`, line: 2 },
+    { name: 'block scalar header followed by a secret', text: `A: |x ${GITHUB}\n  b\n`, line: 1 },
+  ];
+
+  it.each(cases)('shows no part of the value: $name', ({ text, line }) => {
+    const result = safeLoadDocument(text, { file: 'secret.yaml' });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const { error } = result;
+    expect(error.code).toBe('PARSE_ERROR');
+    expect(error.location).toMatchObject({ file: 'secret.yaml', line });
+    expect(error.message).toMatch(/inside a secret value/);
+    const shown = [
+      error.message,
+      error.format(),
+      JSON.stringify(error.details),
+      String(error.cause ?? ''),
+    ].join('\n');
+    expect(shown).not.toMatch(/CANARY|CAN|\\q|\\x4g/);
+  });
+
+  it('keeps the quoted text when the value is not a secret', () => {
+    const result = safeLoadDocument('name: "ab\\qcd"\n', { file: 'plain.yaml' });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.message).toContain('\\q');
+      expect(result.error.message).not.toMatch(/secret/);
+    }
+  });
+});

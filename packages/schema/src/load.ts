@@ -19,6 +19,7 @@ import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
 import { parsePointer } from './paths.js';
+import { isHighEntropySecret, isSecretKey, looksLikeSecret } from './secrets.js';
 import type { SourceLocation } from './vocabulary.js';
 
 export type { Locator } from './_source.js';
@@ -357,7 +358,86 @@ function fromYamlError(
     );
   }
   const hint = error.code === 'TAB_AS_INDENT' ? ' (indent with spaces, not tabs)' : '';
+  if (insideSecret(doc, source, offset)) {
+    // yaml quotes the offending text in some messages (`Invalid escape sequence \q`, `Not a
+    // YAML token: …`); inside a secret that text is part of the secret. The message keeps only
+    // what kind of mistake it is, and the cause (whose message quotes it too) is dropped.
+    const safe = FIXED_TEXT_ERRORS.has(error.code)
+      ? reason
+      : (SECRET_SAFE_REASONS[error.code] ?? 'malformed text');
+    return new AgentforgeError(
+      'PARSE_ERROR',
+      `invalid ${kind}: ${safe}${hint} inside a secret value (its text is not shown)`,
+      { location, details: { yamlCode: error.code } },
+    );
+  }
   return new AgentforgeError('PARSE_ERROR', `invalid ${kind}: ${reason}${hint}`, { location, cause: error });
+}
+
+/** `yaml` error codes whose messages never quote the source text. */
+const FIXED_TEXT_ERRORS = new Set<string>([
+  'ALIAS_PROPS',
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'BLOCK_IN_FLOW',
+  'IMPOSSIBLE',
+  'KEY_OVER_1024_CHARS',
+  'MISSING_CHAR',
+  'MULTILINE_IMPLICIT_KEY',
+  'MULTIPLE_ANCHORS',
+  'MULTIPLE_TAGS',
+  'TAB_AS_INDENT',
+]);
+
+/** What a `yaml` error whose message quotes source text is about, said without the text. */
+const SECRET_SAFE_REASONS: Record<string, string> = {
+  BAD_DQ_ESCAPE: 'invalid escape sequence',
+  BAD_SCALAR_START: 'a plain value cannot start with this indicator character (quote the value)',
+  TAG_RESOLVE_FAILED: 'unresolved tag',
+  UNEXPECTED_TOKEN: 'unexpected text',
+};
+
+/**
+ * Whether `offset` falls inside a secret value: the value of a secret-named key, the `value` of
+ * a `name`/`value` entry whose name is a secret (Kubernetes `env`), or text the detector
+ * recognises. The partly composed document is asked first; where the error left no node there,
+ * the line is: a secret-named key before the offset, or a token that looks like a secret.
+ */
+function insideSecret(doc: YamlDocument, source: SourceText, offset: number): boolean {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const value = pair.value as YamlNode | null;
+        const range = value?.range;
+        if (!range || offset < range[0] || offset > range[2]) {
+          stack.push(pair.key);
+          continue;
+        }
+        const key = keyText(pair.key);
+        if (key !== undefined && isSecretKey(key)) return true;
+        if (key === 'value') {
+          const name = node.items.find((p) => keyText(p.key) === 'name')?.value;
+          if (isScalar(name) && typeof name.value === 'string' && isSecretKey(name.value)) return true;
+        }
+        if (isScalar(value) && typeof value.value === 'string' && secretText(value.value)) return true;
+        stack.push(value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  const { line, column } = source.at(offset);
+  const text = source.lineText(line);
+  const before = text.slice(0, column - 1);
+  const keys = [...before.matchAll(/([A-Za-z_][\w.-]*)["']?\s*[:=]/g)];
+  const key = keys[keys.length - 1]?.[1];
+  if (key !== undefined && isSecretKey(key)) return true;
+  return text.split(/[\s,{}[\]"'`=]+/).some((token) => token !== '' && secretText(token));
+}
+
+/** Text the detector recognises: a known format, or (as in variable maps) a random-looking token. */
+function secretText(text: string): boolean {
+  return looksLikeSecret(text) || isHighEntropySecret(text);
 }
 
 /** Where the first spelling of the duplicated key that starts at `offset` was written. */
