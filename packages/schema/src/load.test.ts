@@ -255,11 +255,20 @@ describe('loadDocument on hostile input', () => {
 
 describe('duplicate keys', () => {
   it.each([
-    { name: 'block mapping', text: 'name: a\ntier: staging\nname: b\n', first: [1, 1], second: [3, 1] },
-    { name: 'nested mapping', text: 'a:\n  x: 1\n  y: 2\n  x: 3\n', first: [2, 3], second: [4, 3] },
-    { name: 'flow mapping', text: 'a: {k: 1, j: 2, k: 3}\n', first: [1, 5], second: [1, 17] },
-    { name: 'JSON object', text: '{\n  "a": 1,\n  "a": 2\n}', first: [2, 3], second: [3, 3] },
-  ])('names both places of a duplicate in a $name', ({ text, first, second }) => {
+    {
+      name: 'block mapping',
+      text: 'name: a\ntier: staging\nname: b\n',
+      key: 'name',
+      first: [1, 1],
+      second: [3, 1],
+    },
+    { name: 'nested mapping', text: 'a:\n  x: 1\n  y: 2\n  x: 3\n', key: 'x', first: [2, 3], second: [4, 3] },
+    { name: 'flow mapping', text: 'a: {k: 1, j: 2, k: 3}\n', key: 'k', first: [1, 5], second: [1, 17] },
+    { name: 'JSON object', text: '{\n  "a": 1,\n  "a": 2\n}', key: '"a"', first: [2, 3], second: [3, 3] },
+    // One property in the data, however it is spelled.
+    { name: 'number and string key', text: '1: a\n"1": b\n', key: '"1"', first: [1, 1], second: [2, 1] },
+    { name: 'null spelled twice', text: 'null: 1\n~: 2\n', key: '~', first: [1, 1], second: [2, 1] },
+  ])('names both places of a duplicate in a $name', ({ text, key, first, second }) => {
     const result = safeLoadDocument(text, { file: 'dup.yaml' });
     expect(result.success).toBe(false);
     if (result.success) return;
@@ -267,6 +276,11 @@ describe('duplicate keys', () => {
     expect(result.error.location).toEqual({ file: 'dup.yaml', line: second[0], column: second[1] });
     expect(result.error.details).toEqual({ first: { file: 'dup.yaml', line: first[0], column: first[1] } });
     expect(result.error.message).toContain(`first at line ${first[0]}, column ${first[1]}`);
+    expect(result.error.message).toContain(`duplicate key: ${JSON.stringify(key)} `);
+  });
+
+  it('lets `<<` merge keys repeat, as YAML 1.1 did', () => {
+    expect(loadDocument('<<: {a: 1}\n<<: {b: 2}\n').data).toEqual({ a: 1, b: 2 });
   });
 });
 

@@ -8,7 +8,6 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
   Parser,
   type YAMLError,
   type Node as YamlNode,
@@ -247,7 +246,10 @@ const COMPOSE_OPTIONS = {
   // yaml's own counter would both duplicate that work and report no location.
   merge: true,
   prettyErrors: false,
-  uniqueKeys: true,
+  // Duplicate keys are found by inspect() with one Set per mapping: yaml's own check scans the
+  // mapping's earlier keys for every key (quadratic: half the compose time of a 1 MB file), and
+  // it compares written values, so `1:` and `"1":` — one property in the data — passed.
+  uniqueKeys: false,
   keepSourceTokens: false,
 } as const;
 
@@ -258,9 +260,8 @@ function loadYaml(
   multi: boolean,
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
-  const lines = new LineCounter();
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(source.text));
-  source.lineStarts = lines.lineStarts;
+  // No LineCounter: line starts are computed from the text only when a location is asked for.
+  const tokens = Array.from(new Parser().parse(source.text));
   // yaml composes and converts recursively: refuse deep nesting on the flat CST first, before
   // a stack could overflow.
   checkDepth(tokens, maxDepth, source);
@@ -287,7 +288,7 @@ function loadYaml(
   };
   return documents.map((doc, index) => {
     const at = multi ? index : undefined;
-    if (guarded || anchored) inspect(doc, source, at, guarded, anchored ? budget : undefined);
+    inspect(doc, source, at, guarded, anchored ? budget : undefined);
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: -1 });
@@ -347,16 +348,6 @@ function fromYamlError(
   const offset = Math.min(error.pos[0], Math.max(0, source.text.length - 1));
   const location = source.at(Math.max(0, offset), document);
   const reason = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
-  if (error.code === 'DUPLICATE_KEY') {
-    const key = source.text.slice(error.pos[0], error.pos[1]);
-    const first = firstKeyBefore(doc, error.pos[0]);
-    const firstAt = first === undefined ? undefined : source.at(first, document);
-    return new AgentforgeError(
-      'DUPLICATE_KEY',
-      `duplicate key: ${JSON.stringify(key)} is written twice in one mapping${firstAt ? ` (first at line ${firstAt.line}, column ${firstAt.column})` : ''}`,
-      { location, cause: error, details: firstAt ? { first: firstAt } : undefined },
-    );
-  }
   const hint = error.code === 'TAB_AS_INDENT' ? ' (indent with spaces, not tabs)' : '';
   if (insideSecret(doc, source, offset)) {
     // yaml quotes the offending text in some messages (`Invalid escape sequence \q`, `Not a
@@ -440,21 +431,21 @@ function secretText(text: string): boolean {
   return looksLikeSecret(text) || isHighEntropySecret(text);
 }
 
-/** Where the first spelling of the duplicated key that starts at `offset` was written. */
-function firstKeyBefore(doc: YamlDocument, offset: number): number | undefined {
-  const stack: unknown[] = [doc.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const duplicate = node.items.find((p) => (p.key as YamlNode | null)?.range?.[0] === offset);
-      if (duplicate) {
-        const same = node.items.find((p) => p !== duplicate && keyText(p.key) === keyText(duplicate.key));
-        return (same?.key as YamlNode | undefined)?.range?.[0];
-      }
-      for (const pair of node.items) stack.push(pair.key, pair.value);
-    } else if (isSeq(node)) stack.push(...node.items);
-  }
-  return undefined;
+/** A key written twice in one mapping, located at the second spelling, naming the first. */
+function duplicateKey(
+  source: SourceText,
+  first: YamlNode,
+  second: YamlNode,
+  document: number | undefined,
+): AgentforgeError {
+  const at = (node: YamlNode) => source.at(node.range?.[0] ?? 0, document);
+  const firstAt = at(first);
+  const written = source.text.slice(second.range?.[0] ?? 0, second.range?.[1] ?? 0);
+  return new AgentforgeError(
+    'DUPLICATE_KEY',
+    `duplicate key: ${JSON.stringify(written)} is written twice in one mapping (first at line ${firstAt.line}, column ${firstAt.column})`,
+    { location: at(second), details: { first: firstAt } },
+  );
 }
 
 function keyText(key: unknown): string | undefined {
@@ -562,16 +553,23 @@ function inspect(
       open.push({ nodes: 1, chars: 0 });
       stack.push({ node, exit: true });
       if (isMap(node)) {
-        if (forbidden)
-          for (const { key } of node.items) {
-            const name = keyText(key);
-            if (name !== undefined && FORBIDDEN_KEYS.has(name))
-              fail(
-                'FORBIDDEN_KEY',
-                `key "${name}" is not allowed: it could pollute object prototypes`,
-                source.at((key as YamlNode).range?.[0] ?? 0, document),
-              );
-          }
+        const names = new Map<string, YamlNode>();
+        for (const { key } of node.items) {
+          // Scalar keys by the property they become (`1` and `"1"` are one); a `<<` merge key's
+          // value is a fresh symbol each time, and collection keys are never equal (as in yaml).
+          if (!isScalar(key) || typeof key.value === 'symbol') continue;
+          const name = key.value === null ? '' : String(key.value);
+          if (forbidden && FORBIDDEN_KEYS.has(name))
+            fail(
+              'FORBIDDEN_KEY',
+              `key "${name}" is not allowed: it could pollute object prototypes`,
+              where(key),
+            );
+          if (typeof key.value === 'number' && Number.isNaN(key.value)) continue;
+          const first = names.get(name);
+          if (first) throw duplicateKey(source, first, key, document);
+          names.set(name, key);
+        }
         for (let i = node.items.length - 1; i >= 0; i--)
           stack.push({ node: node.items[i]!.value }, { node: node.items[i]!.key });
       } else for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
