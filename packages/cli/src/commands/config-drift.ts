@@ -11,6 +11,7 @@ import {
 } from '@agentforge/drift';
 import {
   AgentforgeError,
+  auditedChange,
   EnvironmentDocumentSchema,
   SEVERITIES,
   type Severity,
@@ -19,7 +20,7 @@ import {
 import type { Command } from '../context.js';
 import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
 import { NATS_OPTIONS, natsTarget } from './_nats.js';
-import { choice, usageError } from './_shared.js';
+import { ACTOR_OPTION, choice, commandActor, denied, usageError } from './_shared.js';
 
 const fail = usageError('config drift');
 
@@ -74,6 +75,7 @@ export const command: Command = {
       type: 'boolean',
       description: 'Compare with the revision published to the NATS bucket (see config publish)',
     },
+    actor: ACTOR_OPTION,
     ...NATS_OPTIONS,
   },
   async run(context) {
@@ -148,10 +150,29 @@ export const command: Command = {
     context.stdout.write(formatReport(report, format, { color: shouldColor(context.stdout, context.env) }));
     if (values.accept && current) {
       const who = author(context.env);
-      const meta = await acceptBaseline(store, environment, current.data, {
-        source: current.source,
-        ...(who ? { author: who } : {}),
-      });
+      const accepted = current;
+      const done = await auditedChange(
+        workspace,
+        {
+          actor: commandActor(context, workspace.root),
+          command: 'config drift --accept',
+          environment,
+          action: 'accept',
+        },
+        async () => {
+          const meta = await acceptBaseline(store, environment, accepted.data, {
+            source: accepted.source,
+            ...(who ? { author: who } : {}),
+          });
+          return {
+            value: meta,
+            before: meta.parent ? `snapshot:${meta.parent}` : null,
+            after: `snapshot:${meta.id}`,
+          };
+        },
+      );
+      if (!done.allowed) return denied(context, done);
+      const meta = done.value;
       context.stderr.write(
         `accepted ${current.source} as the new baseline of ${environment} (snapshot ${meta.id.slice(0, 12)})\n`,
       );

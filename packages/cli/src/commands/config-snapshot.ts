@@ -1,24 +1,42 @@
+import { auditedChange } from '@agentforge/schema';
 import type { Command } from '../context.js';
 import { author, ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
+import { ACTOR_OPTION, commandActor, denied } from './_shared.js';
 
 export const command: Command = {
-  usage: 'config snapshot -e <name> [--config <file>] [--message <text>]',
+  usage: 'config snapshot -e <name> [--config <file>] [--message <text>] [--actor <id>]',
   description:
-    'Store the current configuration of an environment as a snapshot under .agentforge/snapshots/<env>/ (secrets only as fingerprints).',
+    'Store the current configuration of an environment as a snapshot under .agentforge/snapshots/<env>/ (secrets only as fingerprints). Needs the snapshot grant when agentforge.yaml has an access: section; audited.',
   options: {
     ...ENVIRONMENT_OPTIONS,
     message: { type: 'string', short: 'm', description: 'Why the snapshot was taken', valueName: 'text' },
+    actor: ACTOR_OPTION,
   },
   async run(context) {
-    const { environment, store, load } = await openEnvironment(context, 'config snapshot');
-    const loaded = await load();
-    const who = author(context.env);
-    const meta = await store.save(environment, loaded.data, {
-      source: loaded.source,
-      ...(typeof context.values.message === 'string' ? { message: context.values.message } : {}),
-      ...(who ? { author: who } : {}),
+    const { workspace, environment, store, load } = await openEnvironment(context, 'config snapshot');
+    const request = {
+      actor: commandActor(context, workspace.root),
+      command: 'config snapshot',
+      environment,
+      action: 'snapshot' as const,
+    };
+    const done = await auditedChange(workspace, request, async () => {
+      const loaded = await load();
+      const who = author(context.env);
+      const meta = await store.save(environment, loaded.data, {
+        source: loaded.source,
+        ...(typeof context.values.message === 'string' ? { message: context.values.message } : {}),
+        ...(who ? { author: who } : {}),
+      });
+      return {
+        value: meta,
+        before: meta.parent ? `snapshot:${meta.parent}` : null,
+        after: `snapshot:${meta.id}`,
+      };
     });
+    if (!done.allowed) return denied(context, done);
     if (context.quiet) return 0;
+    const meta = done.value;
     const parent = meta.parent ? ` (parent ${meta.parent.slice(0, 12)})` : ' (first snapshot)';
     context.stdout.write(
       `${context.colors.green('✔')} snapshot ${context.colors.bold(meta.id.slice(0, 12))} of ${environment} saved${parent}\n`,
