@@ -152,6 +152,21 @@ export type ChangeAuthorization = { allowed: true } | { allowed: false; missing:
 const environmentsOf = (request: ChangeRequest): readonly string[] =>
   typeof request.environment === 'string' ? [request.environment] : request.environment;
 
+/** The audit line of a change request: who, what, where — with the outcome's hashes. */
+function auditRequest(
+  root: string,
+  request: ChangeRequest,
+  outcome: { result: 'applied' | 'denied'; before: string | null; after: string | null; reason?: string },
+) {
+  return appendAudit(root, {
+    actor: request.actor,
+    command: request.command,
+    environment: environmentsOf(request).join(','),
+    paths: request.paths,
+    ...outcome,
+  });
+}
+
 /**
  * The gate every writing command passes before it writes: the workspace's `access:` rules
  * decide; a denied change appends its `denied` line to the audit trail (paths and hashes, never
@@ -167,8 +182,7 @@ export async function authorizeChange(
 ): Promise<ChangeAuthorization> {
   const policy = workspaceAccess(workspace);
   if (!policy) return { allowed: true };
-  const environments = environmentsOf(request);
-  for (const environment of environments) {
+  for (const environment of environmentsOf(request)) {
     const decision = checkAccess(policy, {
       actor: request.actor,
       environment,
@@ -176,15 +190,12 @@ export async function authorizeChange(
       ...(request.paths ? { paths: request.paths } : {}),
     });
     if (decision.allowed) continue;
+    const current = request.current ?? null;
     if (!request.dryRun)
-      await appendAudit(workspace.root, {
-        actor: request.actor,
-        command: request.command,
-        environment: environments.join(','),
-        paths: request.paths,
-        before: request.current ?? null,
-        after: request.current ?? null,
+      await auditRequest(workspace.root, request, {
         result: 'denied',
+        before: current,
+        after: current,
         reason: decision.missing,
       });
     return {
@@ -222,15 +233,10 @@ export async function auditedChange<T>(
   const gate = await authorizeChange(workspace, request);
   if (!gate.allowed) return gate;
   const made = await change();
-  const environments = environmentsOf(request);
-  await appendAudit(workspace.root, {
-    actor: request.actor,
-    command: request.command,
-    environment: environments.join(','),
-    paths: request.paths,
+  await auditRequest(workspace.root, request, {
+    result: 'applied',
     before: made.before ?? null,
     after: made.after ?? null,
-    result: 'applied',
   });
   return { allowed: true, value: made.value };
 }

@@ -11,16 +11,15 @@ import {
 } from '@agentforge/drift';
 import {
   AgentforgeError,
-  auditedChange,
   EnvironmentDocumentSchema,
   SEVERITIES,
   type Severity,
   shouldColor,
 } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
+import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment, saveSnapshotAudited } from './_drift.js';
 import { NATS_OPTIONS, natsTarget } from './_nats.js';
-import { ACTOR_OPTION, choice, commandActor, denied, usageError } from './_shared.js';
+import { ACTOR_OPTION, choice, usageError } from './_shared.js';
 
 const fail = usageError('config drift');
 
@@ -151,28 +150,17 @@ export const command: Command = {
     if (values.accept && current) {
       const who = author(context.env);
       const accepted = current;
-      const done = await auditedChange(
+      const meta = await saveSnapshotAudited(
+        context,
         workspace,
-        {
-          actor: commandActor(context, workspace.root),
-          command: 'config drift --accept',
-          environment,
-          action: 'accept',
-        },
-        async () => {
-          const meta = await acceptBaseline(store, environment, accepted.data, {
+        { command: 'config drift --accept', environment, action: 'accept' },
+        () =>
+          acceptBaseline(store, environment, accepted.data, {
             source: accepted.source,
             ...(who ? { author: who } : {}),
-          });
-          return {
-            value: meta,
-            before: meta.parent ? `snapshot:${meta.parent}` : null,
-            after: `snapshot:${meta.id}`,
-          };
-        },
+          }),
       );
-      if (!done.allowed) return denied(context, done);
-      const meta = done.value;
+      if (!meta) return 1;
       context.stderr.write(
         `accepted ${current.source} as the new baseline of ${environment} (snapshot ${meta.id.slice(0, 12)})\n`,
       );

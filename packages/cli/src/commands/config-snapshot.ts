@@ -1,7 +1,6 @@
-import { auditedChange } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { author, ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
-import { ACTOR_OPTION, commandActor, denied } from './_shared.js';
+import { author, ENVIRONMENT_OPTIONS, openEnvironment, saveSnapshotAudited } from './_drift.js';
+import { ACTOR_OPTION } from './_shared.js';
 
 export const command: Command = {
   usage: 'config snapshot -e <name> [--config <file>] [--message <text>] [--actor <id>]',
@@ -14,29 +13,22 @@ export const command: Command = {
   },
   async run(context) {
     const { workspace, environment, store, load } = await openEnvironment(context, 'config snapshot');
-    const request = {
-      actor: commandActor(context, workspace.root),
-      command: 'config snapshot',
-      environment,
-      action: 'snapshot' as const,
-    };
-    const done = await auditedChange(workspace, request, async () => {
-      const loaded = await load();
-      const who = author(context.env);
-      const meta = await store.save(environment, loaded.data, {
-        source: loaded.source,
-        ...(typeof context.values.message === 'string' ? { message: context.values.message } : {}),
-        ...(who ? { author: who } : {}),
-      });
-      return {
-        value: meta,
-        before: meta.parent ? `snapshot:${meta.parent}` : null,
-        after: `snapshot:${meta.id}`,
-      };
-    });
-    if (!done.allowed) return denied(context, done);
+    const meta = await saveSnapshotAudited(
+      context,
+      workspace,
+      { command: 'config snapshot', environment, action: 'snapshot' },
+      async () => {
+        const loaded = await load();
+        const who = author(context.env);
+        return store.save(environment, loaded.data, {
+          source: loaded.source,
+          ...(typeof context.values.message === 'string' ? { message: context.values.message } : {}),
+          ...(who ? { author: who } : {}),
+        });
+      },
+    );
+    if (!meta) return 1;
     if (context.quiet) return 0;
-    const meta = done.value;
     const parent = meta.parent ? ` (parent ${meta.parent.slice(0, 12)})` : ' (first snapshot)';
     context.stdout.write(
       `${context.colors.green('✔')} snapshot ${context.colors.bold(meta.id.slice(0, 12))} of ${environment} saved${parent}\n`,
