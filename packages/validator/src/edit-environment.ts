@@ -101,7 +101,7 @@ export async function editEnvironment(options: EditEnvironmentOptions): Promise<
 
   const validator = await createWorkspaceValidator(workspace, {
     failOn,
-    ...(options.display ? { display: options.display } : {}),
+    ...(options.display ? { displayPath: options.display } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const result = await editFile({

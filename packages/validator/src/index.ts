@@ -22,14 +22,10 @@ export {
   DeclarativeRuleSchema,
 } from './declarative.js';
 export {
-  type EditEnvironmentOptions,
-  type EditEnvironmentResult,
-  editEnvironment,
-} from './edit-environment.js';
-export {
   compareFindings,
   createValidator,
   failsOn,
+  passes,
   type ValidateOptions,
   type ValidationInput,
   type Validator,
@@ -75,6 +71,7 @@ export { renderValidationHtml, renderValidationPage } from './reporters/html.js'
 export {
   type FormatOptions,
   formatReport,
+  formatReports,
   JSON_FORMAT_VERSION,
   REPORT_FORMATS,
   type ReportFormat,

@@ -25,14 +25,14 @@ export async function publishValidation(
 ): Promise<(input: ValidationInput) => PublishCheck> {
   const failOn = choice<Severity>(context.values['fail-on'], SEVERITIES, 'high', '--fail-on', fail);
   const validator = await createWorkspaceValidator(workspace, {
+    displayPath: (file) => displayPath(context.cwd, file),
     failOn,
-    display: (file) => displayPath(context.cwd, file),
     logger: context.logger,
   });
   return (input) => {
     const report = validator.validate({ environment, ...input });
     if (report.passed) return { ok: true };
-    context.stderr.write(formatReport([report], 'human', { color: false }));
+    context.stderr.write(formatReport(report, 'human', { color: false }));
     const failing = report.findings.filter(
       (f) => SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(failOn),
     ).length;

@@ -62,11 +62,11 @@ export const command: Command = {
     const display = (path: string) => displayPath(cwd, path);
 
     const validator = await createWorkspaceValidator(workspace, {
-      extraPolicies: ((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
+      policyFiles: ((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
       suppressions: values.suppressions !== false,
+      displayPath: display,
       baseline,
       failOn,
-      display,
       logger: context.logger,
     });
 
