@@ -25,12 +25,16 @@ export {
   compareFindings,
   createValidator,
   failsOn,
-  passes,
   type ValidateOptions,
   type ValidationInput,
   type Validator,
   type ValidatorOptions,
 } from './engine.js';
+export {
+  type EditEnvironmentOptions,
+  type EditEnvironmentResult,
+  editEnvironment,
+} from './edit-environment.js';
 export { loadEnvironmentFile, toEnvironmentInput } from './environment-input.js';
 export { FORMATS, type FormatName, type ImageReference, parseImageReference } from './formats.js';
 export { DEPRECATED_APIS, RECOMMENDED_LABELS, SUPPRESS_ANNOTATION } from './kubernetes/hygiene.js';
@@ -71,7 +75,6 @@ export { renderValidationHtml, renderValidationPage } from './reporters/html.js'
 export {
   type FormatOptions,
   formatReport,
-  formatReports,
   JSON_FORMAT_VERSION,
   REPORT_FORMATS,
   type ReportFormat,
