@@ -22,6 +22,11 @@ export {
   DeclarativeRuleSchema,
 } from './declarative.js';
 export {
+  type EditEnvironmentOptions,
+  type EditEnvironmentResult,
+  editEnvironment,
+} from './edit-environment.js';
+export {
   compareFindings,
   createValidator,
   failsOn,
@@ -30,11 +35,6 @@ export {
   type Validator,
   type ValidatorOptions,
 } from './engine.js';
-export {
-  type EditEnvironmentOptions,
-  type EditEnvironmentResult,
-  editEnvironment,
-} from './edit-environment.js';
 export { loadEnvironmentFile, toEnvironmentInput } from './environment-input.js';
 export { FORMATS, type FormatName, type ImageReference, parseImageReference } from './formats.js';
 export { DEPRECATED_APIS, RECOMMENDED_LABELS, SUPPRESS_ANNOTATION } from './kubernetes/hygiene.js';
