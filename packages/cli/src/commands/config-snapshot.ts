@@ -13,19 +13,19 @@ export const command: Command = {
   },
   async run(context) {
     const { workspace, environment, store, load } = await openEnvironment(context, 'config snapshot');
+    // Read first: an unknown environment or a malformed file is bad input (exit 2), whoever asks.
+    const loaded = await load();
+    const who = author(context.env);
     const meta = await saveSnapshotAudited(
       context,
       workspace,
       { command: 'config snapshot', environment, action: 'snapshot' },
-      async () => {
-        const loaded = await load();
-        const who = author(context.env);
-        return store.save(environment, loaded.data, {
+      () =>
+        store.save(environment, loaded.data, {
           source: loaded.source,
           ...(typeof context.values.message === 'string' ? { message: context.values.message } : {}),
           ...(who ? { author: who } : {}),
-        });
-      },
+        }),
     );
     if (!meta) return 1;
     if (context.quiet) return 0;
