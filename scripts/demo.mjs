@@ -179,7 +179,19 @@ if (kubectl) {
 // Drift works on the same scratch copy, so no snapshot lands in examples/.
 heading('Snapshot the production environment of the copy');
 agentforge(
-  ['config', 'snapshot', '--environment', 'production', '--message', 'release 1.8.2', '--dir', 'platform'],
+  // The workspace's access: section lets the platform role snapshot and accept production.
+  [
+    'config',
+    'snapshot',
+    '--environment',
+    'production',
+    '--message',
+    'release 1.8.2',
+    '--actor',
+    'platform-lead@example.com',
+    '--dir',
+    'platform',
+  ],
   { cwd: scratch },
 );
 
@@ -227,7 +239,19 @@ agentforge(
 
 heading('Accept the edited file as the new baseline, then check again (exit code 0: no drift)');
 agentforge(
-  ['config', 'drift', '--environment', 'production', '--accept', '--format', 'json', '--dir', 'platform'],
+  [
+    'config',
+    'drift',
+    '--environment',
+    'production',
+    '--accept',
+    '--format',
+    'json',
+    '--actor',
+    'platform-lead@example.com',
+    '--dir',
+    'platform',
+  ],
   { cwd: scratch, quiet: true },
 );
 agentforge(['config', 'drift', '--environment', 'production', '--dir', 'platform'], { cwd: scratch });
