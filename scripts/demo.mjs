@@ -279,23 +279,20 @@ async function natsStep(workspaceDir) {
   const nats = await startNatsServer({ binary: server });
   try {
     console.log(`(a nats-server with JetStream on ${nats.url}, fresh store)`);
-    agentforge(
-      [
-        'config',
-        'publish',
-        '-e',
-        'staging',
-        '--nats',
-        nats.url,
-        '--actor',
-        'platform-lead@example.com',
-        '--dir',
-        'platform',
-      ],
-      {
-        cwd: scratch,
-      },
-    );
+    // The workspace's access: section lets the platform role publish.
+    const publishStaging = [
+      'config',
+      'publish',
+      '-e',
+      'staging',
+      '--nats',
+      nats.url,
+      '--actor',
+      'platform-lead@example.com',
+      '--dir',
+      'platform',
+    ];
+    agentforge(publishStaging, { cwd: scratch });
     const manager = await createConfigManager({
       sources: [natsKvSource({ servers: nats.url, key: 'staging', report: { replica: 'demo-service' } })],
     });
@@ -312,23 +309,7 @@ async function natsStep(workspaceDir) {
     console.log(
       `a service watches nats:agentforge/staging (swarm replicas ${before}); edited staging.yaml: swarm replicas +1`,
     );
-    agentforge(
-      [
-        'config',
-        'publish',
-        '-e',
-        'staging',
-        '--nats',
-        nats.url,
-        '--actor',
-        'platform-lead@example.com',
-        '--dir',
-        'platform',
-      ],
-      {
-        cwd: scratch,
-      },
-    );
+    agentforge(publishStaging, { cwd: scratch });
     const event = await applied;
     console.log(
       `the service applied revision ${manager.status().sources[0].revision}: swarm replicas ${before} → ${event.current.services.swarm.replicas} (${event.changes.map((c) => c.path).join(', ')})`,
