@@ -134,7 +134,8 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       // Variable maps (`services.*.env`, a container's `env[].value`, ConfigMap `data`) also
       // mask long random-looking values, as the validator flags them.
       if (inVariableMap() && isHighEntropySecret(value)) return redactedMarker(value, fingerprintKey);
-      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
+      // The pattern before the path: it fails fast on most strings, the path globs do not.
+      if (QUANTITY_PATTERN.test(value.trim()) && isQuantityPath(path))
         return formatQuantity(parseQuantity(value)!);
       if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
       return value;
@@ -238,9 +239,76 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       }
       return out;
     }
-    if (Array.isArray(x) && Array.isArray(y) && rawEqual(x, y)) return undefined;
-    // Different shapes, scalars or lists: both sides whole (lists are matched by key later).
+    if (Array.isArray(x) && Array.isArray(y)) return listPair(x, y, key);
+    // Different shapes or scalars: both sides whole.
     return [walk(x, key), walk(y, key)];
+  };
+
+  // Both sides complete (lists are matched by key later, which needs every item), but a subtree
+  // equal on both sides at the same path is canonicalised once and shared: its canonical form is
+  // the same (same value, path and key), and being one object on both sides, the diff skips it by
+  // identity. A changed list of 1,000 items with one edit costs one walk, not two.
+  const wholePair = (x: unknown, y: unknown, key: string | undefined): Pair => {
+    if (x !== y) {
+      if (Array.isArray(x) && Array.isArray(y)) {
+        const pair = listPair(x, y, key);
+        if (pair !== undefined) return pair;
+      } else if (isPlainObject(x) && isPlainObject(y)) {
+        if (!rawEqual(x, y)) return objectPair(x, y);
+      } else if (!rawEqual(x, y)) return [walk(x, key), walk(y, key)];
+    }
+    const shared = walk(x, key);
+    return [shared, shared];
+  };
+
+  /** Both lists whole, equal items shared; `undefined` (nothing walked) when the lists are equal. */
+  const listPair = (x: unknown[], y: unknown[], key: string | undefined): Pair | undefined => {
+    // The equal prefix is found first, so that equal lists cost one comparison and no walk.
+    let equal = 0;
+    while (equal < x.length && equal < y.length && rawEqual(x[equal], y[equal])) equal++;
+    if (equal === x.length && equal === y.length) return undefined;
+    const left: Json[] = new Array(x.length);
+    const right: Json[] = new Array(y.length);
+    for (let i = 0; i < x.length || i < y.length; i++) {
+      path.push(String(i));
+      if (i >= y.length) left[i] = walk(x[i], key) ?? null;
+      else if (i >= x.length) right[i] = walk(y[i], key) ?? null;
+      else if (i < equal) left[i] = right[i] = walk(x[i], key) ?? null;
+      else [left[i] = null, right[i] = null] = wholePair(x[i], y[i], key);
+      path.pop();
+    }
+    return [left, right];
+  };
+
+  /** Two plain objects that differ, whole, members equal on both sides shared; each in its own member order. */
+  const objectPair = (x: Record<string, unknown>, y: Record<string, unknown>): Pair => {
+    const left: Record<string, Json> = {};
+    const fromX = new Map<string, Json | undefined>();
+    for (const member of Object.keys(x)) {
+      const keyX = keyOfMember(x, member);
+      path.push(member);
+      if (Object.hasOwn(y, member) && keyX === keyOfMember(y, member)) {
+        const [l, r] = wholePair(x[member], y[member], keyX);
+        if (l !== undefined) setOwnProperty(left, member, l);
+        fromX.set(member, r);
+      } else {
+        const l = walk(x[member], keyX);
+        if (l !== undefined) setOwnProperty(left, member, l);
+      }
+      path.pop();
+    }
+    const right: Record<string, Json> = {};
+    for (const member of Object.keys(y)) {
+      let r: Json | undefined;
+      if (fromX.has(member)) r = fromX.get(member);
+      else {
+        path.push(member);
+        r = walk(y[member], keyOfMember(y, member));
+        path.pop();
+      }
+      if (r !== undefined) setOwnProperty(right, member, r);
+    }
+    return [left, right];
   };
 
   const prepare = (value: unknown): unknown => {
