@@ -248,14 +248,14 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
   // equal on both sides at the same path is canonicalised once and shared: its canonical form is
   // the same (same value, path and key), and being one object on both sides, the diff skips it by
   // identity. A changed list of 1,000 items with one edit costs one walk, not two.
-  const wholePair = (x: unknown, y: unknown, key: string | undefined): Pair => {
+  const wholePair = (x: unknown, y: unknown, key: string | undefined, unequal = false): Pair => {
     if (x !== y) {
       if (Array.isArray(x) && Array.isArray(y)) {
         const pair = listPair(x, y, key);
         if (pair !== undefined) return pair;
       } else if (isPlainObject(x) && isPlainObject(y)) {
-        if (!rawEqual(x, y)) return objectPair(x, y);
-      } else if (!rawEqual(x, y)) return [walk(x, key), walk(y, key)];
+        if (unequal || !rawEqual(x, y)) return objectPair(x, y);
+      } else if (unequal || !rawEqual(x, y)) return [walk(x, key), walk(y, key)];
     }
     const shared = walk(x, key);
     return [shared, shared];
@@ -274,7 +274,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       if (i >= y.length) left[i] = walk(x[i], key) ?? null;
       else if (i >= x.length) right[i] = walk(y[i], key) ?? null;
       else if (i < equal) left[i] = right[i] = walk(x[i], key) ?? null;
-      else [left[i] = null, right[i] = null] = wholePair(x[i], y[i], key);
+      else [left[i] = null, right[i] = null] = wholePair(x[i], y[i], key, i === equal);
       path.pop();
     }
     return [left, right];
@@ -352,15 +352,38 @@ interface Canonicalizers {
 /** Deep equality of raw values, `undefined` members counting as missing; dates only as the same object. */
 function rawEqual(x: unknown, y: unknown): boolean {
   if (x === y) return true;
+  // Scalars that are not identical differ: decided before any object test (most calls end here).
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
   if (Array.isArray(x)) {
     if (!Array.isArray(y) || x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (!rawEqual(x[i], y[i])) return false;
     return true;
   }
-  if (!isPlainObject(x) || !isPlainObject(y)) return false;
-  for (const member of Object.keys(x))
-    if (!rawEqual(x[member], Object.hasOwn(y, member) ? y[member] : undefined)) return false;
-  for (const member of Object.keys(y)) if (!Object.hasOwn(x, member) && y[member] !== undefined) return false;
+  if (Array.isArray(y)) return false;
+  // Plain objects only (what `isPlainObject` tests, inlined: this runs on every item of a changed list).
+  const proto = Object.getPrototypeOf(x);
+  if ((proto !== Object.prototype && proto !== null) || Object.getPrototypeOf(y) !== proto) {
+    if (!isPlainObject(x) || !isPlainObject(y)) return false;
+  }
+  const keysX = Object.keys(x as object);
+  const keysY = Object.keys(y as object);
+  let all = keysX.length === keysY.length;
+  for (const member of keysX) {
+    const own = Object.hasOwn(y, member);
+    if (
+      !rawEqual(
+        (x as Record<string, unknown>)[member],
+        own ? (y as Record<string, unknown>)[member] : undefined,
+      )
+    )
+      return false;
+    all &&= own;
+  }
+  // Each of `x`'s members is one of `y`'s and there are as many: `y` has no other.
+  if (all) return true;
+  for (const member of keysY)
+    if (!Object.hasOwn(x as object, member) && (y as Record<string, unknown>)[member] !== undefined)
+      return false;
   return true;
 }
 

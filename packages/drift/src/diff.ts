@@ -46,8 +46,8 @@ const viewKey = (key: string) =>
 /** The field a list pair is keyed by, with each list's item keys in order. */
 interface KeyChoice {
   field: string;
-  keys: string[];
-  otherKeys: string[] | undefined;
+  keys: readonly string[];
+  otherKeys: readonly string[] | undefined;
 }
 
 interface Engine {
@@ -75,6 +75,22 @@ function createEngine(options: DiffOptions): Engine {
     }
     return keys;
   };
+  /** `keys` again when `list`'s items have exactly these keys in this order (then unique as they are). */
+  const sameKeysOf = (
+    list: Json[],
+    field: string,
+    keys: readonly string[],
+  ): readonly string[] | undefined => {
+    if (list.length !== keys.length) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (!isPlainObject(item)) return undefined;
+      const value = item[field];
+      if ((typeof value !== 'string' && typeof value !== 'number') || String(value) !== keys[i])
+        return undefined;
+    }
+    return keys;
+  };
   return {
     chooseKey(a, b, segments) {
       if (a.length === 0 && (b === undefined || b.length === 0)) return undefined;
@@ -82,8 +98,9 @@ function createEngine(options: DiffOptions): Engine {
       for (const field of explicit === undefined ? fields : [explicit]) {
         const keys = keyedBy(a, field);
         if (keys === undefined) continue;
-        const otherKeys = b === undefined ? undefined : keyedBy(b, field);
-        if (b === undefined || otherKeys !== undefined) return { field, keys, otherKeys };
+        if (b === undefined) return { field, keys, otherKeys: undefined };
+        const otherKeys = sameKeysOf(b, field, keys) ?? keyedBy(b, field);
+        if (otherKeys !== undefined) return { field, keys, otherKeys };
       }
       return undefined;
     },
@@ -106,8 +123,8 @@ function noteReorder(
   reorders: RawChange[],
   path: readonly Segment[],
   field: string,
-  before: string[],
-  after: string[],
+  before: readonly string[],
+  after: readonly string[],
 ): void {
   const inAfter = new Set(after);
   const inBefore = new Set(before);
@@ -118,8 +135,8 @@ function noteReorder(
       kind: 'reordered',
       segments: [...path],
       path: formatDriftPath(path),
-      before,
-      after,
+      before: [...before],
+      after: [...after],
       keyField: field,
     });
   }
@@ -294,7 +311,7 @@ function buildViews(
     const left: Record<string, unknown> = {};
     const right: Record<string, unknown> = {};
     let differs = false;
-    const each = (list: Json[], listKeys: string[], only: boolean) => {
+    const each = (list: Json[], listKeys: readonly string[], only: boolean) => {
       for (let i = 0; i < list.length; i++) {
         const key = listKeys[i]!;
         if (only && mine.has(key)) continue;
@@ -407,6 +424,8 @@ export function locate(root: Json, segments: readonly Segment[]): Located {
   return index === undefined ? { found: true, value: current } : { found: true, value: current, index };
 }
 
+const isObject = (value: unknown) => value !== null && typeof value === 'object';
+
 const pathKey = (segments: readonly Segment[]) => segments.map(segmentText).join('\u0000');
 
 /**
@@ -431,6 +450,13 @@ export function diffCanonical(a: Json, b: Json, options: DiffOptions = {}): RawC
       segments,
       path: formatDriftPath(segments),
     };
+    if (d.kind === 'E' && !isObject(d.lhs) && !isObject(d.rhs)) {
+      // Two scalars: the views hold the canonical values themselves, no need to look them up.
+      change.before = d.lhs as Json;
+      change.after = d.rhs as Json;
+      changes.push(change);
+      continue;
+    }
     if (d.kind !== 'N') change.before = locate(a, segments).value;
     if (d.kind !== 'D') {
       const found = locate(b, segments);
