@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { runCli } from '../packages/cli/dist/index.js';
+import { goal } from './_harness.mjs';
 
 const require = createRequire(new URL('../packages/cli/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -96,10 +97,8 @@ try {
   const median = [...renders].sort((a, b) => a - b)[Math.floor(renders.length / 2)];
   const mb = bytes / 1024 / 1024;
   console.log(`report of ${ENVIRONMENTS} environments (agentforge report, chromium headless)`);
-  console.log(`  size          ${mb.toFixed(2)} MB   goal < 2 MB   ${mb < 2 ? 'met' : 'MISSED'}`);
-  console.log(
-    `  browser load  ${median.toFixed(0)} ms   goal < 1000 ms   ${median < 1000 ? 'met' : 'MISSED'} (median of ${renders.length})`,
-  );
+  goal('report page size', mb, 2, ' MB');
+  goal(`report load and layout in chromium (median of ${renders.length})`, median, 1000, ' ms');
   console.log(`  generation    ${generateMs.toFixed(0)} ms   (one run, for information)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

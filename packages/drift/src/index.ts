@@ -66,3 +66,4 @@ export {
   type SnapshotStore,
   workspaceSnapshotStore,
 } from './store.js';
+export { type SnapshotTimelineEntry, snapshotTimeline } from './timeline.js';

@@ -17,6 +17,11 @@ export {
   isGeneratorType,
 } from './generators.js';
 export {
+  GRAFANA_DASHBOARD,
+  GRAFANA_DASHBOARD_CONFIG_MAP,
+  GRAFANA_DASHBOARD_FILE,
+} from './grafana-dashboard.js';
+export {
   generateHelmValues,
   HELM_SUBCHARTS,
   type HelmSubchart,

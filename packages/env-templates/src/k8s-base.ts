@@ -2,6 +2,11 @@ import { PROCESS_CONTRACT, SERVICE_NAMES, type ServiceName } from '@agentforge/s
 import { CONFIG_MAP, ENV_CONFIG_MAP, FIXED_PROCESS_VARIABLES } from './_contract.js';
 import { header, toYaml, toYamlDocuments } from './_yaml.js';
 import type { GeneratedFile } from './files.js';
+import {
+  GRAFANA_DASHBOARD,
+  GRAFANA_DASHBOARD_CONFIG_MAP,
+  GRAFANA_DASHBOARD_FILE,
+} from './grafana-dashboard.js';
 import { DEFAULT_PORTS, TEMPLATE_RELEASE } from './templates.js';
 
 /** Where the Kustomize tree lives, relative to the workspace. */
@@ -326,25 +331,42 @@ function componentFiles(): GeneratedFile[] {
         spec,
       })),
     ),
-    component('monitoring', 'Opt-in: Prometheus scrape annotations on every service.', {
-      patches: [
-        {
-          target: everyDeployment,
-          patch: toYaml({
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'any' },
-            spec: {
-              template: {
-                metadata: {
-                  annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' },
+    component(
+      'monitoring',
+      "Opt-in: Prometheus scrape annotations on every service, and the configuration dashboard as a ConfigMap that Grafana's dashboard sidecar picks up by its grafana_dashboard label.",
+      {
+        configMapGenerator: [
+          {
+            name: GRAFANA_DASHBOARD_CONFIG_MAP,
+            files: [GRAFANA_DASHBOARD_FILE],
+            // A fixed name: the sidecar finds the dashboard by label, and a hash suffix would only leave old copies behind.
+            options: { labels: { grafana_dashboard: '1' }, disableNameSuffixHash: true },
+          },
+        ],
+        patches: [
+          {
+            target: everyDeployment,
+            patch: toYaml({
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              metadata: { name: 'any' },
+              spec: {
+                template: {
+                  metadata: {
+                    annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' },
+                  },
                 },
               },
-            },
-          }),
-        },
-      ],
-    }),
+            }),
+          },
+        ],
+      },
+    ),
+    {
+      path: `${dir}/monitoring/${GRAFANA_DASHBOARD_FILE}`,
+      content: GRAFANA_DASHBOARD,
+      mode: 0o644,
+    },
     component(
       'monitoring-network-policy',
       'Opt-in, with network-policies and monitoring: lets Prometheus scrape every service.',

@@ -105,3 +105,4 @@ export type {
   Suppression,
   Violation,
 } from './types.js';
+export { createWorkspaceValidator, type WorkspaceValidatorOptions } from './workspace-validator.js';

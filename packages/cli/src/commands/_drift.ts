@@ -1,16 +1,46 @@
 import { relative, resolve } from 'node:path';
-import { type DriftPolicy, defaultPolicy, loadDriftPolicy, workspaceSnapshotStore } from '@agentforge/drift';
+import {
+  DRIFT_FORMATS,
+  type DriftPolicy,
+  defaultPolicy,
+  loadDriftPolicy,
+  workspaceSnapshotStore,
+} from '@agentforge/drift';
 import {
   AgentforgeError,
   findWorkspace,
   type LoadedDocument,
   loadDocument,
+  SEVERITIES,
   type Workspace,
 } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
 import { environmentOption, readStdin, STDIN } from './_shared.js';
 
 /** Options every snapshot command shares. */
+/** --format, --fail-on and --policy of every drift command, to spread into its `options`. */
+export const DRIFT_REPORT_OPTIONS: Record<string, OptionSpec> = {
+  format: {
+    type: 'string',
+    description:
+      'human (default), json, markdown (for a pull-request comment), prometheus (drift gauges) or html',
+    valueName: 'format',
+    choices: DRIFT_FORMATS,
+  },
+  'fail-on': {
+    type: 'string',
+    description: 'Lowest severity that exits 1: critical, high, medium, low (default) or info',
+    valueName: 'severity',
+    choices: SEVERITIES,
+  },
+  policy: {
+    type: 'string',
+    description: 'Drift policy file: rules, ignores, list keys (default: drift.policy in agentforge.yaml)',
+    valueName: 'file',
+    file: true,
+  },
+};
+
 export const ENVIRONMENT_OPTIONS: Record<string, OptionSpec> = {
   environment: environmentOption('Environment name (environments/<name>.yaml)'),
   config: {

@@ -15,14 +15,9 @@ import {
   resolveActor,
   workspaceAccess,
 } from '@agentforge/schema';
-import {
-  createAgentforgeValidator,
-  loadPolicy,
-  type Policy,
-  toEnvironmentInput,
-} from '@agentforge/validator';
+import { createWorkspaceValidator, toEnvironmentInput } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
-import { reportOptions, workspaceSuppressions } from './_report.js';
+import { reportOptions } from './_report.js';
 import { displayPath, environmentOption, usageError } from './_shared.js';
 
 /** Options of every writing command that edits an environment file. */
@@ -89,11 +84,8 @@ export async function runEdit(
     return 1;
   }
 
-  const policies: Policy[] = [];
-  for (const policyFile of await workspace.policyFiles()) policies.push(await loadPolicy(policyFile));
-  const validator = createAgentforgeValidator({
-    policies,
-    suppressions: await workspaceSuppressions(workspace, cwd),
+  const validator = await createWorkspaceValidator(workspace, {
+    displayPath: (path) => displayPath(cwd, path),
     failOn,
     logger: context.logger,
   });

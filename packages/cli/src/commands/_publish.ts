@@ -1,16 +1,9 @@
 // The validation every publish and rollback goes through: the same checks as config validate.
 import type { PublishCheck } from '@agentforge/dynamic-config';
 import { SEVERITIES, type Severity, type Workspace } from '@agentforge/schema';
-import {
-  createAgentforgeValidator,
-  formatReports,
-  loadPolicy,
-  type Policy,
-  type ValidationInput,
-} from '@agentforge/validator';
+import { createWorkspaceValidator, formatReport, type ValidationInput } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
-import { workspaceSuppressions } from './_report.js';
-import { choice } from './_shared.js';
+import { choice, displayPath } from './_shared.js';
 
 /** `--fail-on` of a publishing command: the lowest severity that refuses the publish (default high). */
 export const FAIL_ON_OPTION: OptionSpec = {
@@ -31,18 +24,15 @@ export async function publishValidation(
   fail: (message: string) => Error,
 ): Promise<(input: ValidationInput) => PublishCheck> {
   const failOn = choice<Severity>(context.values['fail-on'], SEVERITIES, 'high', '--fail-on', fail);
-  const policies: Policy[] = [];
-  for (const file of await workspace.policyFiles()) policies.push(await loadPolicy(file));
-  const validator = createAgentforgeValidator({
-    policies,
-    suppressions: await workspaceSuppressions(workspace, context.cwd),
+  const validator = await createWorkspaceValidator(workspace, {
+    displayPath: (file) => displayPath(context.cwd, file),
     failOn,
     logger: context.logger,
   });
   return (input) => {
     const report = validator.validate({ environment, ...input });
     if (report.passed) return { ok: true };
-    context.stderr.write(formatReports([report], { format: 'human', color: false }));
+    context.stderr.write(formatReport(report, 'human', { color: false }));
     const failing = report.findings.filter(
       (f) => SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(failOn),
     ).length;

@@ -17,7 +17,7 @@ import {
   shouldColor,
 } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { author, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
+import { author, DRIFT_REPORT_OPTIONS, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
 import { NATS_OPTIONS, natsTarget } from './_nats.js';
 import { choice, usageError } from './_shared.js';
 
@@ -47,25 +47,7 @@ export const command: Command = {
       description: 'Compare with another environment instead of a snapshot',
       valueName: 'name',
     },
-    format: {
-      type: 'string',
-      description:
-        'human (default), json, markdown (for a pull-request comment), prometheus (drift gauges) or html',
-      valueName: 'format',
-      choices: DRIFT_FORMATS,
-    },
-    'fail-on': {
-      type: 'string',
-      description: 'Lowest severity that exits 1: critical, high, medium, low (default) or info',
-      valueName: 'severity',
-      choices: SEVERITIES,
-    },
-    policy: {
-      type: 'string',
-      description:
-        'Drift policy file: extra rules, ignores, list keys (default: drift.policy in agentforge.yaml)',
-      valueName: 'file',
-    },
+    ...DRIFT_REPORT_OPTIONS,
     accept: {
       type: 'boolean',
       description: 'Accept the current configuration as the new baseline snapshot (exits 0)',

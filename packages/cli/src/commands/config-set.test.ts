@@ -184,4 +184,16 @@ describe('agentforge audit verify', { timeout: 60_000 }, () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/audit\.log:1: line 1 was edited/);
   });
+
+  it("judges an edit with the workspace's policies as config validate does, presets included", async () => {
+    // examples/broken's team policy extends the agentforge preset: it must load for set as well.
+    const dir = testdir();
+    cpSync(fileURLToPath(new URL('../../../../examples/broken/', import.meta.url)), dir, { recursive: true });
+    const result = await cli(
+      ['config', 'set', '-e', 'development', 'services.swarm.replicas', '2', '--dry-run'],
+      dir,
+    );
+    expect(result.stderr).not.toContain('no such policy file or preset');
+    expect([0, 1]).toContain(result.code);
+  });
 });

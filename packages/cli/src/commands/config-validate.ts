@@ -1,17 +1,13 @@
 import { resolve } from 'node:path';
 import { AgentforgeError, findWorkspace, loadDocument } from '@agentforge/schema';
 import {
-  AGENTFORGE_PRESETS,
-  createAgentforgeValidator,
+  createWorkspaceValidator,
   loadEnvironmentFile,
-  loadPolicy,
-  type Policy,
   type Report,
-  type Suppression,
   toEnvironmentInput,
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
-import { emitReports, REPORT_OPTIONS, reportOptions, workspaceSuppressions } from './_report.js';
+import { emitReports, REPORT_OPTIONS, reportOptions } from './_report.js';
 import { displayPath, environmentOption, readStdin, STDIN, usageError } from './_shared.js';
 
 const fail = usageError('config validate');
@@ -65,18 +61,10 @@ export const command: Command = {
         : await findWorkspace(cwd, dir);
     const display = (path: string) => displayPath(cwd, path);
 
-    const policyFiles = [
-      ...((await workspace?.policyFiles()) ?? []),
-      ...((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
-    ];
-    const policies: Policy[] = [];
-    for (const file of policyFiles) policies.push(await loadPolicy(file, { presets: AGENTFORGE_PRESETS }));
-
-    const suppressions: Suppression[] =
-      values.suppressions === false ? [] : await workspaceSuppressions(workspace, cwd);
-    const validator = createAgentforgeValidator({
-      policies,
-      suppressions,
+    const validator = await createWorkspaceValidator(workspace, {
+      policyFiles: ((values.policy as string[] | undefined) ?? []).map((p) => resolve(cwd, p)),
+      suppressions: values.suppressions !== false,
+      displayPath: display,
       baseline,
       failOn,
       logger: context.logger,

@@ -18,7 +18,7 @@ import {
   shouldColor,
 } from '@agentforge/schema';
 import type { Command, CommandContext } from '../context.js';
-import { loadPolicy } from './_drift.js';
+import { DRIFT_REPORT_OPTIONS, loadPolicy } from './_drift.js';
 import { choice, displayPath, readStdin, STDIN, usageError } from './_shared.js';
 
 const fail = usageError('manifests drift');
@@ -154,24 +154,7 @@ export const command: Command = {
       description: 'Label selector for --live kubectl (kubectl get -l)',
       valueName: 'selector',
     },
-    policy: {
-      type: 'string',
-      description: 'Drift policy file: rules, ignores (default: drift.policy in agentforge.yaml)',
-      valueName: 'file',
-      file: true,
-    },
-    format: {
-      type: 'string',
-      description: 'human (default), json, markdown or prometheus',
-      valueName: 'format',
-      choices: DRIFT_FORMATS,
-    },
-    'fail-on': {
-      type: 'string',
-      description: 'Lowest severity that exits 1: critical, high, medium, low (default) or info',
-      valueName: 'severity',
-      choices: SEVERITIES,
-    },
+    ...DRIFT_REPORT_OPTIONS,
   },
   async run(context) {
     const { values, positionals } = context;

@@ -1,11 +1,11 @@
 // The report in a real browser: Debian's chromium driven by playwright-core. The page must
 // load nothing, log no error, filter by severity and environment, and pass axe-core.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryStream, requireTool } from '@agentforge/test-utils';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
@@ -15,7 +15,6 @@ const chromiumPath = requireTool('chromium');
 if (!chromiumPath)
   throw new Error('chromium is required for the report browser test: run bash scripts/ensure-tools.sh');
 const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function report(example: string): Promise<string> {
   const dir = fileURLToPath(new URL(`../../../../examples/${example}/`, import.meta.url));
@@ -96,15 +95,7 @@ describe('report in chromium', () => {
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, `report-${example}.png`), fullPage: true });
 
-      await page.evaluate(axeSource);
-      const violations = await page.evaluate(async () => {
-        const axe = (
-          globalThis as unknown as {
-            axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> };
-          }
-        ).axe;
-        return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact }));
-      });
+      const { violations } = await new AxeBuilder({ page }).analyze();
       expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
@@ -112,4 +103,16 @@ describe('report in chromium', () => {
     },
     60_000,
   );
+
+  it('the axe check catches a serious violation (a control without a label)', async () => {
+    const page = await browser.newPage();
+    await page.setContent(
+      '<!doctype html><html lang="en"><title>t</title><main><select><option>a</option></select></main></html>',
+    );
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(
+      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+    ).toContain('select-name');
+    await page.close();
+  }, 60_000);
 });

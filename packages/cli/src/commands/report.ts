@@ -1,7 +1,7 @@
 import {
-  compareSnapshots,
   compareToSnapshot,
   renderDriftHtml,
+  snapshotTimeline,
   workspaceSnapshotStore,
 } from '@agentforge/drift';
 import {
@@ -15,17 +15,13 @@ import {
   workspaceAccess,
 } from '@agentforge/schema';
 import {
-  AGENTFORGE_PRESETS,
-  createAgentforgeValidator,
+  createWorkspaceValidator,
   loadEnvironmentFile,
-  loadPolicy as loadValidationPolicy,
-  type Policy,
   type Report,
   renderValidationHtml,
 } from '@agentforge/validator';
 import type { Command } from '../context.js';
 import { loadPolicy } from './_drift.js';
-import { workspaceSuppressions } from './_report.js';
 import { choice, displayPath, environmentOption, usageError, writeOutput } from './_shared.js';
 
 const fail = usageError('report');
@@ -53,12 +49,8 @@ export const command: Command = {
     const known = await workspace.listEnvironments();
     const wanted = typeof values.environment === 'string' ? values.environment : 'all';
     const names = wanted === 'all' ? known : [wanted];
-    const policies: Policy[] = [];
-    for (const file of await workspace.policyFiles())
-      policies.push(await loadValidationPolicy(file, { presets: AGENTFORGE_PRESETS }));
-    const validator = createAgentforgeValidator({
-      policies,
-      suppressions: await workspaceSuppressions(workspace, cwd),
+    const validator = await createWorkspaceValidator(workspace, {
+      displayPath: (file) => displayPath(cwd, file),
       failOn,
       logger: context.logger,
     });
@@ -95,22 +87,7 @@ export const command: Command = {
           caption: `${name}: since the latest snapshot`,
         });
         entry.driftChanges = drift.counts.total;
-        const recent = history.slice(-HISTORY_DEPTH);
-        const snapshots: NonNullable<WorkspaceReportEnvironment['snapshots']>[number][] = [];
-        for (const [i, meta] of recent.entries()) {
-          const previous = i > 0 ? recent[i - 1] : history[history.length - recent.length - 1];
-          const changes = previous
-            ? (await compareSnapshots(store, name, previous.id, meta.id, driftOptions)).counts.total
-            : undefined;
-          snapshots.push({
-            id: meta.id,
-            createdAt: meta.createdAt,
-            ...(meta.message ? { message: meta.message } : {}),
-            ...(meta.author ? { author: meta.author } : {}),
-            ...(changes !== undefined ? { changes } : {}),
-          });
-        }
-        entry.snapshots = snapshots;
+        entry.snapshots = await snapshotTimeline(store, name, { ...driftOptions, depth: HISTORY_DEPTH });
       }
       environments.push(entry);
     }
