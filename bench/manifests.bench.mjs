@@ -207,7 +207,10 @@ const MB = 1024 * 1024;
 if (process.argv[2] === '--write') {
   for (const shape of ['kustomize', 'helm'])
     for (const broken of [false, true])
-      writeFileSync(join(process.argv[3], `${shape}-${broken ? 'broken' : 'clean'}.yaml`), generate(MB, shape, broken));
+      writeFileSync(
+        join(process.argv[3], `${shape}-${broken ? 'broken' : 'clean'}.yaml`),
+        generate(MB, shape, broken),
+      );
   process.exit(0);
 }
 const validator = createKubernetesValidator(validatorOptions);
