@@ -1,47 +1,54 @@
 // Benchmark of @agentforge/dynamic-config (run `npx --yes pnpm@10.34.9 run build` first).
 //
-//   node bench/dynamic-config.bench.mjs [--updates 500] [--debounce 20]
+//   node bench/dynamic-config.bench.mjs [--updates 150] [--debounce 100] [--pods 4]
 //
-// 1. Latency from a file operation to the manager's listener, p50/p99 over N updates, for
-//    rename-over, in-place write and the ConfigMap `..data` swap — beside the latency of a
-//    raw chokidar watcher on the same directory, measured on the same operations in the same
-//    run (it only has to report *an* event; the manager has to debounce, read, parse,
-//    validate, diff and notify). Goal: manager p99 <= debounce + 10 ms.
+// 1. Latency from a file operation to the manager's listener, p50/p99 over N updates, on the
+//    production document as the `hot` ConfigMap carries it: rename-over, the kubelet's `..data`
+//    swap with the old payload folder removed and with it lingering, bursts of swaps (timed
+//    from the last), and several pods' volumes swapped at once — beside a raw chokidar watcher
+//    on the same directory in the same run (it only has to report *an* event; the manager has
+//    to debounce, read, parse, validate, diff and notify). Goal (issue 16): manager p99 <=
+//    debounce + 10 ms, recorded with goal().
 // 2. Reads per second: get(), get(path), get(selector) against a plain property read.
 // 3. RSS and heap added per manager, measured in fresh child processes.
 
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { goal } from './_harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'packages/dynamic-config');
 const { createConfigManager } = await import(pathToFileURL(join(pkg, 'dist/index.js')).href);
 const chokidarPath = createRequire(join(pkg, 'package.json')).resolve('chokidar');
 const { watch } = await import(pathToFileURL(chokidarPath).href);
+const { projectVolume } = await import(
+  pathToFileURL(join(root, 'scripts/test-utils/src/kubelet-volume.mjs')).href
+);
 
 const { values } = parseArgs({
   options: {
-    updates: { type: 'string', default: '500' },
-    debounce: { type: 'string', default: '20' },
+    updates: { type: 'string', default: '150' },
+    debounce: { type: 'string', default: '100' },
+    pods: { type: 'string', default: '4' },
     'memory-child': { type: 'string' },
   },
 });
 const UPDATES = Number(values.updates);
 const DEBOUNCE = Number(values.debounce);
+const PODS = Number(values.pods);
+const BURST = 3;
+const BURST_GAP = 5;
 const template = readFileSync(join(root, 'examples/platform/environments/development.yaml'), 'utf8');
 const documentWith = (n) => template.replace('replicas: 1\n    port: 8080', `replicas: ${n}\n    port: 8080`);
+// What the `hot` ConfigMap of production carries (generated from examples/platform).
+const production = readFileSync(join(root, 'deployment/k8s/overlays/production/environment.yaml'), 'utf8');
+if (!production.includes('replicas: 3\n    port: 8080')) throw new Error('production document changed shape');
+const productionWith = (n) =>
+  production.replace('replicas: 3\n    port: 8080', `replicas: ${n}\n    port: 8080`);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted, p) =>
@@ -79,55 +86,43 @@ if (values['memory-child'] !== undefined) {
 }
 
 // ---------------------------------------------------------------------------------------
-// 1. latency
+// 1. latency, on the production document as the `hot` ConfigMap carries it
+const scenario = (dir, { keepOld = false } = {}) => {
+  const volume = join(dir, 'config');
+  const update = (n) => projectVolume(volume, { 'environment.yaml': productionWith(n) }, { keepOld });
+  update(0);
+  return { file: join(volume, 'environment.yaml'), update };
+};
 const scenarios = {
   'rename-over': {
     setup(dir) {
-      const file = join(dir, 'app.yaml');
-      writeFileSync(file, documentWith(0));
+      const file = join(dir, 'environment.yaml');
+      writeFileSync(file, productionWith(0));
       const update = (n) => {
-        writeFileSync(`${file}.tmp`, documentWith(n));
+        writeFileSync(`${file}.tmp`, productionWith(n));
         renameSync(`${file}.tmp`, file);
       };
       return { file, update };
     },
   },
-  'in-place write': {
-    setup(dir) {
-      const file = join(dir, 'app.yaml');
-      writeFileSync(file, documentWith(0));
-      return { file, update: (n) => writeFileSync(file, documentWith(n)) };
-    },
-  },
-  'ConfigMap ..data swap': {
-    setup(dir) {
-      let generation = 0;
-      let current;
-      const publish = (n) => {
-        const name = `..2026_11_30.${++generation}`;
-        mkdirSync(join(dir, name));
-        writeFileSync(join(dir, name, 'app.yaml'), documentWith(n));
-        symlinkSync(name, join(dir, '..data_tmp'));
-        renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-        if (current) rmSync(join(dir, current), { recursive: true, force: true });
-        current = name;
-      };
-      publish(0);
-      symlinkSync('..data/app.yaml', join(dir, 'app.yaml'));
-      return { file: join(dir, 'app.yaml'), update: publish };
-    },
+  '..data swap, old removed': { setup: (dir) => scenario(dir) },
+  '..data swap, old lingers': { setup: (dir) => scenario(dir, { keepOld: true }) },
+  // Three swaps 5 ms apart (kubelet syncs a ConfigMap edited twice in a row): timed from the last.
+  [`..data swap, burst of ${BURST}`]: {
+    setup: (dir) => scenario(dir),
+    burst: BURST,
   },
 };
 
-async function latency(name, scenario) {
+async function latency(name, { setup, burst = 1 }) {
   const dir = mkdtempSync(join(tmpdir(), 'agentforge-bench-'));
-  const { file, update } = scenario.setup(dir);
+  const { file, update } = setup(dir);
   const manager = await createConfigManager({
     files: [file],
     watch: { debounceMs: DEBOUNCE, pollIntervalMs: 0 },
   });
   // The raw peer: chokidar on the same directory, the way it is commonly used for this.
-  const raw = watch(dir, { ignoreInitial: true, depth: 0 });
+  const raw = watch(dirname(file), { ignoreInitial: true, depth: 0 });
   await new Promise((resolve) => raw.once('ready', resolve));
   let onRaw = () => {};
   raw.on('all', () => onRaw());
@@ -136,48 +131,106 @@ async function latency(name, scenario) {
 
   const managerMs = [];
   const rawMs = [];
-  let rawMissed = 0;
-  let managerMissed = 0;
   await sleep(200);
-  for (let n = 1; n <= UPDATES; n++) {
+  let n = 0;
+  for (let round = 1; round <= UPDATES; round++) {
+    const target = n + burst;
     const applied = new Promise((resolve) => {
-      onApply = (replicas) => replicas === n && resolve(performance.now());
+      onApply = (replicas) => replicas === target && resolve(performance.now());
     });
-    const rawEvent = new Promise((resolve) => {
-      onRaw = () => resolve(performance.now());
-    });
-    const t0 = performance.now();
-    update(n);
+    let rawEvent;
+    let t0 = performance.now();
+    for (let k = 0; k < burst; k++) {
+      if (k > 0) await sleep(BURST_GAP);
+      // Both are timed from the last operation of a burst.
+      if (k === burst - 1)
+        rawEvent = new Promise((resolve) => {
+          onRaw = () => resolve(performance.now());
+        });
+      t0 = performance.now();
+      update(++n);
+    }
     const appliedAt = await within(applied, 5000);
     // Raw events normally come first; one later than the manager's apply counts as missed
     // (chokidar drops `change` events closer than 50 ms to the previous one on a path).
     const rawAt = await within(rawEvent, 5);
-    if (appliedAt === undefined) managerMissed++;
-    else managerMs.push(appliedAt - t0);
-    if (rawAt === undefined) rawMissed++;
-    else rawMs.push(rawAt - t0);
+    if (appliedAt !== undefined) managerMs.push(appliedAt - t0);
+    if (rawAt !== undefined) rawMs.push(rawAt - t0);
     onRaw = () => {};
     await sleep(2); // let trailing raw events of this update drain
   }
   await raw.close();
   await manager.close();
   rmSync(dir, { recursive: true, force: true });
+  return summarise(name, managerMs, rawMs);
+}
+
+/**
+ * Concurrent updates: `count` services, each its own manager on its own projected volume (one
+ * pod each, as on a node the kubelet syncs), all swapped in the same tick; every manager's
+ * latency counts.
+ */
+async function concurrent(count) {
+  const dir = mkdtempSync(join(tmpdir(), 'agentforge-bench-'));
+  const volumes = Array.from({ length: count }, (_, i) => scenario(join(dir, `pod-${i}`)));
+  mkdirSync(dir, { recursive: true });
+  const managers = await Promise.all(
+    volumes.map(({ file }) =>
+      createConfigManager({ files: [file], watch: { debounceMs: DEBOUNCE, pollIntervalMs: 0 } }),
+    ),
+  );
+  const waiting = new Map();
+  for (const [i, manager] of managers.entries())
+    manager.subscribe('services.swarm.replicas', (event) =>
+      waiting.get(i)?.(event.current.services.swarm.replicas),
+    );
+  await sleep(200);
+  const managerMs = [];
+  const rounds = Math.max(1, Math.ceil(UPDATES / count));
+  for (let n = 1; n <= rounds; n++) {
+    const applied = managers.map(
+      (_, i) =>
+        new Promise((resolve) => waiting.set(i, (replicas) => replicas === n && resolve(performance.now()))),
+    );
+    const t0 = performance.now();
+    for (const { update } of volumes) update(n);
+    for (const at of await Promise.all(applied.map((p) => within(p, 5000))))
+      if (at !== undefined) managerMs.push(at - t0);
+    await sleep(2);
+  }
+  await Promise.all(managers.map((m) => m.close()));
+  rmSync(dir, { recursive: true, force: true });
+  return summarise(`..data swap, ${count} pods at once`, managerMs, [], rounds * count);
+}
+
+function summarise(name, managerMs, rawMs, expected = UPDATES) {
   managerMs.sort((a, b) => a - b);
   rawMs.sort((a, b) => a - b);
   const m50 = percentile(managerMs, 50);
   const m99 = percentile(managerMs, 99);
-  const r50 = percentile(rawMs, 50);
-  const r99 = percentile(rawMs, 99);
+  const peer = rawMs.length
+    ? `  |  raw chokidar p50 ${fmt(percentile(rawMs, 50))}  p99 ${fmt(percentile(rawMs, 99))} (${rawMs.length}/${expected} evented)`
+    : '';
   console.log(
-    `${name.padEnd(22)} manager p50 ${fmt(m50)}  p99 ${fmt(m99)} (${managerMs.length}/${UPDATES} applied)  |  raw chokidar p50 ${fmt(r50)}  p99 ${fmt(r99)} (${rawMs.length}/${UPDATES} evented)  |  p99 - debounce = ${fmt(m99 - DEBOUNCE)} ${m99 <= DEBOUNCE + 10 ? '(goal met)' : '(over the +10 ms goal)'}`,
+    `  ${name.padEnd(28)} manager p50 ${fmt(m50)}  p99 ${fmt(m99)} (${managerMs.length}/${expected} applied)${peer}`,
   );
-  return { managerMissed, rawMissed };
+  return { name, p99: managerMs.length === expected ? m99 : Number.POSITIVE_INFINITY };
 }
 
 console.log(
-  `# latency: file operation -> listener, ${UPDATES} updates each, debounce ${DEBOUNCE} ms, AgentForge development document`,
+  `\n# latency: file operation -> listener, ${UPDATES} updates each, debounce ${DEBOUNCE} ms, production document (the hot ConfigMap's environment.yaml)`,
 );
-for (const [name, scenario] of Object.entries(scenarios)) await latency(name, scenario);
+console.log(
+  "  (timed: from the write to the manager's listener — debounce, read, parse, validate, diff, notify; the raw chokidar watcher only has to see an event)",
+);
+const results = [];
+for (const [name, s] of Object.entries(scenarios)) results.push(await latency(name, s));
+results.push(await concurrent(PODS));
+console.log(
+  "  (the goal leaves 10 ms for reading, parsing, validating and notifying; when the raw watcher's own p99 is above that, the machine's scheduling alone spends the budget: compare on a quiet machine)",
+);
+for (const { name, p99 } of results)
+  goal(`dynamic-config ${name} -> applied, p99 (debounce ${DEBOUNCE} ms)`, p99, DEBOUNCE + 10, ' ms');
 
 // ---------------------------------------------------------------------------------------
 // 2. reads per second

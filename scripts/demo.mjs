@@ -296,6 +296,84 @@ async function natsStep(workspaceDir) {
 }
 await natsStep(workspace);
 
+// ---- Hot reload in Kubernetes, without a cluster ---------------------------------------------
+/**
+ * Projects the rendered production overlay's `hot` ConfigMap into a folder as the kubelet does
+ * (timestamped folder, `..data` swapped by rename, per-key links), starts a manager on it, then
+ * `config set` → re-render → re-project: the running manager applies the change.
+ */
+async function hotReloadStep() {
+  heading('Hot reload in a projected ConfigMap: config set → kustomize → kubelet swap → applied live');
+  const kubectl = findTool('kubectl');
+  if (!kubectl) {
+    console.log('kubectl is not installed (bash scripts/ensure-tools.sh kubectl); skipping this step');
+    return;
+  }
+  const { projectVolume } = await import(
+    new URL('./test-utils/src/kubelet-volume.mjs', import.meta.url).href
+  );
+  const { createConfigManager } = await import(
+    new URL('../packages/dynamic-config/dist/index.js', import.meta.url).href
+  );
+  const { loadDocuments } = await import(new URL('../packages/schema/dist/index.js', import.meta.url).href);
+  /** The `environment.yaml` of the rendered overlay's agentforge-config ConfigMap. */
+  const renderConfigMap = () => {
+    agentforge(['env', 'generate', 'production', '--type', 'k8s', '--dir', 'platform', '--quiet'], {
+      cwd: scratch,
+    });
+    console.log(
+      `$ ${commandLine('kubectl', ['kustomize', 'platform/deployment/k8s/overlays/production'])} > render.yaml`,
+    );
+    const built = spawnSync(kubectl, ['kustomize', overlay], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (built.status !== 0) fail(`kubectl kustomize exited ${built.status}`);
+    const configMap = loadDocuments(built.stdout)
+      .map((d) => d.data)
+      .find((o) => o?.kind === 'ConfigMap' && o.metadata?.name === 'agentforge-config');
+    if (!configMap) fail('no agentforge-config ConfigMap in the render');
+    return configMap.data;
+  };
+  const volume = join(scratch, 'etc/agentforge/config');
+  const stamp = projectVolume(volume, renderConfigMap());
+  console.log(`(projected into ${volume}: environment.yaml -> ..data/environment.yaml, ..data -> ${stamp})`);
+  const manager = await createConfigManager({ files: [join(volume, 'environment.yaml')] });
+  try {
+    console.log(
+      `a manager watches it: version ${manager.version}, llm.timeoutMs ${manager.get('llm.timeoutMs')}`,
+    );
+    const applied = new Promise((resolve) => manager.subscribe('llm.timeoutMs', resolve));
+    agentforge(
+      [
+        'config',
+        'set',
+        '-e',
+        'production',
+        'llm.timeoutMs',
+        '90000',
+        '--actor',
+        'platform-lead@example.com',
+        '--fail-on',
+        'critical',
+        '--dir',
+        'platform',
+      ],
+      { cwd: scratch },
+    );
+    const data = renderConfigMap();
+    const started = performance.now();
+    const next = projectVolume(volume, data);
+    const event = await applied;
+    console.log(
+      `kubelet-style swap to ${next} (old folder removed) → applied ${(performance.now() - started).toFixed(0)} ms later (100 ms debounce): version ${event.version}, llm.timeoutMs ${event.current.llm.timeoutMs}, same process`,
+    );
+  } finally {
+    await manager.close();
+  }
+}
+await hotReloadStep();
+
 if (existsSync(join(root, 'examples/platform/.agentforge')))
   fail('a snapshot was written into the committed examples folder');
 console.log(`\n\u2714 demo finished (removing ${scratch})`);

@@ -2,36 +2,17 @@
 // Secret folder projected exactly as the kubelet's atomic writer does (timestamped folder,
 // `..data` symlink, per-key symlinks). The secret is read through the library only; canaries
 // in the folder appear in no HTTP response and no log line.
-import { copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { testdir } from '@agentforge/test-utils';
+import { projectVolume, testdir } from '@agentforge/test-utils';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { startService } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const development = join(here, '../../platform/environments/development.yaml');
-
-let generation = 0;
-function project(dir: string, files: Record<string, string>, previous?: string): string {
-  mkdirSync(dir, { recursive: true });
-  const stamp = `..2026_12_03_10_30_00.${generation++}`;
-  mkdirSync(join(dir, stamp));
-  for (const [key, value] of Object.entries(files)) writeFileSync(join(dir, stamp, key), value);
-  symlinkSync(stamp, join(dir, '..data_tmp'));
-  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-  for (const key of Object.keys(files)) {
-    try {
-      symlinkSync(join('..data', key), join(dir, key));
-    } catch {
-      // the per-key link already points through ..data
-    }
-  }
-  if (previous) rmSync(join(dir, previous), { recursive: true, force: true });
-  return stamp;
-}
 
 it('resolves secrets from a projected folder, follows a rotation, and never shows a value', {
   timeout: 60_000,
@@ -42,7 +23,7 @@ it('resolves secrets from a projected folder, follows a rotation, and never show
   const secretsDir = join(dir, 'secrets');
   const CANARY = 'canary-pg-0123456789abcdefXYZ';
   const ROTATED = 'canary-pg-rotated-9876543210QRS';
-  const first = project(join(secretsDir, 'postgres-password'), { password: CANARY });
+  projectVolume(join(secretsDir, 'postgres-password'), { password: CANARY });
   const lines: string[] = [];
   const logger = pino(
     { level: 'debug' },
@@ -59,7 +40,7 @@ it('resolves secrets from a projected folder, follows a rotation, and never show
     const rotated = new Promise((resolve) =>
       service.secrets.subscribe('dependencies.postgres.password', resolve),
     );
-    project(join(secretsDir, 'postgres-password'), { password: ROTATED }, first);
+    projectVolume(join(secretsDir, 'postgres-password'), { password: ROTATED });
     await rotated;
     expect(service.secrets.get('dependencies.postgres.password')).toBe(ROTATED);
     const bodies = await Promise.all(

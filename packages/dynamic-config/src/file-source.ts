@@ -105,6 +105,10 @@ class FileSource implements ConfigSource {
   private lastHash: string | undefined;
   private state: 'present' | 'missing' | 'absent' = 'absent';
   private transientSince: number | undefined;
+  /** The last bytes parsed ahead by {@link prefetch}, by hash. */
+  private parsed: { hash: string; update: SourceUpdate } | undefined;
+  private prefetching: Promise<void> | undefined;
+  private prefetchAgain = false;
 
   constructor(private readonly options: FileSourceOptions) {
     this.path = resolve(options.path);
@@ -148,6 +152,7 @@ class FileSource implements ConfigSource {
     await Promise.all([...this.watchers.values()].map((watcher) => watcher.close()));
     this.watchers.clear();
     await this.reading;
+    await this.prefetching;
   }
 
   /**
@@ -186,20 +191,74 @@ class FileSource implements ConfigSource {
 
   private watchDirectory(dir: string): FSWatcher {
     // followSymlinks: false — `..data` and the key links are entries to notice, not trees to
-    // descend into; depth: 0 — only the directory's own entries matter.
-    const watcher = watch(dir, { depth: 0, followSymlinks: false, ignoreInitial: true, persistent: false });
-    const onEvent = (file: unknown) => {
-      if (typeof file === 'string' && NOISE.test(basename(file))) return;
+    // descend into; depth: 0 — only the directory's own entries matter. atomic: false —
+    // chokidar's atomic mode holds every `unlink` back 100 ms (to fold an editor's
+    // unlink+add into one `change`); the ConfigMap swap's removal of the old payload folder
+    // then arrived a debounce late and restarted the debounce (issue 16: p50 205 ms instead
+    // of ~105 ms at a 100 ms debounce). The read after the debounce and the hash comparison
+    // already fold such pairs.
+    const watcher = watch(dir, {
+      depth: 0,
+      followSymlinks: false,
+      ignoreInitial: true,
+      persistent: false,
+      atomic: false,
+    });
+    const relevant = (file: unknown) => !(typeof file === 'string' && NOISE.test(basename(file)));
+    // `raw` is fs.watch itself, the first to know: it restarts the quiet time, and it reports
+    // renames that chokidar's own bookkeeping may fold away (a symlink renamed over an
+    // existing one looks unchanged to it).
+    watcher.on('raw', (_event, file) => {
+      if (!relevant(file)) return;
       this.schedule();
-    };
-    // `raw` is fs.watch itself: it reports renames that chokidar's own bookkeeping may fold
-    // away (a symlink renamed over an existing one looks unchanged to it).
-    watcher.on('raw', (_event, file) => onEvent(file));
-    watcher.on('all', (_event, file) => onEvent(file));
+      this.prefetch();
+    });
+    // chokidar's own events are the same happenings, reported after its stat calls (ms later
+    // under load): they start a read when none is pending but never push a pending one back.
+    watcher.on('all', (_event, file) => {
+      if (relevant(file) && !this.timer) this.schedule();
+    });
     watcher.on('error', () => this.schedule());
     // Whatever happened while the watcher was starting is caught by a read once it is ready.
-    watcher.once('ready', () => this.schedule());
+    watcher.once('ready', () => {
+      if (!this.timer) this.schedule();
+    });
     return watcher;
+  }
+
+  /**
+   * Parses the file ahead while the debounce waits: parsing the production document is most of
+   * the work after the quiet time (the YAML parse with its locator, several ms), and the bytes
+   * are usually final long before the quiet time ends (the kubelet's swap is one rename). The
+   * result is only a cache keyed by the bytes' hash: the read after the debounce decides, and
+   * when its bytes differ they are parsed then. One read in flight; events during it ask for
+   * one more.
+   */
+  private prefetch(): void {
+    if (this.closed) return;
+    if (this.prefetching) {
+      this.prefetchAgain = true;
+      return;
+    }
+    this.prefetching = (async () => {
+      try {
+        do {
+          this.prefetchAgain = false;
+          // Let the rest of this burst of file operations land before reading.
+          await new Promise((resolve) => setImmediate(resolve));
+          const result = await this.read();
+          if (this.closed || result.kind !== 'content' || result.hash === this.lastHash) continue;
+          if (this.parsed?.hash === result.hash) continue;
+          try {
+            this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
+          } catch {
+            // Not ours to report: the read after the debounce parses again and reports it.
+          }
+        } while (this.prefetchAgain && !this.closed);
+      } finally {
+        this.prefetching = undefined;
+      }
+    })();
   }
 
   /** Restarts the trailing debounce. */
@@ -281,6 +340,11 @@ class FileSource implements ConfigSource {
         this.state = 'present';
         if (result.hash === this.lastHash) return undefined;
         this.lastHash = result.hash;
+        if (this.parsed?.hash === result.hash) {
+          const { update } = this.parsed;
+          this.parsed = undefined;
+          return update;
+        }
         return this.parse(result.files, result.hash);
     }
   }

@@ -130,4 +130,38 @@ describe('secret resolution', () => {
     expect(secrets.get('llm.apiKey')).toBe(CANARY);
     expect(secrets.explain('llm.apiKey').source).toEqual({ kind: 'env', variable: 'LLM_API_KEY' });
   });
+
+  it.each([
+    ['SERVICE_NAME', { env: { SERVICE_NAME: 'swarm' } }],
+    ['the service option', { service: 'swarm', env: {} }],
+  ])(
+    'resolves only the references its service reads (%s), as its Deployment mounts only those',
+    async (_, scope) => {
+      root = mkdtempSync(join(tmpdir(), 'agentforge-secrets-'));
+      project(join(root, 'llm-api-key'), { apiKey: CANARY });
+      project(join(root, 'redis-auth'), { password: 'redis-pass' });
+      project(join(root, 'swarm-env'), { OPENAI_API_KEY: ROTATED });
+      const scoped = {
+        ...config,
+        monitoring: { grafana: { adminPassword: { secretRef: 'grafana-admin' } } },
+        services: {
+          swarm: { env: { OPENAI_API_KEY: { secretRef: 'swarm-env', key: 'OPENAI_API_KEY' } } },
+          tools: { env: { TOKEN: { secretRef: 'tools-env', key: 'TOKEN' } } },
+        },
+      };
+      const secrets = await createSecretResolver(scoped, {
+        dir: root,
+        watch: false,
+        pollIntervalMs: 0,
+        ...scope,
+      });
+      open.push(secrets);
+      expect(secrets.status().map((s) => s.path)).toEqual([
+        'llm.apiKey',
+        'dependencies.redis.password',
+        'services.swarm.env.OPENAI_API_KEY',
+      ]);
+      expect(secrets.get('services.swarm.env.OPENAI_API_KEY') === ROTATED).toBe(true);
+    },
+  );
 });

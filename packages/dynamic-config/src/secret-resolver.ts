@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentforgeError, type Logger, PROCESS_CONTRACT } from '@agentforge/schema';
+import { AgentforgeError, type Logger, PROCESS_CONTRACT, secretScope } from '@agentforge/schema';
 import { type FSWatcher, watch } from 'chokidar';
 
 /** Options of {@link createSecretResolver}. */
@@ -16,7 +16,14 @@ export interface SecretResolverOptions {
    * (e.g. `{ 'llm-api-key/apiKey': 'LLM_API_KEY' }`). A mapping wins over the directory.
    */
   variables?: Readonly<Record<string, string>>;
-  /** Where `variables` are read. @default process.env */
+  /**
+   * The service this process is: only the references it reads are resolved — the platform's
+   * and its own (`services.<service>.…`; `monitoring.…` for monitoring) — as its Deployment
+   * mounts only those Secrets. Unset (and no `SERVICE_NAME` in `env`): every reference.
+   * @default env.SERVICE_NAME
+   */
+  service?: string | undefined;
+  /** Where `variables` and `SERVICE_NAME` are read. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Watch the secret folders for rotation (the kubelet's `..data` swap). @default true */
   watch?: boolean;
@@ -131,7 +138,11 @@ export class SecretResolver {
   /** Reads every reference once; throws `FILE_NOT_FOUND` naming the first that cannot be resolved. */
   async start(): Promise<void> {
     const missing: string[] = [];
-    for (const ref of findSecretRefs(this.config)) {
+    const service = this.options.service ?? this.env[PROCESS_CONTRACT.serviceNameVariable];
+    const refs = findSecretRefs(this.config).filter(
+      (ref) => !service || [service, 'platform'].includes(secretScope(ref.path.split('.'))),
+    );
+    for (const ref of refs) {
       const source = this.sourceOf(ref.secretRef, ref.key);
       const value = source ? await this.read(source) : undefined;
       if (value === undefined || !source) {
@@ -158,6 +169,9 @@ export class SecretResolver {
           followSymlinks: false,
           ignoreInitial: true,
           persistent: false,
+          // chokidar's atomic mode would hold the removal of the old payload folder back 100 ms
+          // and restart the debounce (see file-source.ts).
+          atomic: false,
         });
         watcher.on('all', () => this.schedule(folder));
         watcher.on('raw', () => this.schedule(folder));

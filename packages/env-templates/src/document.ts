@@ -11,6 +11,7 @@ import {
   redactString,
   SERVICE_NAMES,
   type ServiceName,
+  secretScope,
   toEnvSegment,
 } from '@agentforge/schema';
 import type { Logger } from './files.js';
@@ -55,8 +56,9 @@ export function literalSecret(binding: SecretBinding): string | undefined {
 /**
  * Parses `input` with the schema (defaults applied; a typed SCHEMA_VIOLATION error otherwise),
  * then removes every secret value it finds: passwords inside URLs are cut out, and plain
- * service variables that look secret (`API_TOKEN: sk-…`) become placeholders bound to a
- * `<service>-env` Secret. Only JSON pointers are logged, never values.
+ * service variables that look secret (`API_TOKEN: sk-…`) become `{ secretRef: <service>-env,
+ * key: API_TOKEN }` references bound to a `<service>-env` Secret (mounted where the secret
+ * resolver reads it). Only JSON pointers are logged, never values.
  */
 export function prepareDocument(input: unknown, logger?: Logger): PreparedDocument {
   const parsed = parseWithSchema(EnvironmentDocumentSchema, input, { what: 'environment document' });
@@ -76,7 +78,6 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
           key: value.key ?? name,
         });
       } else if (detectSecret(name, value, { entropy: true }) !== undefined) {
-        delete env![name];
         const binding: SecretBinding = {
           pointer,
           scope: service,
@@ -84,11 +85,14 @@ export function prepareDocument(input: unknown, logger?: Logger): PreparedDocume
           secretName: `${service}-env`,
           key: name,
         };
+        // A reference to the key the generators mount (`<secretsDir>/<service>-env/<NAME>`), not
+        // a removal: the service still reads the setting, now resolved at run time.
+        env![name] = { secretRef: binding.secretName, key: binding.key };
         literals.set(binding, value);
         secrets.push(binding);
         logger?.warn(
           { pointer },
-          'a plain value that looks secret was replaced by a placeholder; use { secretRef } instead',
+          'a plain value that looks secret was replaced by a { secretRef } to the <service>-env Secret; write { secretRef } instead',
         );
       }
     }
@@ -107,7 +111,7 @@ function collectPlatformSecrets(node: unknown, segments: string[], out: SecretBi
       out.push({
         pointer: formatPointer(path),
         // Only the monitoring service talks to Grafana's admin API; everything else is shared.
-        scope: path[0] === 'monitoring' ? 'monitoring' : 'platform',
+        scope: secretScope(path),
         variable: named.map(toEnvSegment).join('_'),
         secretName: value.secretRef,
         key: value.key ?? key,

@@ -140,7 +140,7 @@ describe.skipIf(!kubectl)('issue 20, rendered with kubectl kustomize', { timeout
 
 // Outside CI a missing tool skips these with a warning (requireTool); in CI it fails the file.
 describe.skipIf(!kubectl)('issue 19: delivery modes', { timeout: 120_000 }, () => {
-  it('hot (the default): an unhashed ConfigMap mounted as a directory, no AGENTFORGE_* variable', async () => {
+  it('hot (as the example production asks): an unhashed ConfigMap mounted as a directory, no AGENTFORGE_* variable', async () => {
     const objects = await render(production());
     const [config] = find(objects, 'ConfigMap', 'agentforge-config');
     expect(Object.keys(config.data)).toEqual([PROCESS_CONTRACT.configKey]);
@@ -177,9 +177,13 @@ describe.skipIf(!kubectl)('issue 19: delivery modes', { timeout: 120_000 }, () =
     expect(checksum(afterRestart, 'gateway')).toBe(checksum(base, 'gateway'));
   });
 
-  it('rollout: the document as AGENTFORGE_* variables, no mounted file', async () => {
+  it.each([
+    ['set explicitly', 'rollout'],
+    ['the production tier default', undefined],
+  ])('rollout (%s): the document as AGENTFORGE_* variables, no mounted file', async (_, mode) => {
     const doc = production();
-    doc.platform.configDelivery = 'rollout';
+    doc.platform.configDelivery = mode;
+    if (mode === undefined) delete doc.platform.configDelivery;
     const objects = await render(doc);
     expect(find(objects, 'ConfigMap', 'agentforge-config')).toEqual([]);
     const [env] = find(objects, 'ConfigMap', 'agentforge-env');

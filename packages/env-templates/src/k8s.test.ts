@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fromEnvironmentVariables } from '@agentforge/schema';
+import { deliveryMode, fromEnvironmentVariables } from '@agentforge/schema';
 import { requireTool, testdir } from '@agentforge/test-utils';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -128,7 +128,7 @@ describe.skipIf(!kubectl)('rendered overlays', () => {
         (o) => o.kind === 'ConfigMap' && o.metadata.name === 'agentforge-env',
       ) as Untyped;
       expect(processEnv.data.TZ).toBe('UTC');
-      const mode = doc.platform.configDelivery ?? 'hot';
+      const mode = deliveryMode(doc);
       if (mode === 'rollout') {
         expect(processEnv.data.AGENTFORGE_NAME).toBe(env);
         // The services read their settings back with the schema's mapping: every AGENTFORGE_* variable must name one.

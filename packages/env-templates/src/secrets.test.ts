@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { exampleDocument } from '../test/examples.js';
 import type { Untyped } from '../test/kubernetes.js';
 import type { Logger } from './files.js';
@@ -52,5 +53,24 @@ describe('secrets', () => {
     const tools = k8s.find((f) => f.path.endsWith('patches/tools.yaml'))!.content;
     expect(tools).toContain('secretName: tools-env');
     expect(tools).toContain('key: SERVICE_TOKEN');
+  });
+
+  it('replaces a literal secret in the mounted document by a { secretRef } to the key it mounts', () => {
+    const k8s = generate('k8s', canaryDocument());
+    const mounted = k8s.find((f) => f.path.endsWith('/environment.yaml'))!;
+    const document = parse(mounted.content) as Untyped;
+    expect(document.platform.configDelivery).toBe('hot');
+    expect(document.services.tools.env).toEqual({
+      SERVICE_TOKEN: { secretRef: 'tools-env', key: 'SERVICE_TOKEN' },
+      GITHUB_HELPER: { secretRef: 'tools-env', key: 'GITHUB_HELPER' },
+    });
+    expect(document.services.swarm.env.OPENAI_API_KEY).toEqual({
+      secretRef: 'swarm-env',
+      key: 'OPENAI_API_KEY',
+    });
+    // …and the Deployment mounts that very key where the resolver reads <secretRef>/<key>.
+    const tools = k8s.find((f) => f.path.endsWith('patches/tools.yaml'))!.content;
+    expect(tools).toContain('mountPath: /var/run/secrets/agentforge/tools-env');
+    expect(tools).toMatch(/- key: SERVICE_TOKEN\n\s+path: SERVICE_TOKEN/);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { deliveryMode, isRestartOnly, restartOnlyValues } from './delivery.js';
+import { deliveryMode, isRestartOnly, restartOnlyValues, secretScope } from './delivery.js';
 import { EnvironmentDocumentSchema } from './environment.js';
 
 const production = EnvironmentDocumentSchema.parse(
@@ -34,13 +34,15 @@ describe('isRestartOnly', () => {
 
 describe('deliveryMode', () => {
   it.each([
-    [undefined, 'hot'],
-    ['rollout', 'rollout'],
-    ['hot', 'hot'],
-  ] as const)('platform.configDelivery %s → %s', (mode, expected) => {
-    expect(deliveryMode({ ...production, platform: { ...production.platform, configDelivery: mode } })).toBe(
-      expected,
-    );
+    ['development', undefined, 'hot'],
+    ['staging', undefined, 'hot'],
+    ['production', undefined, 'rollout'],
+    ['production', 'hot', 'hot'],
+    ['development', 'rollout', 'rollout'],
+    ['staging', 'rollout', 'rollout'],
+  ] as const)('tier %s, platform.configDelivery %s → %s', (tier, mode, expected) => {
+    const platform = { ...production.platform, configDelivery: mode };
+    expect(deliveryMode({ ...production, tier, platform })).toBe(expected);
   });
   it('refuses an unknown mode', () => {
     const input = { ...production, platform: { ...production.platform, configDelivery: 'eventually' } };
@@ -62,5 +64,17 @@ describe('restartOnlyValues', () => {
     moved.logging.level = 'debug';
     expect(restartOnlyValues(moved, 'swarm')).not.toEqual(restartOnlyValues(production, 'swarm'));
     expect(restartOnlyValues(moved, 'gateway')).toEqual(restartOnlyValues(production, 'gateway'));
+  });
+});
+
+describe('secretScope', () => {
+  it.each([
+    ['llm.apiKey', 'platform'],
+    ['dependencies.postgres.password', 'platform'],
+    ['monitoring.grafana.adminPassword', 'monitoring'],
+    ['services.swarm.env.OPENAI_API_KEY', 'swarm'],
+    ['services.tools.env.TOKEN', 'tools'],
+  ])('%s → %s', (path, expected) => {
+    expect(secretScope(path.split('.'))).toBe(expected);
   });
 });

@@ -4,14 +4,16 @@ import type { EnvironmentDocument, ServiceName, Tier } from './environment.js';
 export type DeliveryMode = 'hot' | 'rollout';
 
 /**
- * The delivery mode of each tier when `platform.configDelivery` is unset. Every tier is `hot`:
- * settings a process cannot change live still roll its pods (through the restart checksum), so
- * `rollout` only suits processes that cannot watch a file.
+ * The delivery mode of each tier when `platform.configDelivery` is unset: `hot` in development
+ * and staging, where changes are frequent and a restart per change slows the work down;
+ * `rollout` in production, where every change rolls the pods through the usual readiness gates
+ * unless the environment document asks for `hot` (settings a process cannot change live still
+ * roll its pods then, through the restart checksum).
  */
 export const TIER_DELIVERY_DEFAULTS: Readonly<Record<Tier, DeliveryMode>> = {
   development: 'hot',
   staging: 'hot',
-  production: 'hot',
+  production: 'rollout',
 };
 
 /** The delivery mode in force: `platform.configDelivery`, else the tier default. */
@@ -86,6 +88,18 @@ export function restartOnlyValues(
   return out;
 }
 
+/**
+ * Whose process reads the secret at `path` (segments of a `{ secretRef }` in the document): a
+ * service's own (`services.<name>.…`; `monitoring.…` is the monitoring service's) or every
+ * service's (`platform`). The generators mount a Secret only into the Deployments that read it,
+ * and the secret resolver resolves only those, so both use this one rule.
+ */
+export function secretScope(path: readonly string[]): 'platform' | ServiceName {
+  if (path[0] === 'services' && path[1] !== undefined) return path[1] as ServiceName;
+  if (path[0] === 'monitoring') return 'monitoring';
+  return 'platform';
+}
+
 /** Paths and variables of the process contract (docs/process-contract.md), shared by the generators and the resolver. */
 export const PROCESS_CONTRACT = {
   /** Where the `hot` ConfigMap is mounted (as a directory: `subPath` mounts never update). */
@@ -98,6 +112,8 @@ export const PROCESS_CONTRACT = {
   secretsDir: '/var/run/secrets/agentforge',
   /** Names the secrets directory. */
   secretsDirVariable: 'AGENTFORGE_SECRETS_DIR',
+  /** Names the service the process is (`swarm`, `gateway`, …). */
+  serviceNameVariable: 'SERVICE_NAME',
   /** The gateway's TLS Secret, when `security.tls.enabled`. */
   tlsDir: '/var/run/secrets/agentforge/tls',
   /** Pod template annotation hashing the restart-only settings a service reads. */

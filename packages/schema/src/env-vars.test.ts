@@ -47,6 +47,15 @@ describe('environment variables', () => {
     expect(back).toEqual(doc);
   });
 
+  it("ignores the process contract's own variables, which name files, not settings", () => {
+    const { data } = fromEnvironmentVariables({
+      AGENTFORGE_CONFIG_FILE: '/etc/agentforge/config/environment.yaml',
+      AGENTFORGE_SECRETS_DIR: '/var/run/secrets/agentforge',
+      AGENTFORGE_DEBUG: 'true',
+    });
+    expect(data).toEqual({ debug: true });
+  });
+
   it('coerces numbers, booleans, lists and quantities through the schema, and records the source', () => {
     const { data, sources } = fromEnvironmentVariables({
       AGENTFORGE_SERVICES__SWARM__REPLICAS: '5',

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { PROCESS_CONTRACT } from './delivery.js';
 import { EnvironmentDocumentSchema } from './environment.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { isPlainObject } from './objects.js';
@@ -89,8 +90,16 @@ export function toEnvironmentVariables(
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+// The process contract's own variables share the prefix but name files, not settings: the
+// generated Deployments set them beside the mounted document (docs/process-contract.md).
+const CONTRACT_VARIABLES: ReadonlySet<string> = new Set([
+  PROCESS_CONTRACT.configFileVariable,
+  PROCESS_CONTRACT.secretsDirVariable,
+]);
+
 /**
- * Reads the settings in `vars` (other variables are ignored) into a partial document, each
+ * Reads the settings in `vars` (other variables, and the process contract's
+ * `AGENTFORGE_CONFIG_FILE` and `AGENTFORGE_SECRETS_DIR`, are ignored) into a partial document, each
  * value coerced and checked by the schema's type at its path. A variable that names no
  * setting or cannot be coerced throws an `ENV_VAR_INVALID` error naming it.
  */
@@ -104,7 +113,7 @@ export function fromEnvironmentVariables(
   const sources = new Map<string, string>();
   for (const name of Object.keys(vars).sort()) {
     const raw = vars[name];
-    if (!name.startsWith(prefix) || raw === undefined) continue;
+    if (!name.startsWith(prefix) || raw === undefined || CONTRACT_VARIABLES.has(name)) continue;
     const path = resolvePath(root, name.slice(prefix.length).split('__'), name);
     setPath(data, path.keys, coerce(path.leaf, raw, name));
     sources.set(formatPointer(path.keys), name);

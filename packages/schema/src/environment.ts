@@ -175,7 +175,7 @@ export const EnvironmentDocumentSchema = z
           .enum(['hot', 'rollout'])
           .optional()
           .describe(
-            'How configuration reaches the pods: `hot` mounts the document as a watched file (settings that need a restart still roll the pods), `rollout` passes it as variables and restarts on every change. Unset: the tier default (`hot`).',
+            'How configuration reaches the pods: `hot` mounts the document as a watched file (settings that need a restart still roll the pods), `rollout` passes it as variables and restarts on every change. Unset: the tier default — `hot` in development and staging, `rollout` in production.',
           ),
       })
       .describe('Where the platform runs.'),

@@ -54,6 +54,7 @@ export {
   PROCESS_CONTRACT,
   RESTART_ONLY_SETTINGS,
   restartOnlyValues,
+  secretScope,
   TIER_DELIVERY_DEFAULTS,
 } from './delivery.js';
 export { renderReferenceDocs } from './docs.js';

@@ -37,9 +37,11 @@ truncate to the same prefix.
 {{- printf "%s-%s" (include "agentforge.fullname" $) (index . 1) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* The delivery mode: platform.configDelivery, else the tier default (hot in every tier). */}}
+{{/* The delivery mode: platform.configDelivery, else the tier default (TIER_DELIVERY_DEFAULTS in
+schema: hot in development and staging, rollout in production). */}}
 {{- define "agentforge.deliveryMode" -}}
-{{- dig "configDelivery" "hot" (.Values.platform | default dict) -}}
+{{- $default := ternary "rollout" "hot" (eq (.Values.tier | default "development") "production") -}}
+{{- dig "configDelivery" $default (.Values.platform | default dict) -}}
 {{- end -}}
 
 {{/* An image with global.imageRegistry in place of its registry, when set. */}}
