@@ -254,7 +254,9 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
         const pair = listPair(x, y, key);
         if (pair !== undefined) return pair;
       } else if (isPlainObject(x) && isPlainObject(y)) {
-        if (unequal || !rawEqual(x, y)) return objectPair(x, y);
+        // No equality scan first: objectPair shares what is equal member by member, and an
+        // object found equal whole comes back as one object for both sides.
+        return objectPair(x, y);
       } else if (unequal || !rawEqual(x, y)) return [walk(x, key), walk(y, key)];
     }
     const shared = walk(x, key);
@@ -280,11 +282,38 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
     return [left, right];
   };
 
-  /** Two plain objects that differ, whole, members equal on both sides shared; each in its own member order. */
+  /** Two plain objects whole, members equal on both sides shared; each in its own member order. */
   const objectPair = (x: Record<string, unknown>, y: Record<string, unknown>): Pair => {
+    const keysX = Object.keys(x);
+    const keysY = Object.keys(y);
+    let sameOrder = keysX.length === keysY.length;
+    for (let i = 0; sameOrder && i < keysX.length; i++) sameOrder = keysX[i] === keysY[i];
     const left: Record<string, Json> = {};
+    if (sameOrder) {
+      // The usual case: one member order, members pair up one to one.
+      let right: Record<string, Json> | undefined;
+      for (let i = 0; i < keysX.length; i++) {
+        const member = keysX[i]!;
+        const keyX = keyOfMember(x, member);
+        const keyY = keyOfMember(y, member);
+        path.push(member);
+        const [l, r] =
+          keyX === keyY
+            ? wholePair(x[member], y[member], keyX)
+            : [walk(x[member], keyX), walk(y[member], keyY)];
+        path.pop();
+        if (right === undefined && l !== r) {
+          // The first member that differs: `right` starts as a copy of what is shared so far.
+          right = {};
+          for (const [k, v] of Object.entries(left)) setOwnProperty(right, k, v);
+        }
+        if (l !== undefined) setOwnProperty(left, member, l);
+        if (right !== undefined && r !== undefined) setOwnProperty(right, member, r);
+      }
+      return [left, right ?? left];
+    }
     const fromX = new Map<string, Json | undefined>();
-    for (const member of Object.keys(x)) {
+    for (const member of keysX) {
       const keyX = keyOfMember(x, member);
       path.push(member);
       if (Object.hasOwn(y, member) && keyX === keyOfMember(y, member)) {
@@ -298,7 +327,7 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       path.pop();
     }
     const right: Record<string, Json> = {};
-    for (const member of Object.keys(y)) {
+    for (const member of keysY) {
       let r: Json | undefined;
       if (fromX.has(member)) r = fromX.get(member);
       else {
