@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { compare, report } from './_harness.mjs';
+import { compare, goal, report } from './_harness.mjs';
 
 const { compareLive } = await import('../packages/drift/dist/index.js');
 const { loadDocuments } = await import('../packages/schema/dist/index.js');
@@ -86,4 +86,4 @@ report(
   cases.map(([name], i) => [name, results[i].ms]),
   'js-yaml loadAll (desired + live)',
 );
-console.log(`  ratio (median of interleaved rounds): ${results[1].ratio.toFixed(2)}×`);
+goal('manifests drift (load both + compareLive) vs js-yaml loadAll', results[1].ratio, 3);

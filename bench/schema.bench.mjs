@@ -10,7 +10,7 @@ import {
 import Ajv2020 from 'ajv/dist/2020.js';
 import jsYaml from 'js-yaml';
 import YAML from 'yaml';
-import { measure, report } from './_harness.mjs';
+import { goal, measure, report, table } from './_harness.mjs';
 
 const text = readFileSync(
   new URL('../examples/platform/environments/production.yaml', import.meta.url),
@@ -110,3 +110,38 @@ report(
   ],
   'js-yaml loadAll',
 );
+
+// ---- Loader rows (issue 12/13): reading an environment file people maintain ------------------
+// A 1 MB environment file (3,800 services) read by the default reader (`yaml`, every guard, a
+// locator), by the bulk reader (js-yaml) and by the bare parsers. The goal is issue 13's: the
+// located read within 2× js-yaml `load`. Interleaved (`table`), so load falls on all alike.
+let environment = 'name: big\ntier: production\nservices:\n';
+for (let i = 0; environment.length < 1024 * 1024; i++)
+  environment += `  service-${i}:
+    image: ghcr.io/agentforge/service-${i}:1.0.${i}
+    replicas: ${(i % 5) + 1}
+    port: ${8000 + (i % 1000)}
+    resources: {cpu: 250m, memory: 256Mi}
+    env:
+      LOG_LEVEL: info
+      INDEX: "${i}"
+      UPSTREAM_URL: http://upstream-${i}.svc:8080/api
+    features: [a, b, c]
+`;
+const loaderRows = table(
+  `Read a 1 MB environment file (${(environment.length / 1024).toFixed(0)} KiB; median per read)`,
+  [
+    ['js-yaml load', () => jsYaml.load(environment)],
+    [
+      '@agentforge/schema loadDocument (yaml: guards + locator)',
+      () => loadDocument(environment, { file: 'big.yaml' }),
+    ],
+    [
+      '@agentforge/schema loadDocument, reader: bulk (js-yaml)',
+      () => loadDocument(environment, { file: 'big.yaml', reader: 'bulk' }),
+    ],
+    ['yaml parseDocument (no guards)', () => YAML.parseDocument(environment, { uniqueKeys: false })],
+  ],
+  { rounds: 5, blockMs: 200 },
+);
+goal('loadDocument (yaml) of a 1 MB environment file vs js-yaml load', loaderRows[1].ratio, 2);

@@ -175,6 +175,36 @@ if (kubectl) {
   );
 } else console.log('kubectl is not installed (bash scripts/ensure-tools.sh kubectl): this step is left out');
 
+// ---- GitOps ----------------------------------------------------------------------------------
+heading(
+  'Generate Argo CD and Flux objects that sync the overlays (per tier: automated, or manual in production)',
+);
+const repoUrl = 'https://git.example.com/agentforge/platform.git';
+agentforge(
+  ['env', 'generate', 'production', '--type', 'argocd', '--repo-url', repoUrl, '--dir', 'platform'],
+  {
+    cwd: scratch,
+  },
+);
+agentforge(['env', 'generate', '--all', '--type', 'argocd', '--repo-url', repoUrl, '--dir', 'platform'], {
+  cwd: scratch,
+});
+agentforge(['env', 'generate', 'staging', '--type', 'flux', '--repo-url', repoUrl, '--dir', 'platform'], {
+  cwd: scratch,
+});
+const gitops = join(workspace, 'deployment/gitops');
+const applicationSet = readFileSync(join(gitops, 'argocd-applicationset.yaml'), 'utf8');
+const environments = [
+  ...applicationSet.matchAll(/^ {10}- environment: (\S+)\n(?:.*\n)*? {12}automated: (true|false)$/gm),
+];
+console.log(
+  `ApplicationSet: ${environments.map(([, name, automated]) => `${name} (${automated === 'true' ? 'automated' : 'manual'})`).join(', ')}`,
+);
+const flux = readFileSync(join(gitops, 'flux-staging.yaml'), 'utf8');
+console.log(
+  `flux-staging.yaml: ${[...flux.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]).join(' + ')}, waiting for ${[...flux.matchAll(/^ {6}kind: Deployment$/gm)].length} Deployments`,
+);
+
 // ---- Drift -----------------------------------------------------------------------------------
 // Drift works on the same scratch copy, so no snapshot lands in examples/.
 heading('Snapshot the production environment of the copy');

@@ -16,7 +16,8 @@ export const COMMANDS: CommandTable = {
     load: () => import('./commands/env-list.js'),
   },
   'env generate': {
-    summary: 'Generate .env, docker-compose, Kustomize or Helm values files for an environment',
+    summary:
+      'Generate .env, docker-compose, Kustomize, Helm values, Argo CD or Flux files for an environment',
     load: () => import('./commands/env-generate.js'),
   },
   'config validate': {

@@ -207,6 +207,74 @@ describe('compareLive against the production render', () => {
     expect(text).not.toMatch(/CANARY|Q0FOQVJZ/);
   });
 
+  it.each([
+    {
+      name: 'a ConfigMap key added in the cluster',
+      kind: 'ConfigMap',
+      objectName: 'agentforge-config',
+      edit: (o: Obj) => {
+        o.data.INJECTED_FLAG = 'on';
+      },
+      expected: {
+        path: '/data/INJECTED_FLAG',
+        severity: 'medium',
+        ruleId: 'drift/live-extra-config-key',
+        secret: false,
+        after: 'on',
+      },
+    },
+    {
+      name: 'a binaryData key added to a ConfigMap',
+      kind: 'ConfigMap',
+      objectName: 'agentforge-config',
+      edit: (o: Obj) => {
+        o.binaryData = { 'blob.bin': 'AAEC' };
+      },
+      expected: { path: '/binaryData/blob.bin', severity: 'medium', ruleId: 'drift/live-extra-config-key' },
+    },
+    {
+      name: 'a Secret key added in the cluster (value hidden)',
+      kind: 'Secret',
+      objectName: 'agentforge-llm',
+      edit: (o: Obj) => {
+        o.data.STOLEN_TOKEN = Buffer.from('CANARY-extra-token').toString('base64');
+      },
+      expected: {
+        path: '/data/STOLEN_TOKEN',
+        severity: 'high',
+        ruleId: 'drift/live-extra-secret-key',
+        secret: true,
+      },
+    },
+  ])('reports $name as an added key', ({ kind, objectName, edit, expected }) => {
+    const live = liveList(desired);
+    const target = find(live.items, kind, objectName);
+    expect(target, `${kind} ${objectName} is rendered`).toBeDefined();
+    edit(target);
+    const report = compareLive(desired, [live]);
+    expect(report.changes).toHaveLength(1);
+    expect(report.changes[0]).toMatchObject({
+      kind: 'added',
+      resource: { kind, name: objectName },
+      ...expected,
+    });
+    const text = formatHuman(report) + formatJson(report);
+    expect(text).not.toMatch(/CANARY|Q0FOQVJZ/);
+    // Dropping the key again is no drift: the check compares keys, it does not invent them.
+    expect(compareLive(desired, [liveList(desired)]).changes).toEqual([]);
+  });
+
+  it('lets an ignore rule silence extra data keys', () => {
+    const live = liveList(desired);
+    find(live.items, 'ConfigMap', 'agentforge-config').data.INJECTED_FLAG = 'on';
+    const policy = parseDriftPolicy(
+      'ignore:\n  - paths: "data.*"\n    kinds: [added]\n    resourceKinds: [ConfigMap]\n',
+    );
+    const report = compareLive(desired, [live], { policy });
+    expect(report.changes).toEqual([]);
+    expect(report.counts.ignored).toBe(1);
+  });
+
   it('reports extra live objects with the app labels only, and applies ignore rules', () => {
     const extra = {
       apiVersion: 'v1',
@@ -256,12 +324,13 @@ describe('compareLive against the production render', () => {
 });
 
 describe('pruning', () => {
-  it('compares only fields desired sets, but keeps extra keyed list items', () => {
+  it('compares only fields desired sets, except the keys of a ConfigMap', () => {
     const d = [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data: { a: '1' } },
     ];
     const l = [{ ...d[0], data: { a: '1', b: '2' }, metadata: { ...d[0]!.metadata, labels: { x: 'y' } } }];
-    expect(compareLive(d, l).changes).toEqual([]);
+    // The label a controller added is not drift; the data key someone added is.
+    expect(compareLive(d, l).changes.map((c) => `${c.kind} ${c.path}`)).toEqual(['added /data/b']);
     expect(isPlainObject(l[0])).toBe(true);
   });
 });

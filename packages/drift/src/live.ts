@@ -1,4 +1,4 @@
-import { isPlainObject } from '@agentforge/schema';
+import { isPlainObject, setOwnProperty } from '@agentforge/schema';
 import { type ResourceRef, resourceRef } from '@agentforge/schema/kubernetes';
 import { createCanonicalizer } from './canonical.js';
 import { diffCanonical, type RawChange } from './diff.js';
@@ -79,6 +79,35 @@ export function pruneToDesired(desired: unknown, live: unknown): unknown {
   return live;
 }
 
+// The key-value maps of a ConfigMap or Secret. Pods load them whole (`envFrom`, volumes), so a
+// key someone added in the cluster reaches every consumer; `kubectl apply` keeps such a key
+// (its three-way merge only removes keys it applied itself), so only this check shows it.
+const DATA_FIELDS = ['data', 'binaryData'] as const;
+
+/**
+ * Puts back the keys of `live`'s data maps that pruning to the desired fields dropped: they
+ * become `added` changes at `/data/<key>`. A Secret's values are fingerprints by then
+ * (`cleanKubernetesObject`), so an extra Secret key shows as added with its value hidden.
+ */
+function keepExtraDataKeys(
+  desired: Record<string, unknown>,
+  pruned: unknown,
+  live: Record<string, unknown>,
+): void {
+  if (!isPlainObject(pruned)) return;
+  for (const field of DATA_FIELDS) {
+    const extra = live[field];
+    if (!isPlainObject(extra) || Object.keys(extra).length === 0) continue;
+    const kept = isPlainObject(pruned[field]) ? pruned[field] : {};
+    for (const [key, value] of Object.entries(extra))
+      if (!Object.hasOwn(kept, key)) setOwnProperty(kept, key, value);
+    pruned[field] = kept;
+    // An empty map on the desired side makes each key its own change (`/binaryData/<key>`),
+    // not one change of the whole map.
+    if (!isPlainObject(desired[field])) desired[field] = {};
+  }
+}
+
 /** `kind\0namespace\0name` of every workload an HPA scales: its replicas belong to the HPA. */
 function hpaTargets(objects: readonly Record<string, unknown>[], namespace: string | undefined): Set<string> {
   const targets = new Set<string>();
@@ -99,7 +128,8 @@ function hpaTargets(objects: readonly Record<string, unknown>[], namespace: stri
  * removing what the API server sets or defaults (status, managedFields, uid, resourceVersion,
  * the last-applied annotation, `imagePullPolicy`, `protocol: TCP`…) and normalising quantity
  * spellings; the replicas of a workload an HPA targets are ignored; Secret data compares by
- * fingerprint only. A desired object missing in live is `removed`; a live object carrying the
+ * fingerprint only. Keys of a live ConfigMap's or Secret's `data` that the desired one lacks
+ * are reported as `added` (a Secret's without its value). A desired object missing in live is `removed`; a live object carrying the
  * app's labels but not desired is `added`. Changes are classified and filtered by the policy.
  * @example const report = compareLive(loadAll(render), loadAll(kubectlGetOutput), { policy });
  */
@@ -137,7 +167,10 @@ export function compareLive(
       raw.push({ kind: 'removed', segments: [], path: '', before: canonical(desiredClean), resource: ref });
       continue;
     }
-    const liveClean = pruneToDesired(desiredClean, clean(other.object, other.ref));
+    const liveCleaned = clean(other.object, other.ref);
+    const liveClean = pruneToDesired(desiredClean, liveCleaned);
+    if (ref.kind === 'ConfigMap' || ref.kind === 'Secret')
+      keepExtraDataKeys(desiredClean, liveClean, liveCleaned);
     for (const change of diffCanonical(canonical(desiredClean), canonical(liveClean as Json), diffOptions))
       raw.push({ ...change, resource: ref });
   }

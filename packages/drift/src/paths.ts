@@ -1,4 +1,4 @@
-import { compileGlob, formatPointer, toSegments } from '@agentforge/schema';
+import { compileGlob, driftGlobSegments, formatPointer } from '@agentforge/schema';
 
 /** A list item addressed by the value of its key field, e.g. `[name=swarm]`. */
 export interface KeyedSegment {
@@ -49,21 +49,6 @@ export function parseDriftPath(path: string): Segment[] {
   return segments;
 }
 
-/** Glob segments: `containers[name=swarm]` is split into `containers` and `[name=swarm]`. */
-function globSegments(glob: string): string[] {
-  const out: string[] = [];
-  for (const segment of toSegments(glob)) {
-    const bracket = segment.indexOf('[');
-    if (bracket > 0 && segment.endsWith(']'))
-      out.push(
-        segment.slice(0, bracket),
-        ...segment.slice(bracket).replace(/\]\[/g, ']\u0000[').split('\u0000'),
-      );
-    else out.push(segment);
-  }
-  return out;
-}
-
 /** A compiled path glob over segment texts (see {@link segmentText}). */
 export type SegmentMatcher = (segments: readonly string[]) => boolean;
 
@@ -84,7 +69,7 @@ export function compilePathGlob(glob: string): SegmentMatcher {
 const compiled = new Map<string, SegmentMatcher>();
 
 function compileUncached(glob: string): SegmentMatcher {
-  const parts = globSegments(glob);
+  const parts = driftGlobSegments(glob);
   const deep = parts.filter((p) => p === '**').length;
   const plain = (part: string) => part === '*' || !part.includes('*');
   // Fast paths for the common shapes (`a.*.b`, `**.a.*`, `a.**`); the general matcher backtracks.

@@ -1,75 +1,24 @@
 import {
   AgentforgeError,
   type ChangeKind,
-  ChangeKindSchema,
+  type ClassificationRule,
+  ClassificationRuleSchema,
+  DriftPolicyFileSchema,
+  type IgnoreRule,
+  IgnoreRuleSchema,
   type Locator,
   loadDocument,
   loadFile,
-  parseWithSchema,
+  parseDriftPolicyFile,
   type Severity,
-  SeveritySchema,
   shiftSeverity,
 } from '@agentforge/schema';
-import { z } from 'zod';
 import { compileGlobs, type SegmentMatcher } from './paths.js';
 
-const globs = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .transform((v) => (typeof v === 'string' ? [v] : v));
-
-/** A classification rule: changes at matching paths get its severity, explanation and recommendation. */
-export const ClassificationRuleSchema = z.strictObject({
-  id: z.string().min(1).describe('Stable identifier shown with each change it classifies.'),
-  paths: globs.describe('Path globs (`services.*.image`, `security.**`, `containers[name=swarm].image`).'),
-  kinds: z.array(ChangeKindSchema).optional().describe('Only these change kinds; default all.'),
-  secret: z.boolean().optional().describe('Only changes of secret values (true) or only others (false).'),
-  resourceKinds: z
-    .array(z.string())
-    .optional()
-    .describe('Only changes inside Kubernetes objects of these kinds.'),
-  severity: SeveritySchema,
-  explanation: z.string().min(1).describe('What the change means.'),
-  recommendation: z.string().min(1).describe('What to do about it.'),
-});
-/** See {@link ClassificationRuleSchema}. */
-export type ClassificationRule = z.output<typeof ClassificationRuleSchema>;
-
-/** An ignore rule: matching changes leave the report, its counts and the exit code. */
-export const IgnoreRuleSchema = z.strictObject({
-  paths: globs.describe('Path globs of the changes to ignore.'),
-  environments: z
-    .array(z.string())
-    .optional()
-    .describe('Only when one of these environments takes part in the comparison.'),
-  kinds: z.array(ChangeKindSchema).optional().describe('Only these change kinds.'),
-  resourceKinds: z.array(z.string()).optional().describe('Only inside Kubernetes objects of these kinds.'),
-  resourceNames: z.array(z.string()).optional().describe('Only inside Kubernetes objects with these names.'),
-  reason: z.string().optional().describe('Why the difference is expected.'),
-});
-/** See {@link IgnoreRuleSchema}. */
-export type IgnoreRule = z.output<typeof IgnoreRuleSchema>;
-
-/** The drift policy file (YAML or JSON): extra rules, ignores and list settings. */
-export const DriftPolicyFileSchema = z.strictObject({
-  defaults: z
-    .boolean()
-    .default(true)
-    .describe('Keep the AgentForge default rules after the file’s own rules.'),
-  rules: z.array(ClassificationRuleSchema).default([]),
-  ignore: z.array(IgnoreRuleSchema).default([]),
-  orderSensitive: z
-    .array(z.string())
-    .default([])
-    .describe('Lists whose order matters: a reorder there takes the path’s severity.'),
-  listKeys: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe('Key field of the lists at these path globs.'),
-  numericStrings: z
-    .union([z.boolean(), z.array(z.string())])
-    .default(false)
-    .describe('Compare numeric strings as numbers (everywhere, or at these globs).'),
-});
+export type { ClassificationRule, IgnoreRule };
+// The policy file's schemas live in @agentforge/schema (env-templates reads the same file);
+// they are re-exported from this package's barrel for existing users.
+export { ClassificationRuleSchema, DriftPolicyFileSchema, IgnoreRuleSchema };
 
 /** Everything that decides how changes are classified and which are ignored. */
 export interface DriftPolicy {
@@ -102,6 +51,24 @@ const rule = (
  * features low; anything else medium. First match wins.
  */
 export const DEFAULT_RULES: readonly ClassificationRule[] = [
+  // Before the secret rule: an unknown key in a live Secret is an unreviewed credential every
+  // pod loading the Secret gets, but not a rotation of one the manifests know.
+  rule(
+    'drift/live-extra-secret-key',
+    ['data.*', 'binaryData.*'],
+    'high',
+    'The live Secret holds a key its manifest does not (the value is hidden); pods that load the Secret whole get it.',
+    'Find who added it; delete it from the Secret or add it to the manifests’ source (`kubectl apply` keeps keys it did not apply).',
+    { kinds: ['added'], resourceKinds: ['Secret'] },
+  ),
+  rule(
+    'drift/live-extra-config-key',
+    ['data.*', 'binaryData.*'],
+    'medium',
+    'The live ConfigMap holds a key its manifest does not set; pods that load it whole (envFrom, volumes) see it.',
+    'Remove the key from the live ConfigMap or add it to the manifests’ source (`kubectl apply` keeps keys it did not apply).',
+    { kinds: ['added'], resourceKinds: ['ConfigMap'] },
+  ),
   rule(
     'drift/secret-value',
     ['**'],
@@ -262,11 +229,7 @@ export function policyFromData(
   data: unknown,
   options: { file?: string; locator?: Locator } = {},
 ): DriftPolicy {
-  const file = parseWithSchema(DriftPolicyFileSchema, data ?? {}, {
-    locator: options.locator,
-    what: options.file ? `drift policy ${options.file}` : 'drift policy',
-    code: 'POLICY_INVALID',
-  });
+  const file = parseDriftPolicyFile(data, options);
   const base = defaultPolicy();
   return {
     rules: [...file.rules, ...(file.defaults ? base.rules : [])],

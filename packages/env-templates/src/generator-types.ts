@@ -1,5 +1,6 @@
 import type { PreparedDocument } from './document.js';
 import type { GeneratedFile, Logger } from './files.js';
+import type { GitOpsOptions } from './gitops.js';
 
 // The generator contract on its own, so each generator module implements it without importing
 // the registry that imports them (generators.ts).
@@ -8,6 +9,8 @@ import type { GeneratedFile, Logger } from './files.js';
 export interface GenerateOptions {
   /** pino-compatible; told (by JSON pointer only) when a secret value was left out. */
   logger?: Logger;
+  /** Repository, revision and drift ignore rules of the `argocd` and `flux` generators. */
+  gitops?: GitOpsOptions;
 }
 
 /**

@@ -4,6 +4,7 @@ import { prepareDocument } from './document.js';
 import { envGenerator } from './env.js';
 import type { GeneratedFile } from './files.js';
 import type { GenerateOptions, Generator } from './generator-types.js';
+import { argocdGenerator, fluxGenerator } from './gitops-generators.js';
 import { helmGenerator } from './helm.js';
 import { k8sGenerator } from './k8s.js';
 
@@ -13,9 +14,11 @@ export const GENERATORS = {
   'docker-compose': composeGenerator,
   k8s: k8sGenerator,
   helm: helmGenerator,
+  argocd: argocdGenerator,
+  flux: fluxGenerator,
 } as const satisfies Record<string, Generator>;
 
-/** A `--type` word: `env`, `docker-compose`, `k8s`, `helm` (and whatever is added to {@link GENERATORS}). */
+/** A `--type` word: `env`, `docker-compose`, `k8s`, `helm`, `argocd`, `flux` (and whatever is added to {@link GENERATORS}). */
 export type GeneratorType = keyof typeof GENERATORS;
 
 /** The generator types, in registry order. */

@@ -17,6 +17,32 @@ export {
   isGeneratorType,
 } from './generators.js';
 export {
+  type ArgoIgnoreDifference,
+  argocdApplication,
+  argocdApplicationSet,
+  argocdApplicationSetFiles,
+  argocdFiles,
+  argoIgnoreDifferences,
+  type FluxPatch,
+  fluxFiles,
+  fluxIgnorePatches,
+  fluxObjects,
+  GITOPS_DIR,
+  type GitOpsOptions,
+  type GitOpsSyncPolicy,
+  gitopsSyncPolicy,
+  globToArgoPath,
+  overlayPath,
+  type UntranslatedRule,
+} from './gitops.js';
+export { argocdGenerator, fluxGenerator } from './gitops-generators.js';
+export {
+  GITOPS_TYPES,
+  type GitOpsType,
+  generateWorkspaceGitOps,
+  type WorkspaceGitOpsOptions,
+} from './gitops-workspace.js';
+export {
   GRAFANA_DASHBOARD,
   GRAFANA_DASHBOARD_CONFIG_MAP,
   GRAFANA_DASHBOARD_FILE,

@@ -32,7 +32,11 @@ describe('secrets', () => {
     '%s: no secret canary appears in any generated file or log line',
     (type) => {
       const { logger, lines } = capture();
-      const files = generate(type, canaryDocument(), { logger });
+      // The GitOps generators need a repository; the others ignore the option.
+      const files = generate(type, canaryDocument(), {
+        logger,
+        gitops: { repoUrl: 'https://git.example.com/platform.git' },
+      });
       expect(files.length).toBeGreaterThan(0);
       for (const file of files)
         for (const canary of CANARIES)

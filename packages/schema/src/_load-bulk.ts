@@ -124,7 +124,7 @@ export function loadYamlBulk(
   const trees = lazyTrees(source, parseOptions, multi, values.length);
   return values.map((data, index) => {
     const locator = yamlLocator(source, () => trees(index), multi ? index : undefined);
-    if (aliased) checkAliasExpansion(data, limit, locator);
+    if (aliased) checkAliasExpansion(data, limit, locator, maxAliasBytes);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
 }

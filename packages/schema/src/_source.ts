@@ -52,13 +52,40 @@ export function fail(code: ErrorCode, message: string, location: SourceLocation)
 }
 
 /**
- * Refuses documents whose aliases would expand past `limit` nodes. Aliased collections are
+ * Refuses documents whose aliases would expand past `limit` nodes or `maxChars` characters of
+ * strings, or whose aliases make the data circular. Aliased collections are
  * shared, not copied, so the bomb only goes off in whoever walks the data next; this walk
  * counts each shared subtree once and multiplies, so it stays linear in the text.
  */
-export function checkAliasExpansion(data: unknown, limit: number, locator: Locator): void {
+export function checkAliasExpansion(
+  data: unknown,
+  limit: number,
+  locator: Locator,
+  maxChars = Number.POSITIVE_INFINITY,
+): void {
   const sizes = new Map<object, number>();
+  // Characters of the strings (keys and values) in each shared object: an aliased list holding
+  // one 1 MB string is one node but a megabyte to every reader that copies it.
+  const chars = new Map<object, number>();
+  const text = (value: unknown): number => {
+    if (typeof value === 'string') return value.length;
+    if (value === null || typeof value !== 'object') return 0;
+    const known = chars.get(value);
+    if (known !== undefined) return known;
+    let total = 0;
+    for (const [key, child] of Object.entries(value)) total += key.length + text(child);
+    chars.set(value, total);
+    return total;
+  };
   const seen = new Set<object>();
+  // The objects on the path being walked: meeting one again is an alias inside its own anchor
+  // (`&a [*a]`), which makes the data circular — every reader of it would loop or overflow.
+  const ancestors = new Set<object>();
+  const path: string[] = [];
+  const refuse = (message: string): never => {
+    const pointer = formatPointer(path);
+    return fail('ALIAS_EXPANSION', `${message} at ${pointer}`, locator.nearest(pointer));
+  };
   const size = (value: unknown): number => {
     if (value === null || typeof value !== 'object') return 1;
     const known = sizes.get(value);
@@ -69,24 +96,28 @@ export function checkAliasExpansion(data: unknown, limit: number, locator: Locat
     return total;
   };
   let added = 0;
-  const walk = (value: unknown, path: string[]): void => {
+  let addedChars = 0;
+  const walk = (value: unknown): void => {
     if (value === null || typeof value !== 'object') return;
+    if (ancestors.has(value)) refuse('an alias is inside the node it names: the data would be circular');
     if (seen.has(value)) {
       added += size(value);
-      if (added > limit) {
-        const pointer = formatPointer(path);
-        fail(
-          'ALIAS_EXPANSION',
-          `aliases would expand to more than ${limit} nodes (an alias bomb?) at ${pointer}`,
-          locator.nearest(pointer),
-        );
-      }
+      if (added > limit) refuse(`aliases would expand to more than ${limit} nodes (an alias bomb?)`);
+      addedChars += text(value);
+      if (addedChars > maxChars)
+        refuse(`aliases would expand to more than ${maxChars} characters of text (an alias bomb?)`);
       return;
     }
     seen.add(value);
-    for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+    ancestors.add(value);
+    for (const [key, child] of Object.entries(value)) {
+      path.push(key);
+      walk(child);
+      path.pop();
+    }
+    ancestors.delete(value);
   };
-  walk(data, []);
+  walk(data);
 }
 
 /** The first offset at or after `offset` that is not blank or a comment: where the node's text starts. */

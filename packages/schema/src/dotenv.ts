@@ -78,8 +78,11 @@ export function parseDotenv(text: string): DotenvEntry[] {
       }
     }
     if (raw === undefined) {
-      const hash = source.indexOf('#', valueStart);
-      raw = source.slice(valueStart, hash !== -1 && hash < lineEnd ? hash : lineEnd);
+      // Look for `#` on this line only: `indexOf('#', valueStart)` would scan to the end of the
+      // text on every line without one (1 MB of `A=b` lines took 14 s).
+      let hash = valueStart;
+      while (hash < lineEnd && source.charCodeAt(hash) !== 35 /* # */) hash++;
+      raw = source.slice(valueStart, hash);
     }
     let value = raw.trim();
     const first = value[0];

@@ -177,6 +177,31 @@ export const EnvironmentDocumentSchema = z
           .describe(
             'How configuration reaches the pods: `hot` mounts the document as a watched file (settings that need a restart still roll the pods), `rollout` passes it as variables and restarts on every change. Unset: the tier default — `hot` in development and staging, `rollout` in production.',
           ),
+        gitops: z
+          .strictObject({
+            sync: z
+              .enum(['automated', 'manual'])
+              .optional()
+              .describe(
+                'How Argo CD or Flux applies a new revision: `automated` on its own, `manual` only when an operator syncs (Flux: the Kustomization is suspended until resumed). Unset: `automated` in development and staging, `manual` in production.',
+              ),
+            selfHeal: z
+              .boolean()
+              .optional()
+              .describe(
+                'Automated sync also reverts changes made in the cluster (Argo CD `selfHeal`). Unset: true when sync is automated.',
+              ),
+            prune: z
+              .boolean()
+              .optional()
+              .describe(
+                'Automated sync deletes objects removed from git (Argo CD and Flux `prune`). Unset: true when sync is automated.',
+              ),
+          })
+          .optional()
+          .describe(
+            'How a GitOps controller keeps the cluster in step with git (`agentforge env generate --type argocd|flux`). Unset: the tier default.',
+          ),
       })
       .describe('Where the platform runs.'),
     logging: z

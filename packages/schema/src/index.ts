@@ -60,6 +60,17 @@ export {
 export { renderReferenceDocs } from './docs.js';
 export { computeLineStarts, type DotenvEntry, offsetToLineColumn, parseDotenv } from './dotenv.js';
 export {
+  type ClassificationRule,
+  ClassificationRuleSchema,
+  type DriftPolicyFile,
+  DriftPolicyFileSchema,
+  driftGlobSegments,
+  type IgnoreRule,
+  IgnoreRuleSchema,
+  loadDriftPolicyFile,
+  parseDriftPolicyFile,
+} from './drift-policy.js';
+export {
   contentHash,
   type DocumentEdit,
   type EditedText,

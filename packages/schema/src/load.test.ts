@@ -255,11 +255,20 @@ describe('loadDocument on hostile input', () => {
 
 describe('duplicate keys', () => {
   it.each([
-    { name: 'block mapping', text: 'name: a\ntier: staging\nname: b\n', first: [1, 1], second: [3, 1] },
-    { name: 'nested mapping', text: 'a:\n  x: 1\n  y: 2\n  x: 3\n', first: [2, 3], second: [4, 3] },
-    { name: 'flow mapping', text: 'a: {k: 1, j: 2, k: 3}\n', first: [1, 5], second: [1, 17] },
-    { name: 'JSON object', text: '{\n  "a": 1,\n  "a": 2\n}', first: [2, 3], second: [3, 3] },
-  ])('names both places of a duplicate in a $name', ({ text, first, second }) => {
+    {
+      name: 'block mapping',
+      text: 'name: a\ntier: staging\nname: b\n',
+      key: 'name',
+      first: [1, 1],
+      second: [3, 1],
+    },
+    { name: 'nested mapping', text: 'a:\n  x: 1\n  y: 2\n  x: 3\n', key: 'x', first: [2, 3], second: [4, 3] },
+    { name: 'flow mapping', text: 'a: {k: 1, j: 2, k: 3}\n', key: 'k', first: [1, 5], second: [1, 17] },
+    { name: 'JSON object', text: '{\n  "a": 1,\n  "a": 2\n}', key: '"a"', first: [2, 3], second: [3, 3] },
+    // One property in the data, however it is spelled.
+    { name: 'number and string key', text: '1: a\n"1": b\n', key: '"1"', first: [1, 1], second: [2, 1] },
+    { name: 'null spelled twice', text: 'null: 1\n~: 2\n', key: '~', first: [1, 1], second: [2, 1] },
+  ])('names both places of a duplicate in a $name', ({ text, key, first, second }) => {
     const result = safeLoadDocument(text, { file: 'dup.yaml' });
     expect(result.success).toBe(false);
     if (result.success) return;
@@ -267,6 +276,11 @@ describe('duplicate keys', () => {
     expect(result.error.location).toEqual({ file: 'dup.yaml', line: second[0], column: second[1] });
     expect(result.error.details).toEqual({ first: { file: 'dup.yaml', line: first[0], column: first[1] } });
     expect(result.error.message).toContain(`first at line ${first[0]}, column ${first[1]}`);
+    expect(result.error.message).toContain(`duplicate key: ${JSON.stringify(key)} `);
+  });
+
+  it('lets `<<` merge keys repeat, as YAML 1.1 did', () => {
+    expect(loadDocument('<<: {a: 1}\n<<: {b: 2}\n').data).toEqual({ a: 1, b: 2 });
   });
 });
 
@@ -466,10 +480,48 @@ describe('hostile input budgets', () => {
     });
   });
 
-  it('parses pathological dotenv text (blank runs, unterminated quotes) in one pass', () => {
+  it.each(['yaml', 'bulk'] as const)(
+    'refuses an alias inside the node it names, located (%s reader)',
+    (reader) => {
+      for (const text of ['a: 1\nb: &x [1, *x]\n', 'a: 1\nb: &x\n  c: *x\n']) {
+        const result = safeLoadDocument(text, { file: 'loop.yaml', reader });
+        expect(result.success).toBe(false);
+        if (result.success) continue;
+        expect(result.error).toBeInstanceOf(AgentforgeError);
+        expect(result.error.code).toBe('ALIAS_EXPANSION');
+        expect(result.error.message).toMatch(/circular/);
+        expect(result.error.location).toMatchObject({ file: 'loop.yaml', line: expect.any(Number) });
+        expect(result.error.location!.line).toBeGreaterThanOrEqual(2);
+      }
+    },
+  );
+
+  it('counts the text of aliased collections too: a big string wrapped in a list is no way round', () => {
+    const text = `a: &a ["${'x'.repeat(1000)}"]\nb: [${Array(20).fill('*a').join(', ')}]\n`;
+    const result = safeLoadDocument(text, { file: 'wrapped.yaml', maxAliasBytes: 10_000 });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.code).toBe('ALIAS_EXPANSION');
+      // The eleventh alias takes the text past 10,000 characters.
+      expect(result.error.location).toEqual({ file: 'wrapped.yaml', line: 2, column: 5 + 4 * 10 });
+    }
+    expect(safeLoadDocument(text, { maxAliasBytes: 20_000 }).success).toBe(true);
+  });
+
+  it('resolves many aliases in one pass (yaml looks each one up from the start)', () => {
+    const text = `a: &a x\nl:\n${'  - *a\n'.repeat(20_000)}`;
+    const { data } = loadDocument<{ l: string[] }>(text);
+    expect(data.l).toHaveLength(20_000);
+    expect(data.l.every((v) => v === 'x')).toBe(true);
+  });
+
+  it('parses pathological dotenv text (blank runs, unterminated quotes, no comments) in one pass', () => {
     const blank = ' \n'.repeat(350_000);
     const quotes = "K='\n".repeat(100_000);
-    for (const text of [blank, quotes, `${blank}A=1\n`]) {
+    // Lines without `#`: the comment search once ran to the end of the text on each (14 s for 1 MB).
+    const plain = 'A=b\n'.repeat(262_144);
+    const empty = 'A=\n\n\n\n\n\n\n\n'.repeat(131_072);
+    for (const text of [blank, quotes, plain, empty, `${blank}A=1\n`]) {
       expect(text.length).toBeGreaterThan(300_000);
       expect(() => loadDocument(text, { format: 'dotenv' })).not.toThrow();
     }
@@ -517,5 +569,54 @@ describe('parseDotenv', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parse errors inside secret values', () => {
+  // Canaries are assembled so that this file itself trips no secret scanner.
+  const c = (...parts: string[]) => parts.join('');
+  const GITHUB = c('ghp_', 'CANARY', '012345678901234567890123456789');
+  const cases: Array<{ name: string; text: string; line: number }> = [
+    { name: 'bad escape under a secret-named key', text: 'a:\n  API_TOKEN: "CANARYab\\qCANARY"\n', line: 2 },
+    { name: 'bad hex escape under a password', text: 'DB_PASSWORD: "CANARY\\x4gCANARY"\n', line: 1 },
+    { name: 'unterminated quote under a secret', text: 'x: 1\nAPI_TOKEN: "CANARY-unterminated\n', line: 2 },
+    {
+      name: 'Kubernetes env entry naming a secret',
+      text: 'env:\n  - name: DB_PASSWORD\n    value: "CAN\\qARY"\n',
+      line: 3,
+    },
+    {
+      name: 'recognised value under an innocent key, flow style',
+      text: `env: {UPSTREAM: "${GITHUB}\\q"}\n`,
+      line: 1,
+    },
+    { name: 'stray text that looks like a secret', text: `k: v\n]${GITHUB}\n`, line: 2 },
+    { name: 'block scalar header followed by a secret', text: `A: |x ${GITHUB}\n  b\n`, line: 1 },
+  ];
+
+  it.each(cases)('shows no part of the value: $name', ({ text, line }) => {
+    const result = safeLoadDocument(text, { file: 'secret.yaml' });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const { error } = result;
+    expect(error.code).toBe('PARSE_ERROR');
+    expect(error.location).toMatchObject({ file: 'secret.yaml', line });
+    expect(error.message).toMatch(/inside a secret value/);
+    const shown = [
+      error.message,
+      error.format(),
+      JSON.stringify(error.details),
+      String(error.cause ?? ''),
+    ].join('\n');
+    expect(shown).not.toMatch(/CANARY|CAN|\\q|\\x4g/);
+  });
+
+  it('keeps the quoted text when the value is not a secret', () => {
+    const result = safeLoadDocument('name: "ab\\qcd"\n', { file: 'plain.yaml' });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.message).toContain('\\q');
+      expect(result.error.message).not.toMatch(/secret/);
+    }
   });
 });

@@ -8,25 +8,17 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
   Parser,
-  visit,
   type YAMLError,
   type Node as YamlNode,
 } from 'yaml';
 import { loadYamlBulk } from './_load-bulk.js';
-import {
-  aliasByteBudget,
-  checkAliasExpansion,
-  fail,
-  type Locator,
-  offsetLocator,
-  SourceText,
-} from './_source.js';
+import { aliasByteBudget, fail, type Locator, offsetLocator, SourceText } from './_source.js';
 import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
 import { parsePointer } from './paths.js';
+import { isHighEntropySecret, isSecretKey, looksLikeSecret } from './secrets.js';
 import type { SourceLocation } from './vocabulary.js';
 
 export type { Locator } from './_source.js';
@@ -254,7 +246,10 @@ const COMPOSE_OPTIONS = {
   // yaml's own counter would both duplicate that work and report no location.
   merge: true,
   prettyErrors: false,
-  uniqueKeys: true,
+  // Duplicate keys are found by inspect() with one Set per mapping: yaml's own check scans the
+  // mapping's earlier keys for every key (quadratic: half the compose time of a 1 MB file), and
+  // it compares written values, so `1:` and `"1":` — one property in the data — passed.
+  uniqueKeys: false,
   keepSourceTokens: false,
 } as const;
 
@@ -265,9 +260,8 @@ function loadYaml(
   multi: boolean,
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
-  const lines = new LineCounter();
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(source.text));
-  source.lineStarts = lines.lineStarts;
+  // No LineCounter: line starts are computed from the text only when a location is asked for.
+  const tokens = Array.from(new Parser().parse(source.text));
   // yaml composes and converts recursively: refuse deep nesting on the flat CST first, before
   // a stack could overflow.
   checkDepth(tokens, maxDepth, source);
@@ -287,26 +281,23 @@ function loadYaml(
   }
   // Only text that could spell a forbidden key (directly or through an escape) is walked for one.
   const guarded = /__proto__|constructor|prototype|\\/.test(source.text);
-  const anchored = source.text.includes('&');
-  const limit = options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion;
-  const maxAliasBytes = aliasByteBudget(options);
+  const anchored = source.text.includes('&') || source.text.includes('*');
+  const budget: AliasBudget = {
+    nodes: options.maxAliasExpansion ?? DEFAULTS.maxAliasExpansion,
+    chars: aliasByteBudget(options),
+  };
   return documents.map((doc, index) => {
     const at = multi ? index : undefined;
-    if (guarded) checkForbiddenKeys(doc, source, at);
-    if (anchored) checkScalarAliases(doc, maxAliasBytes, source, at);
+    inspect(doc, source, at, guarded, anchored ? budget : undefined);
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
-      // An alias whose anchor is not defined before it.
-      fail(
-        'PARSE_ERROR',
-        `invalid ${kind}: ${(error as Error).message}`,
-        source.at(unresolvedAlias(doc) ?? doc.range[0], at),
-      );
+      // inspect() refuses every input toJS is known to throw on; this keeps the promise of a
+      // typed error should a `yaml` release throw on something else.
+      fail('PARSE_ERROR', `invalid ${kind}: ${(error as Error).message}`, source.at(doc.range[0], at));
     }
     const locator = yamlLocator(source, doc, at);
-    if (anchored) checkAliasExpansion(data, limit, locator);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
 }
@@ -357,93 +348,232 @@ function fromYamlError(
   const offset = Math.min(error.pos[0], Math.max(0, source.text.length - 1));
   const location = source.at(Math.max(0, offset), document);
   const reason = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
-  if (error.code === 'DUPLICATE_KEY') {
-    const key = source.text.slice(error.pos[0], error.pos[1]);
-    const first = firstKeyBefore(doc, error.pos[0]);
-    const firstAt = first === undefined ? undefined : source.at(first, document);
+  const hint = error.code === 'TAB_AS_INDENT' ? ' (indent with spaces, not tabs)' : '';
+  if (insideSecret(doc, source, offset)) {
+    // yaml quotes the offending text in some messages (`Invalid escape sequence \q`, `Not a
+    // YAML token: …`); inside a secret that text is part of the secret. The message keeps only
+    // what kind of mistake it is, and the cause (whose message quotes it too) is dropped.
+    const safe = FIXED_TEXT_ERRORS.has(error.code)
+      ? reason
+      : (SECRET_SAFE_REASONS[error.code] ?? 'malformed text');
     return new AgentforgeError(
-      'DUPLICATE_KEY',
-      `duplicate key: ${JSON.stringify(key)} is written twice in one mapping${firstAt ? ` (first at line ${firstAt.line}, column ${firstAt.column})` : ''}`,
-      { location, cause: error, details: firstAt ? { first: firstAt } : undefined },
+      'PARSE_ERROR',
+      `invalid ${kind}: ${safe}${hint} inside a secret value (its text is not shown)`,
+      { location, details: { yamlCode: error.code } },
     );
   }
-  const hint = error.code === 'TAB_AS_INDENT' ? ' (indent with spaces, not tabs)' : '';
   return new AgentforgeError('PARSE_ERROR', `invalid ${kind}: ${reason}${hint}`, { location, cause: error });
 }
 
-/** Where the first spelling of the duplicated key that starts at `offset` was written. */
-function firstKeyBefore(doc: YamlDocument, offset: number): number | undefined {
+/** `yaml` error codes whose messages never quote the source text. */
+const FIXED_TEXT_ERRORS = new Set<string>([
+  'ALIAS_PROPS',
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'BLOCK_IN_FLOW',
+  'IMPOSSIBLE',
+  'KEY_OVER_1024_CHARS',
+  'MISSING_CHAR',
+  'MULTILINE_IMPLICIT_KEY',
+  'MULTIPLE_ANCHORS',
+  'MULTIPLE_TAGS',
+  'TAB_AS_INDENT',
+]);
+
+/** What a `yaml` error whose message quotes source text is about, said without the text. */
+const SECRET_SAFE_REASONS: Record<string, string> = {
+  BAD_DQ_ESCAPE: 'invalid escape sequence',
+  BAD_SCALAR_START: 'a plain value cannot start with this indicator character (quote the value)',
+  TAG_RESOLVE_FAILED: 'unresolved tag',
+  UNEXPECTED_TOKEN: 'unexpected text',
+};
+
+/**
+ * Whether `offset` falls inside a secret value: the value of a secret-named key, the `value` of
+ * a `name`/`value` entry whose name is a secret (Kubernetes `env`), or text the detector
+ * recognises. The partly composed document is asked first; where the error left no node there,
+ * the line is: a secret-named key before the offset, or a token that looks like a secret.
+ */
+function insideSecret(doc: YamlDocument, source: SourceText, offset: number): boolean {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
     if (isMap(node)) {
-      const duplicate = node.items.find((p) => (p.key as YamlNode | null)?.range?.[0] === offset);
-      if (duplicate) {
-        const same = node.items.find((p) => p !== duplicate && keyText(p.key) === keyText(duplicate.key));
-        return (same?.key as YamlNode | undefined)?.range?.[0];
+      for (const pair of node.items) {
+        const value = pair.value as YamlNode | null;
+        const range = value?.range;
+        if (!range || offset < range[0] || offset > range[2]) {
+          stack.push(pair.key);
+          continue;
+        }
+        const key = keyText(pair.key);
+        if (key !== undefined && isSecretKey(key)) return true;
+        if (key === 'value') {
+          const name = node.items.find((p) => keyText(p.key) === 'name')?.value;
+          if (isScalar(name) && typeof name.value === 'string' && isSecretKey(name.value)) return true;
+        }
+        if (isScalar(value) && typeof value.value === 'string' && secretText(value.value)) return true;
+        stack.push(value);
       }
-      for (const pair of node.items) stack.push(pair.key, pair.value);
     } else if (isSeq(node)) stack.push(...node.items);
   }
-  return undefined;
+  const { line, column } = source.at(offset);
+  const text = source.lineText(line);
+  const before = text.slice(0, column - 1);
+  const keys = [...before.matchAll(/([A-Za-z_][\w.-]*)["']?\s*[:=]/g)];
+  const key = keys[keys.length - 1]?.[1];
+  if (key !== undefined && isSecretKey(key)) return true;
+  return text.split(/[\s,{}[\]"'`=]+/).some((token) => token !== '' && secretText(token));
 }
 
-/**
- * Refuses aliases of scalars past `budget` characters, at the alias that crosses it, before
- * the data is built: the parsed strings are shared, but every copy a reader makes is not.
- */
-function checkScalarAliases(doc: YamlDocument, budget: number, source: SourceText, at?: number): void {
-  let total = 0;
-  visit(doc, {
-    Alias(_key, node) {
-      const target = node.resolve(doc);
-      if (!isScalar(target) || typeof target.value !== 'string') return undefined;
-      total += target.value.length;
-      if (total > budget)
-        fail(
-          'ALIAS_EXPANSION',
-          `aliases of scalars would expand to more than ${budget} characters (an alias bomb?)`,
-          source.at(node.range?.[0] ?? doc.range[0], at),
-        );
-      return undefined;
-    },
-  });
+/** Text the detector recognises: a known format, or (as in variable maps) a random-looking token. */
+function secretText(text: string): boolean {
+  return looksLikeSecret(text) || isHighEntropySecret(text);
 }
 
-/** Where the first alias without an anchor before it was written. */
-function unresolvedAlias(doc: YamlDocument): number | undefined {
-  let found: number | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc)) return undefined;
-      found = node.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  return found;
+/** A key written twice in one mapping, located at the second spelling, naming the first. */
+function duplicateKey(
+  source: SourceText,
+  first: YamlNode,
+  second: YamlNode,
+  document: number | undefined,
+): AgentforgeError {
+  const at = (node: YamlNode) => source.at(node.range?.[0] ?? 0, document);
+  const firstAt = at(first);
+  const written = source.text.slice(second.range?.[0] ?? 0, second.range?.[1] ?? 0);
+  return new AgentforgeError(
+    'DUPLICATE_KEY',
+    `duplicate key: ${JSON.stringify(written)} is written twice in one mapping (first at line ${firstAt.line}, column ${firstAt.column})`,
+    { location: at(second), details: { first: firstAt } },
+  );
 }
 
 function keyText(key: unknown): string | undefined {
   return isScalar(key) ? String(key.value) : undefined;
 }
 
-/** Refuses `__proto__`, `constructor` and `prototype` keys, located where the key is written. */
-function checkForbiddenKeys(doc: YamlDocument, source: SourceText, document: number | undefined): void {
-  const stack: unknown[] = [doc.contents];
+/** How much aliases may add when a reader expands them: nodes, and characters of strings. */
+interface AliasBudget {
+  nodes: number;
+  chars: number;
+}
+
+/** What a node costs when expanded: its nodes and the characters of its strings. */
+interface Expansion {
+  nodes: number;
+  chars: number;
+}
+
+/**
+ * One walk over a composed document, in the order `yaml` resolves aliases (pre-order, key before
+ * value), before any data is built:
+ * - refuses `__proto__`, `constructor` and `prototype` keys where the key is written (`forbidden`);
+ * - refuses an alias without an anchor before it, and an alias inside the node it names (a
+ *   recursive alias would make the data circular);
+ * - counts what each alias adds when expanded — the nodes and string characters of the anchored
+ *   node, its own aliases expanded — and refuses at the alias that crosses the budget. Sharing
+ *   keeps the parsed data small, but every reader that copies it (a snapshot, a JSON report)
+ *   pays the expanded size; a 1 MB string aliased 5,000 times is 5 GB to them.
+ * Each alias is pointed at its anchored node for `toJS`, whose own lookup rescans the aliases
+ * and anchors before each one (quadratic: 20,000 aliases of one scalar took minutes).
+ * The walk keeps its own stack, so a large `maxDepth` cannot overflow it.
+ */
+function inspect(
+  doc: YamlDocument,
+  source: SourceText,
+  document: number | undefined,
+  forbidden: boolean,
+  budget: AliasBudget | undefined,
+): void {
+  const anchors = new Map<string, YamlNode>();
+  const sizes = new Map<YamlNode, Expansion>();
+  const added: Expansion = { nodes: 0, chars: 0 };
+  // Accumulators of the collections being walked; the bottom one collects the document.
+  const open: Expansion[] = [{ nodes: 0, chars: 0 }];
+  type Frame = { node: unknown; exit?: false } | { node: YamlNode; exit: true };
+  const stack: Frame[] = [{ node: doc.contents }];
+  const where = (node: YamlNode) => source.at(node.range?.[0] ?? doc.range[0], document);
   while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      for (const { key, value } of node.items) {
-        const name = keyText(key);
-        if (name !== undefined && FORBIDDEN_KEYS.has(name))
-          fail(
-            'FORBIDDEN_KEY',
-            `key "${name}" is not allowed: it could pollute object prototypes`,
-            source.at((key as YamlNode).range?.[0] ?? 0, document),
-          );
-        stack.push(key, value);
+    const frame = stack.pop()!;
+    const top = open[open.length - 1]!;
+    if (frame.exit) {
+      const size = open.pop()!;
+      if (frame.node.anchor) sizes.set(frame.node, size);
+      const parent = open[open.length - 1]!;
+      parent.nodes += size.nodes;
+      parent.chars += size.chars;
+      continue;
+    }
+    const node = frame.node;
+    if (isScalar(node)) {
+      const size = { nodes: 1, chars: typeof node.value === 'string' ? node.value.length : 0 };
+      if (node.anchor) {
+        anchors.set(node.anchor, node);
+        sizes.set(node, size);
       }
-    } else if (isSeq(node)) stack.push(...node.items);
+      top.nodes += size.nodes;
+      top.chars += size.chars;
+    } else if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target)
+        fail(
+          'PARSE_ERROR',
+          `invalid YAML: alias *${node.source} has no anchor &${node.source} before it`,
+          where(node),
+        );
+      const size = sizes.get(target);
+      if (!size)
+        fail(
+          'ALIAS_EXPANSION',
+          `alias *${node.source} is inside the node it names: the data would be circular`,
+          where(node),
+        );
+      // Pointing the alias at its target makes toJS linear (see above); `resolve` answers the same.
+      Object.defineProperty(node, 'resolve', { value: () => target });
+      if (budget) {
+        added.nodes += size.nodes;
+        added.chars += size.chars;
+        if (added.nodes > budget.nodes)
+          fail(
+            'ALIAS_EXPANSION',
+            `aliases would expand to more than ${budget.nodes} nodes (an alias bomb?)`,
+            where(node),
+          );
+        if (added.chars > budget.chars)
+          fail(
+            'ALIAS_EXPANSION',
+            `aliases would expand to more than ${budget.chars} characters of text (an alias bomb?)`,
+            where(node),
+          );
+      }
+      top.nodes += size.nodes;
+      top.chars += size.chars;
+    } else if (isMap(node) || isSeq(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+      open.push({ nodes: 1, chars: 0 });
+      stack.push({ node, exit: true });
+      if (isMap(node)) {
+        const names = new Map<string, YamlNode>();
+        for (const { key } of node.items) {
+          // Scalar keys by the property they become (`1` and `"1"` are one); a `<<` merge key's
+          // value is a fresh symbol each time, and collection keys are never equal (as in yaml).
+          if (!isScalar(key) || typeof key.value === 'symbol') continue;
+          const name = key.value === null ? '' : String(key.value);
+          if (forbidden && FORBIDDEN_KEYS.has(name))
+            fail(
+              'FORBIDDEN_KEY',
+              `key "${name}" is not allowed: it could pollute object prototypes`,
+              where(key),
+            );
+          if (typeof key.value === 'number' && Number.isNaN(key.value)) continue;
+          const first = names.get(name);
+          if (first) throw duplicateKey(source, first, key, document);
+          names.set(name, key);
+        }
+        for (let i = node.items.length - 1; i >= 0; i--)
+          stack.push({ node: node.items[i]!.value }, { node: node.items[i]!.key });
+      } else for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
+    }
   }
 }
 

@@ -17,7 +17,12 @@ export async function readStreamBounded(
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+    // Chunks of a byte stream are Buffers already: kept as they are, not copied.
+    const buffer = Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk as Uint8Array);
     total += buffer.byteLength;
     if (total > maxBytes) {
       // Stop reading: the producer gets EPIPE or SIGPIPE and ends.

@@ -28,6 +28,23 @@ export const WorkspaceSettingsSchema = z
       .object({ policy: z.string().min(1).optional() })
       .loose()
       .optional(),
+    gitops: z
+      .object({
+        repoUrl: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Git repository Argo CD or Flux reads the overlays from (`env generate --type argocd|flux`)',
+          ),
+        revision: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Branch, tag (`refs/tags/v1.2.0`) or commit the controller follows; default `main`'),
+      })
+      .loose()
+      .optional(),
     manifests: z
       .object({
         policy: z

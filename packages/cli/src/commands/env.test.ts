@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDotenv } from '@agentforge/schema';
+import { loadDocuments, parseDotenv } from '@agentforge/schema';
 import { memoryStream, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
@@ -168,6 +168,31 @@ describe('agentforge env generate', () => {
       argv: ['env', 'generate', 'nope', '--type', 'env'],
       error: /unknown environment "nope"/,
     },
+    {
+      name: 'argocd for an unknown environment',
+      argv: ['env', 'generate', 'nope', '--type', 'argocd', '--repo-url', 'https://git.example.com/p.git'],
+      error: /unknown environment "nope"/,
+    },
+    {
+      name: 'argocd without a repository',
+      argv: ['env', 'generate', 'dev', '--type', 'argocd'],
+      error: /no git repository for Argo CD: set gitops\.repoUrl in .*agentforge\.yaml or pass --repo-url/,
+    },
+    {
+      name: 'flux --all without a repository',
+      argv: ['env', 'generate', '--all', '--type', 'flux'],
+      error: /no git repository for Flux/,
+    },
+    {
+      name: '--all with a non-GitOps type',
+      argv: ['env', 'generate', '--all', '--type', 'k8s'],
+      error: /--all works with --type argocd or flux/,
+    },
+    {
+      name: 'neither a name nor --all',
+      argv: ['env', 'generate', '--type', 'argocd', '--repo-url', 'https://git.example.com/p.git'],
+      error: /name an environment \(or --all\)/,
+    },
   ])('$name: exit 2, nothing written', async ({ argv, error }) => {
     const parent = testdir({ 'ws/agentforge.yaml': '' });
     const root = join(parent, 'ws');
@@ -176,6 +201,59 @@ describe('agentforge env generate', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(error);
     expect(tree(parent).sort()).toEqual(['ws/agentforge.yaml', 'ws/environments/dev.yaml']);
+  });
+
+  it('writes an Argo CD Application, an ApplicationSet over every environment, and Flux objects', async () => {
+    const root = testdir({
+      'agentforge.yaml': 'gitops:\n  repoUrl: https://git.example.com/platform.git\n',
+    });
+    for (const tier of ['development', 'staging', 'production'])
+      await run(['env', 'create', tier, '--template', tier], root);
+    const app = await run(['env', 'generate', 'production', '--type', 'argocd'], root);
+    expect(app.code, app.stderr).toBe(0);
+    expect(app.stdout).toContain('deployment/gitops/argocd-production.yaml');
+    const application = loadDocuments(
+      readFileSync(join(root, 'deployment/gitops/argocd-production.yaml'), 'utf8'),
+    )[0]!.data as Record<string, any>;
+    expect(application).toMatchObject({
+      kind: 'Application',
+      spec: {
+        source: {
+          repoURL: 'https://git.example.com/platform.git',
+          path: 'deployment/k8s/overlays/production',
+        },
+      },
+    });
+    expect(application.spec.syncPolicy.automated).toBeUndefined();
+
+    const all = await run(
+      ['env', 'generate', '--all', '--type', 'argocd', '--revision', 'refs/tags/v3.1.0'],
+      root,
+    );
+    expect(all.code, all.stderr).toBe(0);
+    const set = loadDocuments(
+      readFileSync(join(root, 'deployment/gitops/argocd-applicationset.yaml'), 'utf8'),
+    )[0]!.data as Record<string, any>;
+    expect(set.spec.generators[0].list.elements.map((e: { environment: string }) => e.environment)).toEqual([
+      'development',
+      'production',
+      'staging',
+    ]);
+    expect(set.spec.template.spec.source.targetRevision).toBe('v3.1.0');
+
+    const flux = await run(
+      ['env', 'generate', 'staging', '--type', 'flux', '--repo-url', 'ssh://git@example.com/x.git'],
+      root,
+    );
+    expect(flux.code, flux.stderr).toBe(0);
+    const [repo, kustomization] = loadDocuments(
+      readFileSync(join(root, 'deployment/gitops/flux-staging.yaml'), 'utf8'),
+    ).map((d) => d.data as Record<string, any>);
+    expect(repo).toMatchObject({ kind: 'GitRepository', spec: { url: 'ssh://git@example.com/x.git' } });
+    expect(kustomization).toMatchObject({
+      kind: 'Kustomization',
+      spec: { prune: true, path: './deployment/k8s/overlays/staging' },
+    });
   });
 
   it('names file, line and column when the environment is invalid', async () => {

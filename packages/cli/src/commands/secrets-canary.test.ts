@@ -234,3 +234,32 @@ describe('canary corpus', () => {
     expect(leaks).toEqual([]);
   });
 });
+
+describe('canary corpus: parse errors inside secret values', () => {
+  // Each shape written with a mistake inside its value (an escape YAML does not know): the
+  // error is located, exit 2, and neither the value nor the offending text is shown.
+  const broken = (name: string, value: string) =>
+    `name: broken\ntier: production\nservices:\n  swarm:\n    image: ghcr.io/agentforge/swarm:1.0.0\n    env:\n      ${name}: ${JSON.stringify(`${value} `).slice(0, -1)}\\q"\n`;
+
+  it.each(Object.entries(SHAPES))('%s: located, exit 2, nothing of the value shown', async (name, value) => {
+    const root = testdir({ 'agentforge.yaml': '', 'environments/production.yaml': broken(name, value) });
+    const commands = [
+      ['config', 'validate', '-e', 'production'],
+      ['config', 'validate', '-e', 'production', '--format', 'json'],
+      ['config', 'snapshot', '-e', 'production', '--message', 'x'],
+      ['env', 'generate', 'production', '--type', 'env'],
+      ['manifests', 'validate', 'environments/production.yaml'],
+    ];
+    for (const argv of commands)
+      for (const debug of [false, true]) {
+        const { code, out } = await run(debug ? [...argv, '--debug'] : argv, root);
+        const what = `${argv.join(' ')}${debug ? ' --debug' : ''}`;
+        expect(code, what).toBe(2);
+        expect(out, what).toMatch(
+          // `manifests validate` reads with js-yaml, whose message never quotes the text.
+          /production\.yaml:7:\d+: invalid YAML: (?:invalid escape sequence inside a secret value|unknown escape sequence)/,
+        );
+        expect(out, what).not.toMatch(/CANARY|\\q/);
+      }
+  });
+});
