@@ -1,15 +1,45 @@
-// @agentforge/validator's Kubernetes rules: validate a generated 1 MB multi-document manifest set
-// (load with @agentforge/schema's loader + every k8s/* rule, document and set rules) against
-// js-yaml's loadAll alone on the same bytes. Goal: at most 2×. Run after a build:
+// @agentforge/validator's Kubernetes rules on 1 MB of rendered manifests, what `manifests validate`
+// does as a library: the bulk reader (parseManifests: js-yaml + guards + lazy locations), every
+// k8s/* rule and JSON-schema validation of the custom resources, findings located at
+// file:line:column. The peer is js-yaml's loadAll alone on the same bytes (decoding included on
+// both sides). Inputs are shaped like real renders, without anchors or aliases (renderers never
+// write them): `kubectl kustomize` output (keys sorted, `---` between objects, lists not
+// indented) and `helm template` output (`# Source:` comments, template key order, lists
+// indented); each clean and broken (every Deployment has findings). Timed interleaved (harness
+// `compare`). Peak memory is measured in one child process per contender (maxRSS after one
+// run). Goals: time ≤ 2× js-yaml, peak RSS ≤ 1.3× js-yaml's. Run after a build:
 // node bench/manifests.bench.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, report } from './_harness.mjs';
+import { goal, table } from './_harness.mjs';
 
-const { createKubernetesValidator, parseManifests } = await import('../packages/validator/dist/index.js');
 // js-yaml is a root dev dependency, kept for the benchmarks' peers.
 const yaml = createRequire(import.meta.url)('js-yaml');
+const validatorUrl = new URL('../packages/validator/dist/index.js', import.meta.url);
+const crdSchemas = fileURLToPath(new URL('../packages/validator/test/fixtures/crd-schemas', import.meta.url));
+const validatorOptions = { tier: 'production', failOn: 'medium', schemaLocations: [crdSchemas] };
 
+// A child process measuring peak memory of one contender: node manifests.bench.mjs --rss <who> <file>
+if (process.argv[2] === '--rss') {
+  const [, , , who, file] = process.argv;
+  const bytes = readFileSync(file);
+  if (who === 'js-yaml') yaml.loadAll(bytes.toString('utf8'));
+  else {
+    const { createKubernetesValidator, parseManifests } = await import(validatorUrl.href);
+    const validator = createKubernetesValidator(validatorOptions);
+    const result = validator.validateDocuments(parseManifests(bytes, { file: 'rendered.yaml' }));
+    // Findings are formatted as the CLI would print them, so their locations are computed.
+    for (const f of result.findings) `${f.location?.file}:${f.location?.line}:${f.location?.column}`;
+  }
+  console.log(JSON.stringify({ maxRss: process.resourceUsage().maxRSS * 1024 }));
+  process.exit(0);
+}
+
+const { createKubernetesValidator, parseManifests } = await import(validatorUrl.href);
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 
 /** One application: the objects a chart renders for it, clean under the production rules. */
@@ -139,58 +169,124 @@ function app(i, broken) {
   ];
 }
 
-/** About `bytes` of YAML, `---`-separated; every `brokenEvery`-th app has a finding (0: none). */
-function generate(bytes, brokenEvery = 0) {
+const KUSTOMIZE = { noRefs: true, sortKeys: true, noArrayIndent: true, lineWidth: -1 };
+const HELM = { noRefs: true, lineWidth: -1 };
+const TEMPLATE = {
+  Deployment: 'deployment',
+  ServiceAccount: 'serviceaccount',
+  Service: 'service',
+  HorizontalPodAutoscaler: 'hpa',
+  PodDisruptionBudget: 'pdb',
+  NetworkPolicy: 'networkpolicy',
+  ConfigMap: 'configmap',
+  ExternalSecret: 'externalsecret',
+};
+
+/**
+ * About `bytes` of one renderer's output: `kustomize` (keys sorted, lists not indented, `---`
+ * between objects) or `helm` (`---` and a `# Source:` comment before each object). With
+ * `broken`, every Deployment has findings (an unpinned `:latest` image).
+ */
+function generate(bytes, shape, broken) {
   const parts = [];
   let size = 0;
   for (let i = 0; size < bytes; i++)
-    for (const object of app(i, brokenEvery > 0 && i % brokenEvery === 0)) {
-      const text = `---\n${yaml.dump(object, { lineWidth: -1 })}`;
+    for (const object of app(i, broken)) {
+      const text =
+        shape === 'kustomize'
+          ? `${parts.length ? '---\n' : ''}${yaml.dump(object, KUSTOMIZE)}`
+          : `---\n# Source: shop/templates/${TEMPLATE[object.kind]}.yaml\n${yaml.dump(object, HELM)}`;
       parts.push(text);
       size += Buffer.byteLength(text);
     }
   return Buffer.from(parts.join(''));
 }
 
-const clean = generate(1024 * 1024);
-const broken = generate(1024 * 1024, 50);
-// Custom resources (the ExternalSecrets) are validated against their JSON schema, as a team that
-// passes --schema-location does: the schema rules run on every object.
-const validator = createKubernetesValidator({
-  tier: 'production',
-  failOn: 'medium',
-  schemaLocations: [
-    fileURLToPath(new URL('../packages/validator/test/fixtures/crd-schemas', import.meta.url)),
-  ],
-});
-const documents = yaml.loadAll(clean.toString('utf8')).length;
-
-const check = validator.validateDocuments(parseManifests(clean, { file: 'rendered.yaml' }));
-if (check.findings.length !== 0) throw new Error(`the clean set has findings: ${check.findings[0].message}`);
-const located = validator.validateDocuments(parseManifests(broken, { file: 'rendered.yaml' }));
-if (!located.findings.every((f) => f.location?.line > 1)) throw new Error('a finding is not located');
-
-// The machine is shared: each case is measured in turns over several rounds, so a burst of load
-// from elsewhere falls on all of them alike, and the median of the rounds is reported.
-const cases = [
-  ['js-yaml loadAll', () => yaml.loadAll(clean.toString('utf8'))],
-  ['@agentforge/schema loadDocuments', () => parseManifests(clean, { file: 'rendered.yaml' })],
-  [
-    'load + k8s rules (clean)',
-    () => validator.validateDocuments(parseManifests(clean, { file: 'rendered.yaml' })),
-  ],
-  [
-    `load + k8s rules (${located.findings.length} findings, located)`,
-    () => validator.validateDocuments(parseManifests(broken, { file: 'rendered.yaml' })),
-  ],
-];
-const rounds = cases.map(() => []);
-for (let round = 0; round < 7; round++)
-  for (const [i, [, fn]] of cases.entries()) rounds[i].push(measure(fn, { budgetMs: 500, minSamples: 5 }));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rows = cases.map(([name], i) => [name, median(rounds[i])]);
-report(
-  `Kubernetes manifests: ${(clean.length / 1024 / 1024).toFixed(2)} MB, ${documents} documents, ${validator.rules.length} rules (goal ≤ 2× js-yaml)`,
-  rows,
-  'js-yaml loadAll',
+const MB = 1024 * 1024;
+// node bench/manifests.bench.mjs --write <dir>: writes the four inputs (for profiling) and stops.
+if (process.argv[2] === '--write') {
+  for (const shape of ['kustomize', 'helm'])
+    for (const broken of [false, true])
+      writeFileSync(
+        join(process.argv[3], `${shape}-${broken ? 'broken' : 'clean'}.yaml`),
+        generate(MB, shape, broken),
+      );
+  process.exit(0);
+}
+const validator = createKubernetesValidator(validatorOptions);
+const validate = (bytes) => validator.validateDocuments(parseManifests(bytes, { file: 'rendered.yaml' }));
+const quick = process.argv.includes('--quick');
+const scratch = mkdtempSync(join(tmpdir(), 'agentforge-bench-'));
+console.log(
+  `Kubernetes manifests: 1 MB renders, ${validator.rules.length} rules; js-yaml loadAll is the baseline`,
 );
+try {
+  for (const shape of ['kustomize', 'helm']) {
+    const clean = generate(MB, shape, false);
+    const broken = generate(MB, shape, true);
+    const text = clean.toString('utf8');
+    if (/(?:^|[:-] )[&*][\w-]+(?:\s|$)/m.test(text)) throw new Error('the render has an anchor or alias');
+    const documents = yaml.loadAll(text).length;
+    const cleanResult = validate(clean);
+    if (cleanResult.findings.length !== 0)
+      throw new Error(`the clean ${shape} render has findings: ${cleanResult.findings[0].message}`);
+    const located = validate(broken).findings;
+    if (!located.every((f) => f.location?.line > 1)) throw new Error('a finding is not located');
+    const options = quick ? { rounds: 3, blockMs: 100 } : undefined;
+    const size = `${(clean.length / MB).toFixed(2)} MB, ${documents} documents`;
+    const cleanRows = table(
+      `${shape}-shaped render, clean (${size})`,
+      [
+        ['js-yaml loadAll', () => yaml.loadAll(clean.toString('utf8'))],
+        ['parseManifests (bulk reader)', () => parseManifests(clean, { file: 'rendered.yaml' })],
+        ['parse + k8s rules', () => validate(clean)],
+      ],
+      options,
+    );
+    goal(`manifests (${shape}, clean): validate vs js-yaml loadAll`, cleanRows[2].ratio, 2);
+    const brokenRows = table(
+      `${shape}-shaped render, every Deployment broken (${located.length} located findings)`,
+      [
+        ['js-yaml loadAll', () => yaml.loadAll(broken.toString('utf8'))],
+        [
+          'parse + k8s rules, findings located',
+          () => {
+            // Each finding's location is read, as every reporter does.
+            for (const f of validate(broken).findings) f.location?.line;
+          },
+        ],
+      ],
+      options,
+    );
+    goal(
+      `manifests (${shape}, ${located.length} findings): validate located vs js-yaml loadAll`,
+      brokenRows[1].ratio,
+      2,
+    );
+
+    // Peak memory: one child per contender and input, the median of three runs each.
+    const rss = (who, bytes) => {
+      const file = join(scratch, `${shape}-${who}.yaml`);
+      writeFileSync(file, bytes);
+      const runs = [];
+      for (let run = 0; run < 3; run++) {
+        const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss', who, file], {
+          encoding: 'utf8',
+        });
+        if (child.status !== 0) throw new Error(child.stderr);
+        runs.push(JSON.parse(child.stdout).maxRss / MB);
+      }
+      return runs.sort((a, b) => a - b)[1];
+    };
+    const peer = rss('js-yaml', clean);
+    const ours = rss('validator', clean);
+    const oursBroken = rss('validator', broken);
+    console.log(
+      `  peak RSS: js-yaml loadAll ${peer.toFixed(1)} MiB, validate clean ${ours.toFixed(1)} MiB (${(ours / peer).toFixed(2)}×), broken ${oursBroken.toFixed(1)} MiB (${(oursBroken / peer).toFixed(2)}×)`,
+    );
+    goal(`manifests (${shape}, clean): peak RSS vs js-yaml`, ours / peer, 1.3);
+    goal(`manifests (${shape}, broken): peak RSS vs js-yaml`, oursBroken / peer, 1.3);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -39,7 +39,8 @@ const run = async (...argv) => {
   const stdout = sink();
   const code = await runCli([...argv, '--dir', dir], {
     cwd: dir,
-    env: { NO_COLOR: '1' },
+    // The example's access: section lets the platform role take the snapshots.
+    env: { NO_COLOR: '1', GITHUB_ACTOR: 'ops@platform.example.com' },
     stdout,
     stderr: sink(),
   });

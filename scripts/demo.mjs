@@ -209,7 +209,19 @@ console.log(
 // Drift works on the same scratch copy, so no snapshot lands in examples/.
 heading('Snapshot the production environment of the copy');
 agentforge(
-  ['config', 'snapshot', '--environment', 'production', '--message', 'release 1.8.2', '--dir', 'platform'],
+  // The workspace's access: section lets the platform role snapshot and accept production.
+  [
+    'config',
+    'snapshot',
+    '--environment',
+    'production',
+    '--message',
+    'release 1.8.2',
+    '--actor',
+    'platform-lead@example.com',
+    '--dir',
+    'platform',
+  ],
   { cwd: scratch },
 );
 
@@ -257,7 +269,19 @@ agentforge(
 
 heading('Accept the edited file as the new baseline, then check again (exit code 0: no drift)');
 agentforge(
-  ['config', 'drift', '--environment', 'production', '--accept', '--format', 'json', '--dir', 'platform'],
+  [
+    'config',
+    'drift',
+    '--environment',
+    'production',
+    '--accept',
+    '--format',
+    'json',
+    '--actor',
+    'platform-lead@example.com',
+    '--dir',
+    'platform',
+  ],
   { cwd: scratch, quiet: true },
 );
 agentforge(['config', 'drift', '--environment', 'production', '--dir', 'platform'], { cwd: scratch });
@@ -285,9 +309,20 @@ async function natsStep(workspaceDir) {
   const nats = await startNatsServer({ binary: server });
   try {
     console.log(`(a nats-server with JetStream on ${nats.url}, fresh store)`);
-    agentforge(['config', 'publish', '-e', 'staging', '--nats', nats.url, '--dir', 'platform'], {
-      cwd: scratch,
-    });
+    // The workspace's access: section lets the platform role publish.
+    const publishStaging = [
+      'config',
+      'publish',
+      '-e',
+      'staging',
+      '--nats',
+      nats.url,
+      '--actor',
+      'platform-lead@example.com',
+      '--dir',
+      'platform',
+    ];
+    agentforge(publishStaging, { cwd: scratch });
     const manager = await createConfigManager({
       sources: [natsKvSource({ servers: nats.url, key: 'staging', report: { replica: 'demo-service' } })],
     });
@@ -304,9 +339,7 @@ async function natsStep(workspaceDir) {
     console.log(
       `a service watches nats:agentforge/staging (swarm replicas ${before}); edited staging.yaml: swarm replicas +1`,
     );
-    agentforge(['config', 'publish', '-e', 'staging', '--nats', nats.url, '--dir', 'platform'], {
-      cwd: scratch,
-    });
+    agentforge(publishStaging, { cwd: scratch });
     const event = await applied;
     console.log(
       `the service applied revision ${manager.status().sources[0].revision}: swarm replicas ${before} → ${event.current.services.swarm.replicas} (${event.changes.map((c) => c.path).join(', ')})`,

@@ -134,7 +134,8 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       // Variable maps (`services.*.env`, a container's `env[].value`, ConfigMap `data`) also
       // mask long random-looking values, as the validator flags them.
       if (inVariableMap() && isHighEntropySecret(value)) return redactedMarker(value, fingerprintKey);
-      if (isQuantityPath(path) && QUANTITY_PATTERN.test(value.trim()))
+      // The pattern before the path: it fails fast on most strings, the path globs do not.
+      if (QUANTITY_PATTERN.test(value.trim()) && isQuantityPath(path))
         return formatQuantity(parseQuantity(value)!);
       if (isNumericPath(path) && NUMERIC.test(value)) return Number(value);
       return value;
@@ -238,9 +239,105 @@ export function createCanonicalizers(options: CanonicalOptions = {}): Canonicali
       }
       return out;
     }
-    if (Array.isArray(x) && Array.isArray(y) && rawEqual(x, y)) return undefined;
-    // Different shapes, scalars or lists: both sides whole (lists are matched by key later).
+    if (Array.isArray(x) && Array.isArray(y)) return listPair(x, y, key);
+    // Different shapes or scalars: both sides whole.
     return [walk(x, key), walk(y, key)];
+  };
+
+  // Both sides complete (lists are matched by key later, which needs every item), but a subtree
+  // equal on both sides at the same path is canonicalised once and shared: its canonical form is
+  // the same (same value, path and key), and being one object on both sides, the diff skips it by
+  // identity. A changed list of 1,000 items with one edit costs one walk, not two.
+  const wholePair = (x: unknown, y: unknown, key: string | undefined, unequal = false): Pair => {
+    if (x !== y) {
+      if (Array.isArray(x) && Array.isArray(y)) {
+        const pair = listPair(x, y, key);
+        if (pair !== undefined) return pair;
+      } else if (isPlainObject(x) && isPlainObject(y)) {
+        // No equality scan first: objectPair shares what is equal member by member, and an
+        // object found equal whole comes back as one object for both sides.
+        return objectPair(x, y);
+      } else if (unequal || !rawEqual(x, y)) return [walk(x, key), walk(y, key)];
+    }
+    const shared = walk(x, key);
+    return [shared, shared];
+  };
+
+  /** Both lists whole, equal items shared; `undefined` (nothing walked) when the lists are equal. */
+  const listPair = (x: unknown[], y: unknown[], key: string | undefined): Pair | undefined => {
+    // The equal prefix is found first, so that equal lists cost one comparison and no walk.
+    let equal = 0;
+    while (equal < x.length && equal < y.length && rawEqual(x[equal], y[equal])) equal++;
+    if (equal === x.length && equal === y.length) return undefined;
+    const left: Json[] = new Array(x.length);
+    const right: Json[] = new Array(y.length);
+    for (let i = 0; i < x.length || i < y.length; i++) {
+      path.push(String(i));
+      if (i >= y.length) left[i] = walk(x[i], key) ?? null;
+      else if (i >= x.length) right[i] = walk(y[i], key) ?? null;
+      else if (i < equal) left[i] = right[i] = walk(x[i], key) ?? null;
+      else [left[i] = null, right[i] = null] = wholePair(x[i], y[i], key, i === equal);
+      path.pop();
+    }
+    return [left, right];
+  };
+
+  /** Two plain objects whole, members equal on both sides shared; each in its own member order. */
+  const objectPair = (x: Record<string, unknown>, y: Record<string, unknown>): Pair => {
+    const keysX = Object.keys(x);
+    const keysY = Object.keys(y);
+    let sameOrder = keysX.length === keysY.length;
+    for (let i = 0; sameOrder && i < keysX.length; i++) sameOrder = keysX[i] === keysY[i];
+    const left: Record<string, Json> = {};
+    if (sameOrder) {
+      // The usual case: one member order, members pair up one to one.
+      let right: Record<string, Json> | undefined;
+      for (let i = 0; i < keysX.length; i++) {
+        const member = keysX[i]!;
+        const keyX = keyOfMember(x, member);
+        const keyY = keyOfMember(y, member);
+        path.push(member);
+        const [l, r] =
+          keyX === keyY
+            ? wholePair(x[member], y[member], keyX)
+            : [walk(x[member], keyX), walk(y[member], keyY)];
+        path.pop();
+        if (right === undefined && l !== r) {
+          // The first member that differs: `right` starts as a copy of what is shared so far.
+          right = {};
+          for (const [k, v] of Object.entries(left)) setOwnProperty(right, k, v);
+        }
+        if (l !== undefined) setOwnProperty(left, member, l);
+        if (right !== undefined && r !== undefined) setOwnProperty(right, member, r);
+      }
+      return [left, right ?? left];
+    }
+    const fromX = new Map<string, Json | undefined>();
+    for (const member of keysX) {
+      const keyX = keyOfMember(x, member);
+      path.push(member);
+      if (Object.hasOwn(y, member) && keyX === keyOfMember(y, member)) {
+        const [l, r] = wholePair(x[member], y[member], keyX);
+        if (l !== undefined) setOwnProperty(left, member, l);
+        fromX.set(member, r);
+      } else {
+        const l = walk(x[member], keyX);
+        if (l !== undefined) setOwnProperty(left, member, l);
+      }
+      path.pop();
+    }
+    const right: Record<string, Json> = {};
+    for (const member of keysY) {
+      let r: Json | undefined;
+      if (fromX.has(member)) r = fromX.get(member);
+      else {
+        path.push(member);
+        r = walk(y[member], keyOfMember(y, member));
+        path.pop();
+      }
+      if (r !== undefined) setOwnProperty(right, member, r);
+    }
+    return [left, right];
   };
 
   const prepare = (value: unknown): unknown => {
@@ -284,15 +381,38 @@ interface Canonicalizers {
 /** Deep equality of raw values, `undefined` members counting as missing; dates only as the same object. */
 function rawEqual(x: unknown, y: unknown): boolean {
   if (x === y) return true;
+  // Scalars that are not identical differ: decided before any object test (most calls end here).
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
   if (Array.isArray(x)) {
     if (!Array.isArray(y) || x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (!rawEqual(x[i], y[i])) return false;
     return true;
   }
-  if (!isPlainObject(x) || !isPlainObject(y)) return false;
-  for (const member of Object.keys(x))
-    if (!rawEqual(x[member], Object.hasOwn(y, member) ? y[member] : undefined)) return false;
-  for (const member of Object.keys(y)) if (!Object.hasOwn(x, member) && y[member] !== undefined) return false;
+  if (Array.isArray(y)) return false;
+  // Plain objects only (what `isPlainObject` tests, inlined: this runs on every item of a changed list).
+  const proto = Object.getPrototypeOf(x);
+  if ((proto !== Object.prototype && proto !== null) || Object.getPrototypeOf(y) !== proto) {
+    if (!isPlainObject(x) || !isPlainObject(y)) return false;
+  }
+  const keysX = Object.keys(x as object);
+  const keysY = Object.keys(y as object);
+  let all = keysX.length === keysY.length;
+  for (const member of keysX) {
+    const own = Object.hasOwn(y, member);
+    if (
+      !rawEqual(
+        (x as Record<string, unknown>)[member],
+        own ? (y as Record<string, unknown>)[member] : undefined,
+      )
+    )
+      return false;
+    all &&= own;
+  }
+  // Each of `x`'s members is one of `y`'s and there are as many: `y` has no other.
+  if (all) return true;
+  for (const member of keysY)
+    if (!Object.hasOwn(x as object, member) && (y as Record<string, unknown>)[member] !== undefined)
+      return false;
   return true;
 }
 

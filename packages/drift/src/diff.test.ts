@@ -436,6 +436,49 @@ describe('properties', () => {
     );
   });
 
+  it('diffs lists edited deep inside (equal items shared) with the same changes as the whole canonical forms', () => {
+    // b is a with one value somewhere inside replaced (an item of a keyed list edited, a list
+    // grown or shrunk, a name that makes its value a secret), so most list items are equal on
+    // both sides and the canonicaliser shares them.
+    const paths = (value: unknown, at: Array<string | number> = []): Array<Array<string | number>> => {
+      const out = [at];
+      if (Array.isArray(value)) for (const [i, item] of value.entries()) out.push(...paths(item, [...at, i]));
+      else if (value !== null && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...at, k]));
+      return out;
+    };
+    const edit = (a: unknown, at: Array<string | number>, value: unknown): unknown => {
+      if (at.length === 0) return value;
+      const copy = structuredClone(a) as Record<string | number, unknown>;
+      let parent = copy;
+      for (const segment of at.slice(0, -1)) parent = parent[segment] as Record<string | number, unknown>;
+      Object.defineProperty(parent, at[at.length - 1]!, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      return copy;
+    };
+    const edited = doc.chain((a) =>
+      fc
+        .tuple(fc.constant(a), fc.constantFrom(...paths(a)), fc.oneof(scalar, doc))
+        .map(([a, at, value]) => [a, edit(a, at, value)]),
+    );
+    const sorted = (changes: unknown[]) => changes.map((c) => JSON.stringify(c)).sort();
+    fc.assert(
+      fc.property(edited, fc.boolean(), ([a, b], numericStrings) => {
+        const fingerprintKey = createFingerprintKey();
+        const ca = canonicalize(a, { numericStrings, fingerprintKey });
+        const cb = canonicalize(b, { numericStrings, fingerprintKey });
+        const changes = diffDocumentsRaw(a, b, { numericStrings, fingerprintKey });
+        expect(sorted(changes)).toEqual(sorted(diffCanonical(ca, cb)));
+        expect(jsonEqual(applyChanges(ca, changes), cb)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('sees the same value change when its name makes it a secret', () => {
     const variable = (name: string) => ({ db: { name, value: 'x' } });
     for (const [a, b] of [

@@ -43,8 +43,15 @@ const ESCAPED = '\u0002';
 const viewKey = (key: string) =>
   key === '' || key.startsWith(KEYED) || key.startsWith(ESCAPED) ? `${ESCAPED}${key}` : key;
 
+/** The field a list pair is keyed by, with each list's item keys in order. */
+interface KeyChoice {
+  field: string;
+  keys: readonly string[];
+  otherKeys: readonly string[] | undefined;
+}
+
 interface Engine {
-  chooseKey(a: Json[], b: Json[] | undefined, segments: readonly string[]): string | undefined;
+  chooseKey(a: Json[], b: Json[] | undefined, segments: readonly string[]): KeyChoice | undefined;
 }
 
 function createEngine(options: DiffOptions): Engine {
@@ -52,24 +59,48 @@ function createEngine(options: DiffOptions): Engine {
   const configured: Array<[SegmentMatcher, string]> = Object.entries(options.listKeys ?? {}).map(
     ([glob, field]) => [compilePathGlob(glob), field],
   );
-  const keyedBy = (list: Json[], field: string) => {
+  /** The items' keys under `field` when every item has a unique one (computed once, used by the caller). */
+  const keyedBy = (list: Json[], field: string): string[] | undefined => {
     const seen = new Set<string>();
-    for (const item of list) {
-      if (!isPlainObject(item)) return false;
+    const keys: string[] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (!isPlainObject(item)) return undefined;
       const value = item[field];
-      if (typeof value !== 'string' && typeof value !== 'number') return false;
+      if (typeof value !== 'string' && typeof value !== 'number') return undefined;
       const text = String(value);
-      if (seen.has(text)) return false;
+      if (seen.has(text)) return undefined;
       seen.add(text);
+      keys[i] = text;
     }
-    return true;
+    return keys;
+  };
+  /** `keys` again when `list`'s items have exactly these keys in this order (then unique as they are). */
+  const sameKeysOf = (
+    list: Json[],
+    field: string,
+    keys: readonly string[],
+  ): readonly string[] | undefined => {
+    if (list.length !== keys.length) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (!isPlainObject(item)) return undefined;
+      const value = item[field];
+      if ((typeof value !== 'string' && typeof value !== 'number') || String(value) !== keys[i])
+        return undefined;
+    }
+    return keys;
   };
   return {
     chooseKey(a, b, segments) {
       if (a.length === 0 && (b === undefined || b.length === 0)) return undefined;
       const explicit = configured.find(([match]) => match(segments))?.[1];
       for (const field of explicit === undefined ? fields : [explicit]) {
-        if (keyedBy(a, field) && (b === undefined || keyedBy(b, field))) return field;
+        const keys = keyedBy(a, field);
+        if (keys === undefined) continue;
+        if (b === undefined) return { field, keys, otherKeys: undefined };
+        const otherKeys = sameKeysOf(b, field, keys) ?? keyedBy(b, field);
+        if (otherKeys !== undefined) return { field, keys, otherKeys };
       }
       return undefined;
     },
@@ -77,6 +108,12 @@ function createEngine(options: DiffOptions): Engine {
 }
 
 const itemKey = (item: Json, field: string) => String((item as Record<string, Json>)[field]);
+
+const sameKeys = (a: readonly string[], b: readonly string[]) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 /**
  * Records a `reordered` change when the items both lists share (by key) come in another
@@ -86,8 +123,8 @@ function noteReorder(
   reorders: RawChange[],
   path: readonly Segment[],
   field: string,
-  before: string[],
-  after: string[],
+  before: readonly string[],
+  after: readonly string[],
 ): void {
   const inAfter = new Set(after);
   const inBefore = new Set(before);
@@ -98,8 +135,8 @@ function noteReorder(
       kind: 'reordered',
       segments: [...path],
       path: formatDriftPath(path),
-      before,
-      after,
+      before: [...before],
+      after: [...after],
       keyField: field,
     });
   }
@@ -120,8 +157,8 @@ function buildView(
   if (Array.isArray(value)) {
     const counterpart = Array.isArray(other) ? other : undefined;
     // Against an object the list must stay a list, so deep-diff reports one type change.
-    const field = isPlainObject(other) ? undefined : engine.chooseKey(value, counterpart, segments);
-    if (field === undefined) {
+    const choice = isPlainObject(other) ? undefined : engine.chooseKey(value, counterpart, segments);
+    if (choice === undefined) {
       // Copy only when an item's view differs; most lists are shared as they are.
       let out: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {
@@ -139,18 +176,11 @@ function buildView(
       }
       return out ?? value;
     }
-    const keys = value.map((item) => itemKey(item, field));
+    const { field, keys, otherKeys } = choice;
     const others = new Map<string, Json>();
-    if (counterpart) for (const item of counterpart) others.set(itemKey(item, field), item);
-    if (reorders && counterpart) {
-      noteReorder(
-        reorders,
-        path,
-        field,
-        keys,
-        counterpart.map((item) => itemKey(item, field)),
-      );
-    }
+    if (counterpart && otherKeys)
+      for (let i = 0; i < counterpart.length; i++) others.set(otherKeys[i]!, counterpart[i]!);
+    if (reorders && otherKeys) noteReorder(reorders, path, field, keys, otherKeys);
     const out: Record<string, unknown> = {};
     for (let i = 0; i < value.length; i++) {
       const key = keys[i]!;
@@ -223,8 +253,8 @@ function buildViews(
 ): Views {
   if (a === b) return undefined;
   if (Array.isArray(a) && Array.isArray(b)) {
-    const field = engine.chooseKey(a, b, segments);
-    if (field === undefined) {
+    const choice = engine.chooseKey(a, b, segments);
+    if (choice === undefined) {
       if (a.length !== b.length) {
         const segs = [...path];
         collapsed.set(pathKey(segs), segs);
@@ -248,16 +278,40 @@ function buildViews(
       }
       return left === undefined ? undefined : [left, right];
     }
-    const keys = a.map((item) => itemKey(item, field));
+    const { field, keys } = choice;
+    const after = choice.otherKeys!;
+    if (sameKeys(keys, after)) {
+      // The same keys in the same order (the usual case: values edited in place): items pair up
+      // by index, no reorder is possible, and items both sides share (the canonicaliser shares
+      // equal ones) are skipped before any path is built.
+      let left: Record<string, unknown> | undefined;
+      let right: Record<string, unknown> | undefined;
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] === b[i]) continue;
+        const key = keys[i]!;
+        const segment = { field, value: key };
+        segments.push(segmentText(segment));
+        path.push(segment);
+        const views = buildViews(engine, a[i]!, b[i]!, segments, path, reorders, collapsed);
+        segments.pop();
+        path.pop();
+        if (views === undefined) continue;
+        const name = `${KEYED}${field}=${key}`;
+        left ??= {};
+        right ??= {};
+        left[name] = views[0];
+        right[name] = views[1];
+      }
+      return left === undefined ? undefined : [left, right];
+    }
     const mine = new Set(keys);
     const others = new Map<string, Json>();
-    const after = b.map((item) => itemKey(item, field));
     for (let i = 0; i < b.length; i++) others.set(after[i]!, b[i]!);
     noteReorder(reorders, path, field, keys, after);
     const left: Record<string, unknown> = {};
     const right: Record<string, unknown> = {};
     let differs = false;
-    const each = (list: Json[], listKeys: string[], only: boolean) => {
+    const each = (list: Json[], listKeys: readonly string[], only: boolean) => {
       for (let i = 0; i < list.length; i++) {
         const key = listKeys[i]!;
         if (only && mine.has(key)) continue;
@@ -370,6 +424,8 @@ export function locate(root: Json, segments: readonly Segment[]): Located {
   return index === undefined ? { found: true, value: current } : { found: true, value: current, index };
 }
 
+const isObject = (value: unknown) => value !== null && typeof value === 'object';
+
 const pathKey = (segments: readonly Segment[]) => segments.map(segmentText).join('\u0000');
 
 /**
@@ -394,6 +450,13 @@ export function diffCanonical(a: Json, b: Json, options: DiffOptions = {}): RawC
       segments,
       path: formatDriftPath(segments),
     };
+    if (d.kind === 'E' && !isObject(d.lhs) && !isObject(d.rhs)) {
+      // Two scalars: the views hold the canonical values themselves, no need to look them up.
+      change.before = d.lhs as Json;
+      change.after = d.rhs as Json;
+      changes.push(change);
+      continue;
+    }
     if (d.kind !== 'N') change.before = locate(a, segments).value;
     if (d.kind !== 'D') {
       const found = locate(b, segments);

@@ -35,7 +35,6 @@ export {
   diffDocumentsRaw,
   failsOn,
   HIDDEN,
-  hasDrift,
   REPORT_FORMAT_VERSION,
 } from './report.js';
 export {

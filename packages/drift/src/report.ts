@@ -274,7 +274,7 @@ export function diffDocumentsRaw(before: unknown, after: unknown, options: Drift
 
 /**
  * Compares two documents of any shape and returns the classified report.
- * @example const report = diffDocuments(snapshotDoc, currentDoc); if (hasDrift(report, 'high')) process.exitCode = 1;
+ * @example const report = diffDocuments(snapshotDoc, currentDoc); if (failsOn(report, 'high')) process.exitCode = 1;
  */
 export function diffDocuments(
   before: unknown,
@@ -400,6 +400,3 @@ export function compareManifests(
 export function failsOn(report: DriftReport, threshold: Severity = 'low'): boolean {
   return report.changes.some((change) => isAtLeast(change.severity, threshold));
 }
-
-/** @deprecated Renamed {@link failsOn}, the name the validator shares; removed in the next minor. */
-export const hasDrift: (report: DriftReport, threshold?: Severity) => boolean = failsOn;

@@ -46,10 +46,13 @@ const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
 /** A parsed node as the position listener saw it: where it opened, what it produced, its children. */
 interface Frame {
   start: number;
-  children: Frame[];
+  /** Made on the first child: most nodes are scalars, and an empty list each is garbage to collect. */
+  children: Frame[] | undefined;
   result: unknown;
   kind: string | null;
 }
+
+const NO_FRAMES: readonly Frame[] = [];
 
 /**
  * The bulk reader of machine-rendered manifest streams, on js-yaml: about 10× faster than
@@ -191,15 +194,20 @@ function positions(text: string, base: number, options: jsYaml.LoadOptions, mult
     state: { position: number; kind: string | null; result: unknown },
   ) => {
     if (event === 'open') {
-      stack.push({ start: base + state.position, children: [], result: undefined, kind: null });
+      stack.push({ start: base + state.position, children: undefined, result: undefined, kind: null });
       return;
     }
     const frame = stack.pop()!;
     frame.kind = state.kind;
     frame.result = state.result;
     // js-yaml opens a wrapper node while probing for implicit keys; it holds one child with the same result.
-    const only = frame.children.length === 1 ? frame.children[0]! : undefined;
-    (stack.at(-1)?.children ?? found).push(only && only.result === frame.result ? only : frame);
+    const children = frame.children;
+    const only = children !== undefined && children.length === 1 ? children[0]! : undefined;
+    const node = only && only.result === frame.result ? only : frame;
+    const parent = stack.length > 0 ? stack[stack.length - 1]! : undefined;
+    if (parent === undefined) found.push(node);
+    else if (parent.children === undefined) parent.children = [node];
+    else parent.children.push(node);
   };
   const quiet = { ...options, listener };
   if (multi) jsYamlModule().loadAll(text, () => undefined, quiet);
@@ -233,7 +241,8 @@ function documentSpans(text: string): Array<[number, number]> | undefined {
 
 /** The child of `frame` at `segment`, with where its key was written for a mapping entry. */
 function childFrame(frame: Frame, segment: string): { frame: Frame; key?: number } | undefined {
-  const { children, result } = frame;
+  const { result } = frame;
+  const children = frame.children ?? NO_FRAMES;
   // Before a `---`, js-yaml probes for one more key of the document's mapping and records an
   // empty node for it: a trailing odd child is that probe, never a key.
   if (frame.kind === 'mapping') {

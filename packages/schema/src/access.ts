@@ -3,11 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { z } from 'zod';
+import { appendAudit } from './audit.js';
 import { checkSchema } from './check.js';
 import { AgentforgeError } from './errors.js';
 import { loadDocument } from './load.js';
 import { isPlainObject } from './objects.js';
-import { compileGlob, formatPointer, pointerToPath, toSegments } from './paths.js';
+import { compileGlob, compileNameGlob, formatPointer, pointerToPath, toSegments } from './paths.js';
 import type { Workspace } from './workspace.js';
 
 /** What a grant allows. */
@@ -62,10 +63,9 @@ export function workspaceAccess(
   return checked.data;
 }
 
-/** `*` in a principal or environment glob matches any run of characters. */
+/** `*` in a principal or environment glob matches any run of characters; case does not matter. */
 function matchesName(glob: string, name: string): boolean {
-  const source = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${source}$`, 'i').test(name);
+  return compileNameGlob(glob, { ignoreCase: true })(name);
 }
 
 /** A request to change configuration. */
@@ -127,6 +127,118 @@ export function accessDeniedMessage(
   const roles =
     decision.roles.length > 0 ? `roles: ${decision.roles.join(', ')}` : 'no role names this actor';
   return `access/denied: ${actor} has no grant to ${decision.missing} (${roles}; see access: in agentforge.yaml)`;
+}
+
+/** A change a writing command is about to make, for {@link authorizeChange}. */
+export interface ChangeRequest {
+  /** Who makes it (see `resolveActor`). */
+  actor: string;
+  /** The command, recorded in the audit line (`config snapshot`). */
+  command: string;
+  /** The environment changed; several for a change that covers each (a baseline of `-e all`). */
+  environment: string | readonly string[];
+  action: AccessAction;
+  /** Dotted paths changed: each needs a grant for a `set`. */
+  paths?: readonly string[];
+  /** Content hash of what the change would replace, recorded on the `denied` line. */
+  current?: string | null;
+  /** A dry run: decide, but write no audit line. @default false */
+  dryRun?: boolean;
+}
+
+/** The answer of {@link authorizeChange}: go ahead, or the `access/denied` message to print. */
+export type ChangeAuthorization = { allowed: true } | { allowed: false; missing: string; message: string };
+
+const environmentsOf = (request: ChangeRequest): readonly string[] =>
+  typeof request.environment === 'string' ? [request.environment] : request.environment;
+
+/** The audit line of a change request: who, what, where — with the outcome's hashes. */
+function auditRequest(
+  root: string,
+  request: ChangeRequest,
+  outcome: { result: 'applied' | 'denied'; before: string | null; after: string | null; reason?: string },
+) {
+  return appendAudit(root, {
+    actor: request.actor,
+    command: request.command,
+    environment: environmentsOf(request).join(','),
+    paths: request.paths,
+    ...outcome,
+  });
+}
+
+/**
+ * The gate every writing command passes before it writes: the workspace's `access:` rules
+ * decide; a denied change appends its `denied` line to the audit trail (paths and hashes, never
+ * a value) and comes back with the `access/denied` message that names the missing grant. An
+ * allowed change is audited by the caller once it knows the result (`applied` or `refused`).
+ * Without an `access:` section everything is allowed and nothing is written here.
+ * @example const gate = await authorizeChange(workspace, { actor, command: 'config snapshot', environment: 'production', action: 'snapshot' });
+ * if (!gate.allowed) { console.error(gate.message); process.exitCode = 1; }
+ */
+export async function authorizeChange(
+  workspace: Pick<Workspace, 'root' | 'settings' | 'settingsFile'>,
+  request: ChangeRequest,
+): Promise<ChangeAuthorization> {
+  const policy = workspaceAccess(workspace);
+  if (!policy) return { allowed: true };
+  for (const environment of environmentsOf(request)) {
+    const decision = checkAccess(policy, {
+      actor: request.actor,
+      environment,
+      action: request.action,
+      ...(request.paths ? { paths: request.paths } : {}),
+    });
+    if (decision.allowed) continue;
+    const current = request.current ?? null;
+    if (!request.dryRun)
+      await auditRequest(workspace.root, request, {
+        result: 'denied',
+        before: current,
+        after: current,
+        reason: decision.missing,
+      });
+    return {
+      allowed: false,
+      missing: decision.missing,
+      message: accessDeniedMessage(request.actor, decision),
+    };
+  }
+  return { allowed: true };
+}
+
+/** What a change made, for its `applied` audit line: content hashes or ids, never values. */
+export interface ChangeMade<T> {
+  value: T;
+  before?: string | null;
+  after?: string | null;
+}
+
+/**
+ * A writing command's whole access and audit path in one call: {@link authorizeChange}, then
+ * `change()`, then its `applied` audit line. A denied change runs nothing and comes back with
+ * the `access/denied` message. An error thrown by `change()` is rethrown unaudited (bad input
+ * changes nothing).
+ * @example
+ * const done = await auditedChange(workspace, { actor, command: 'config snapshot', environment, action: 'snapshot' }, async () => {
+ *   const meta = await store.save(environment, data);
+ *   return { value: meta, before: meta.parent ?? null, after: meta.id };
+ * });
+ */
+export async function auditedChange<T>(
+  workspace: Pick<Workspace, 'root' | 'settings' | 'settingsFile'>,
+  request: ChangeRequest,
+  change: () => Promise<ChangeMade<T>>,
+): Promise<{ allowed: true; value: T } | Extract<ChangeAuthorization, { allowed: false }>> {
+  const gate = await authorizeChange(workspace, request);
+  if (!gate.allowed) return gate;
+  const made = await change();
+  await auditRequest(workspace.root, request, {
+    result: 'applied',
+    before: made.before ?? null,
+    after: made.after ?? null,
+  });
+  return { allowed: true, value: made.value };
 }
 
 /**

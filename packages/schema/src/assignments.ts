@@ -1,3 +1,4 @@
+import type { DocumentEdit } from './edit.js';
 import { AgentforgeError } from './errors.js';
 import { assertSafeKey } from './objects.js';
 import { parsePath } from './paths.js';
@@ -18,12 +19,8 @@ export interface Assignment {
   value: unknown;
 }
 
-/**
- * Parses `path=value` (`services.swarm.replicas=3`, `labels.app\.kubernetes\.io/name=web`).
- * A missing `=`, an empty path or segment, or a key such as `__proto__` throws
- * `INVALID_ARGUMENT` naming the assignment.
- */
-export function parseAssignment(text: string): Assignment {
+/** `path=value` split at its first unescaped `=`, the path checked (segments, forbidden keys). */
+function splitAssignment(text: string): { pathText: string; path: string[]; raw: string } {
   let split = -1;
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '\\') i++;
@@ -38,10 +35,20 @@ export function parseAssignment(text: string): Assignment {
       `"${text}" is not path=value: ${reason} (e.g. services.swarm.replicas=3)`,
     );
   if (split === -1) throw fail('no "="');
-  const path = parsePath(text.slice(0, split));
+  const pathText = text.slice(0, split);
+  const path = parsePath(pathText);
   if (path.length === 0 || path.some((segment) => segment === '')) throw fail('empty path segment');
   for (const segment of path) assertSafeKey(segment, `"${text}"`);
-  const raw = text.slice(split + 1);
+  return { pathText, path, raw: text.slice(split + 1) };
+}
+
+/**
+ * Parses `path=value` (`services.swarm.replicas=3`, `labels.app\.kubernetes\.io/name=web`).
+ * A missing `=`, an empty path or segment, or a key such as `__proto__` throws
+ * `INVALID_ARGUMENT` naming the assignment.
+ */
+export function parseAssignment(text: string): Assignment {
+  const { path, raw } = splitAssignment(text);
   let value: unknown = raw;
   try {
     value = JSON.parse(raw);
@@ -71,4 +78,15 @@ export function assignmentsToObject(texts: readonly string[]): Record<string, un
     node[path.at(-1)!] = value;
   }
   return out;
+}
+
+/**
+ * A `--set path=value` as an edit of a YAML document ({@link editYamlText}): the value is read
+ * as YAML (a scalar or a flow node), as `config set` reads it. The path is checked as
+ * {@link parseAssignment} checks it; forbidden keys in the value are refused by the edit.
+ * @example assignmentToEdit('services.swarm.replicas=3') // { op: 'set', path: 'services.swarm.replicas', value: '3' }
+ */
+export function assignmentToEdit(text: string): DocumentEdit {
+  const { pathText, raw } = splitAssignment(text);
+  return { op: 'set', path: pathText, value: raw };
 }

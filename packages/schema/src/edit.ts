@@ -309,6 +309,12 @@ export interface EditFileOptions {
   check?: (document: LoadedDocument) => Promise<readonly Finding[]> | readonly Finding[];
   /** Compute and check, write nothing. @default false */
   dryRun?: boolean;
+  /**
+   * Start from this text instead of the file's contents: a file being created (or replaced).
+   * The file need not exist (its folder is made); the result is written whenever it differs
+   * from what is on disk, and the diff and hashes compare with what is on disk.
+   */
+  initial?: string;
 }
 
 /** What {@link editFile} did. */
@@ -331,22 +337,24 @@ export interface EditFileResult {
  */
 export async function editFile(options: EditFileOptions): Promise<EditFileResult> {
   const display = options.display ?? options.path;
-  let before: string;
+  let onDisk: string | null;
   try {
-    before = await readFile(options.path, 'utf8');
+    onDisk = await readFile(options.path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new AgentforgeError(
-      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
-      `${display}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`,
-      { cause: error },
-    );
+    if (code === 'ENOENT' && options.initial !== undefined) onDisk = null;
+    else
+      throw new AgentforgeError(
+        code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+        `${display}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`,
+        { cause: error },
+      );
   }
-  const edited = editYamlText(before, options.edits, { file: display });
-  const hashBefore = contentHash(before);
-  if (edited.text === before)
+  const edited = editYamlText(options.initial ?? onDisk!, options.edits, { file: display });
+  const hashBefore = contentHash(onDisk);
+  if (edited.text === onDisk)
     return { status: 'unchanged', changed: [], findings: [], diff: '', hashBefore, hashAfter: hashBefore };
-  const diff = unifiedDiff(before, edited.text, display);
+  const diff = unifiedDiff(onDisk ?? '', edited.text, display);
   const hashAfter = contentHash(edited.text);
   const findings = options.check
     ? await options.check(loadDocument(edited.text, { file: display, format: 'yaml' }))
@@ -355,6 +363,6 @@ export async function editFile(options: EditFileOptions): Promise<EditFileResult
     return { status: 'refused', changed: edited.changed, findings, diff, hashBefore, hashAfter: hashBefore };
   if (options.dryRun)
     return { status: 'dry-run', changed: edited.changed, findings, diff, hashBefore, hashAfter };
-  await writeFileAtomic(options.path, edited.text);
+  await writeFileAtomic(options.path, edited.text, { mkdir: options.initial !== undefined });
   return { status: 'applied', changed: edited.changed, findings, diff, hashBefore, hashAfter };
 }

@@ -8,6 +8,11 @@ export {
   AccessSchema,
   type AccessViolation,
   accessDeniedMessage,
+  auditedChange,
+  authorizeChange,
+  type ChangeAuthorization,
+  type ChangeMade,
+  type ChangeRequest,
   changedPaths,
   checkAccess,
   checkAccessAgainstBase,
@@ -15,7 +20,12 @@ export {
   workspaceAccess,
 } from './access.js';
 export { type Colors, createColors, shouldColor } from './ansi.js';
-export { type Assignment, assignmentsToObject, parseAssignment } from './assignments.js';
+export {
+  type Assignment,
+  assignmentsToObject,
+  assignmentToEdit,
+  parseAssignment,
+} from './assignments.js';
 export {
   recoverFileSet,
   type SetFile,
@@ -146,6 +156,7 @@ export {
   safeLoadDocument,
 } from './load.js';
 export {
+  asPlainObject,
   assertSafeKey,
   type DeepPartial,
   deepMerge,
@@ -155,11 +166,16 @@ export {
   setOwnProperty,
 } from './objects.js';
 export {
+  type CompiledPath,
   compileGlob,
+  compileNameGlob,
+  compilePath,
+  expandPath,
   findMatches,
   formatPointer,
   getAtPointer,
   matchPath,
+  type PathMatch,
   type PathMatcher,
   parsePath,
   parsePointer,

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertSafeKey, deepMerge, isForbiddenKey, isPlainObject, setOwnProperty } from './objects.js';
+import {
+  asPlainObject,
+  assertSafeKey,
+  deepMerge,
+  isForbiddenKey,
+  isPlainObject,
+  setOwnProperty,
+} from './objects.js';
 
 describe('isPlainObject', () => {
   const cases: Array<{ name: string; value: unknown; plain: boolean }> = [
@@ -16,6 +23,8 @@ describe('isPlainObject', () => {
   ];
   it.each(cases)('$name → $plain', ({ value, plain }) => {
     expect(isPlainObject(value)).toBe(plain);
+    // asPlainObject is the same test as a reader: the object itself, or undefined.
+    expect(asPlainObject(value)).toBe(plain ? value : undefined);
   });
 });
 

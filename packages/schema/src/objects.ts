@@ -42,6 +42,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * `value` itself when it is a plain object ({@link isPlainObject}), else `undefined`: for
+ * reading nested data with `?.` (`asPlainObject(object.spec)?.template`).
+ */
+export function asPlainObject(value: unknown): Record<string, unknown> | undefined {
+  return isPlainObject(value) ? value : undefined;
+}
+
 /** Any part of `T`, at any depth; lists are replaced whole, so they stay as they are. */
 export type DeepPartial<T> = T extends readonly unknown[]
   ? T

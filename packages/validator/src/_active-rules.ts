@@ -1,5 +1,4 @@
-import type { Severity } from '@agentforge/schema';
-import { idMatcher } from './_paths.js';
+import { compileNameGlob, type Severity } from '@agentforge/schema';
 import { levelFor } from './rule.js';
 import type { ResolvedEnvironment, Rule, SeverityLevel, SeverityOverrides } from './types.js';
 
@@ -33,7 +32,7 @@ function compileOverrides(
   const out: Array<{ test: (id: string) => boolean; level: SeverityLevel; exact: boolean }> = [];
   for (const layer of layers)
     for (const [pattern, level] of Object.entries(layer ?? {}))
-      out.push({ test: idMatcher(pattern), level, exact: !pattern.includes('*') });
+      out.push({ test: compileNameGlob(pattern), level, exact: !pattern.includes('*') });
   return [...out.filter((o) => !o.exact), ...out.filter((o) => o.exact)];
 }
 

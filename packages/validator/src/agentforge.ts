@@ -1,7 +1,7 @@
 import {
+  asPlainObject,
   detectSecret,
   EnvironmentDocumentSchema,
-  isPlainObject,
   isSecretRef,
   SERVICE_NAMES,
   type Severity,
@@ -31,7 +31,6 @@ const strict = (production: Severity, staging: Severity) => ({
 const enabledService = { path: 'services.*.enabled', notIn: [false] };
 
 type Dict = Record<string, unknown>;
-const obj = (value: unknown): Dict | undefined => (isPlainObject(value) ? value : undefined);
 
 const declarative: DeclarativeRule[] = [
   {
@@ -367,9 +366,9 @@ const serviceRule = (
     ...rule,
     check({ data }) {
       const out: Violation[] = [];
-      const all = obj(obj(data)?.services);
+      const all = asPlainObject(asPlainObject(data)?.services);
       for (const name of services) {
-        const service = obj(all?.[name]);
+        const service = asPlainObject(all?.[name]);
         if (service && service.enabled !== false) check(name, service, out);
       }
       return out;
@@ -387,7 +386,7 @@ const minReplicas = serviceRule(
   },
   STATELESS_SERVICES,
   (name, service, out) => {
-    const autoscaling = obj(service.autoscaling);
+    const autoscaling = asPlainObject(service.autoscaling);
     const scaled = autoscaling?.enabled === true;
     const count = scaled ? autoscaling?.minReplicas : (service.replicas ?? 1);
     if (typeof count === 'number' && count < 2) {
@@ -415,7 +414,7 @@ const autoscaling = serviceRule(
   },
   AUTOSCALED_SERVICES,
   (name, service, out) => {
-    const scaling = obj(service.autoscaling);
+    const scaling = asPlainObject(service.autoscaling);
     if (scaling?.enabled !== true) {
       out.push({
         path: scaling ? ['services', name, 'autoscaling', 'enabled'] : ['services', name],

@@ -1,7 +1,6 @@
-import { SEVERITIES } from '@agentforge/schema';
+import { type CompiledPath, compilePath, expandPath, type PathMatch, SEVERITIES } from '@agentforge/schema';
 import { z } from 'zod';
 import { toNumber } from './_numbers.js';
-import { type CompiledPath, compilePath, expandPath, type PathMatch } from './_paths.js';
 import { showPath, showValue } from './_show.js';
 import { FORMATS } from './formats.js';
 import type { DocumentRule, Violation } from './types.js';

@@ -398,8 +398,3 @@ export function failsOn(reports: Report | readonly Report[], threshold: Severity
   const list: readonly Report[] = Array.isArray(reports) ? reports : [reports as Report];
   return list.some((r) => r.findings.some((f) => isAtLeast(f.severity, threshold)));
 }
-
-/** @deprecated Use `!failsOn(reports, threshold)`, the shape drift shares; removed in the next minor. */
-export function passes(reports: Report | readonly Report[], failOn: Severity): boolean {
-  return !failsOn(reports, failOn);
-}

@@ -22,10 +22,14 @@ export {
   DeclarativeRuleSchema,
 } from './declarative.js';
 export {
+  type EditEnvironmentOptions,
+  type EditEnvironmentResult,
+  editEnvironment,
+} from './edit-environment.js';
+export {
   compareFindings,
   createValidator,
   failsOn,
-  passes,
   type ValidateOptions,
   type ValidationInput,
   type Validator,
@@ -71,7 +75,6 @@ export { renderValidationHtml, renderValidationPage } from './reporters/html.js'
 export {
   type FormatOptions,
   formatReport,
-  formatReports,
   JSON_FORMAT_VERSION,
   REPORT_FORMATS,
   type ReportFormat,
@@ -105,4 +108,8 @@ export type {
   Suppression,
   Violation,
 } from './types.js';
-export { createWorkspaceValidator, type WorkspaceValidatorOptions } from './workspace-validator.js';
+export {
+  createWorkspaceValidator,
+  type WorkspaceValidatorOptions,
+  workspaceSuppressions,
+} from './workspace-validator.js';

@@ -1,5 +1,6 @@
 import {
   compileGlob,
+  compileNameGlob,
   type Finding,
   type LoadedDocument,
   loadFile,
@@ -7,7 +8,6 @@ import {
   toSegments,
 } from '@agentforge/schema';
 import { z } from 'zod';
-import { idMatcher } from './_paths.js';
 import type { ResolvedEnvironment, Suppression } from './types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -85,7 +85,7 @@ export function compileSuppressions(
   const today = now.toISOString().slice(0, 10);
   const compiled = list.map((s) => ({
     suppression: s,
-    rule: idMatcher(s.rule),
+    rule: compileNameGlob(s.rule),
     path: s.path === undefined ? undefined : compileGlob(s.path),
     expired: s.expires !== undefined && s.expires < today,
   }));

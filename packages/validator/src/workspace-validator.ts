@@ -40,16 +40,24 @@ export async function createWorkspaceValidator(
   const policies: Policy[] = [];
   for (const file of [...((await workspace?.policyFiles()) ?? []), ...policyFiles])
     policies.push(await loadPolicy(file, { presets: AGENTFORGE_PRESETS }));
-  const suppressionsFile = useSuppressions ? workspace?.suppressionsFile() : undefined;
-  let suppressions: Suppression[] = [];
-  if (suppressionsFile !== undefined) {
-    suppressions = await loadSuppressions(suppressionsFile);
-    if (displayPath) {
-      const shown = displayPath(suppressionsFile);
-      suppressions = suppressions.map((s) =>
-        s.location?.file === suppressionsFile ? { ...s, location: { ...s.location, file: shown } } : s,
-      );
-    }
-  }
+  const suppressions = useSuppressions ? await workspaceSuppressions(workspace, displayPath) : [];
   return createAgentforgeValidator({ ...rest, policies, suppressions });
+}
+
+/**
+ * The suppressions of the workspace's suppressions file (`suppressions.yaml` or agentforge.yaml
+ * `suppressions`), located as `displayPath` names the file; none without such a file.
+ */
+export async function workspaceSuppressions(
+  workspace: Pick<Workspace, 'suppressionsFile'> | undefined,
+  displayPath?: (file: string) => string,
+): Promise<Suppression[]> {
+  const file = workspace?.suppressionsFile();
+  if (file === undefined) return [];
+  const suppressions = await loadSuppressions(file);
+  if (!displayPath) return suppressions;
+  const shown = displayPath(file);
+  return suppressions.map((s) =>
+    s.location?.file === file ? { ...s, location: { ...s.location, file: shown } } : s,
+  );
 }

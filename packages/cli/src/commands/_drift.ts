@@ -4,10 +4,12 @@ import {
   type DriftPolicy,
   defaultPolicy,
   loadDriftPolicy,
+  type SnapshotMeta,
   workspaceSnapshotStore,
 } from '@agentforge/drift';
 import {
   AgentforgeError,
+  auditedChange,
   findWorkspace,
   type LoadedDocument,
   loadDocument,
@@ -15,7 +17,7 @@ import {
   type Workspace,
 } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
-import { environmentOption, readStdin, STDIN } from './_shared.js';
+import { commandActor, denied, environmentOption, readStdin, STDIN } from './_shared.js';
 
 /** Options every snapshot command shares. */
 /** --format, --fail-on and --policy of every drift command, to spread into its `options`. */
@@ -96,4 +98,31 @@ export async function loadPolicy(context: CommandContext, workspace: Workspace):
 /** Who takes a snapshot, when the environment tells: `AGENTFORGE_AUTHOR`, `GIT_AUTHOR_NAME` or `USER`. */
 export function author(env: CommandContext['env']): string | undefined {
   return env.AGENTFORGE_AUTHOR || env.GIT_AUTHOR_NAME || env.USER || undefined;
+}
+
+/**
+ * Stores a snapshot behind the access gate (`snapshot`, or `accept` for a new baseline) and
+ * audits it with the snapshot ids before and after; `undefined` when denied (already printed).
+ */
+export async function saveSnapshotAudited(
+  context: CommandContext,
+  workspace: Workspace,
+  request: { command: string; environment: string; action: 'snapshot' | 'accept' },
+  save: () => Promise<SnapshotMeta>,
+): Promise<SnapshotMeta | undefined> {
+  const done = await auditedChange(
+    workspace,
+    { actor: commandActor(context, workspace.root), ...request },
+    async () => {
+      const meta = await save();
+      return {
+        value: meta,
+        before: meta.parent ? `snapshot:${meta.parent}` : null,
+        after: `snapshot:${meta.id}`,
+      };
+    },
+  );
+  if (done.allowed) return done.value;
+  denied(context, done);
+  return undefined;
 }

@@ -3,8 +3,9 @@
 // pay for NATS only with --against-published / --published.
 import { resolve } from 'node:path';
 import type { NatsTarget, PublishAuditRecord, PublishResult } from '@agentforge/dynamic-config';
-import { appendAudit, resolveActor, type Workspace } from '@agentforge/schema';
+import { appendAudit, authorizeChange, type Workspace } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
+import { commandActor, denied } from './_shared.js';
 
 /** How to reach NATS; `NATS_URL`, `NATS_CREDS`, `NATS_USER` and `NATS_PASSWORD` fill in what is not given. */
 export const NATS_OPTIONS: Record<string, OptionSpec> = {
@@ -70,7 +71,7 @@ export function publishAuditHook(
   return async (record) => {
     const where = `nats:${record.bucket}/${record.key}`;
     await appendAudit(workspace.root, {
-      actor: resolveActor({ env: context.env, cwd: context.cwd }),
+      actor: actor(context),
       command: `config ${record.action}`,
       environment: record.key,
       before: record.previousRevision === undefined ? null : `${where}@${record.previousRevision}`,
@@ -89,7 +90,7 @@ export async function auditRefused(
   reason: string,
 ): Promise<void> {
   await appendAudit(workspace.root, {
-    actor: resolveActor({ env: context.env, cwd: context.cwd }),
+    actor: actor(context),
     command: `config ${action}`,
     environment,
     result: 'refused',
@@ -98,7 +99,8 @@ export async function auditRefused(
 }
 
 /**
- * Runs a publish or rollback and audits what it refused: findings at or above `--fail-on` and
+ * Runs a publish or rollback behind the `publish` grant (a denial is printed, audited and
+ * comes back as `'denied'`) and audits what it refused: findings at or above `--fail-on` and
  * literal secrets (thrown by the library), and revision conflicts (returned). Findings come back
  * as `'invalid'` (the findings are already printed); every other error is rethrown.
  */
@@ -107,9 +109,19 @@ export async function publishAudited(
   workspace: Workspace,
   action: 'publish' | 'rollback',
   environment: string,
-  run: Promise<PublishResult>,
-): Promise<PublishResult | 'invalid'> {
-  const result = await run.catch(async (error) => {
+  run: () => Promise<PublishResult>,
+): Promise<PublishResult | 'invalid' | 'denied'> {
+  const gate = await authorizeChange(workspace, {
+    actor: actor(context),
+    command: `config ${action}`,
+    environment,
+    action: 'publish',
+  });
+  if (!gate.allowed) {
+    denied(context, gate);
+    return 'denied';
+  }
+  const result = await run().catch(async (error) => {
     if (error?.code === 'CONFIG_INVALID' || error?.code === 'SECRET_LITERAL')
       await auditRefused(
         context,
@@ -158,7 +170,7 @@ export function reportPublish(
   return 0;
 }
 
-/** Who publishes, recorded in the value's metadata: the audit trail's actor. */
-export function actor(context: Pick<CommandContext, 'env' | 'cwd'>): string {
-  return resolveActor({ env: context.env, cwd: context.cwd });
+/** Who publishes, recorded in the value's metadata: the audit trail's actor (`--actor` first). */
+export function actor(context: Pick<CommandContext, 'values' | 'env' | 'cwd'>): string {
+  return commandActor(context, context.cwd);
 }

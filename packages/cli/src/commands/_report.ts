@@ -1,13 +1,21 @@
 // What every validating command shares: --format, --fail-on, --output, --baseline,
 // --write-baseline and --no-suppressions, and how the reports are written and turned into an
 // exit code.
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SEVERITIES, type Severity, shouldColor, type Workspace } from '@agentforge/schema';
+import {
+  auditedChange,
+  contentHash,
+  SEVERITIES,
+  type Severity,
+  shouldColor,
+  type Workspace,
+} from '@agentforge/schema';
 import {
   type Baseline,
   createBaseline,
   formatReport,
-  loadSuppressions,
+  workspaceSuppressions as librarySuppressions,
   parseBaseline,
   REPORT_FORMATS,
   type Report,
@@ -18,7 +26,16 @@ import {
 } from '@agentforge/validator';
 import type { CommandContext, OptionSpec } from '../context.js';
 import { cliVersion } from '../version.js';
-import { choice, displayPath, readStdin, STDIN, writeOutput } from './_shared.js';
+import {
+  ACTOR_OPTION,
+  choice,
+  commandActor,
+  denied,
+  displayPath,
+  readStdin,
+  STDIN,
+  writeOutput,
+} from './_shared.js';
 
 /** The options of a validating command, to spread into its `options`. */
 export const REPORT_OPTIONS: Record<string, OptionSpec> = {
@@ -52,6 +69,10 @@ export const REPORT_OPTIONS: Record<string, OptionSpec> = {
     description: 'Record the current findings as the baseline, then exit 0',
     valueName: 'file',
   },
+  actor: {
+    ...ACTOR_OPTION,
+    description: 'Who writes the baseline (default: CI identity, git user.email, OS user)',
+  },
 };
 
 /** The report options of a command line, checked; `fail` makes the command's usage error. */
@@ -73,32 +94,46 @@ export async function reportOptions(
 }
 
 /** The workspace suppressions file (suppressions.yaml or agentforge.yaml `suppressions`), with locations as the user sees them. */
-export async function workspaceSuppressions(
-  workspace: Workspace | undefined,
-  cwd: string,
-): Promise<Suppression[]> {
-  const file = workspace?.suppressionsFile();
-  if (file === undefined) return [];
-  const shown = displayPath(cwd, file);
-  return (await loadSuppressions(file)).map((s) =>
-    s.location?.file === file ? { ...s, location: { ...s.location, file: shown } } : s,
-  );
+export function workspaceSuppressions(workspace: Workspace | undefined, cwd: string): Promise<Suppression[]> {
+  return librarySuppressions(workspace, (file) => displayPath(cwd, file));
 }
 
 /**
  * Writes the reports (to stdout, or `--output`), records `--write-baseline`, and returns the
- * exit code: 0 when every report passed or a baseline was written, else 1.
+ * exit code: 0 when every report passed or a baseline was written, else 1. A baseline write
+ * accepts findings: in a workspace it needs the `accept` grant on every environment reported
+ * (denied: exit 1, nothing written) and is audited as `<command> --write-baseline`.
  */
 export async function emitReports(
   reports: Report[],
   format: ReportFormat,
-  { values, cwd, env, stdout, stderr }: Pick<CommandContext, 'values' | 'cwd' | 'env' | 'stdout' | 'stderr'>,
+  context: Pick<CommandContext, 'values' | 'cwd' | 'env' | 'stdout' | 'stderr'>,
+  writer: { workspace: Workspace | undefined; command: string },
 ): Promise<number> {
+  const { values, cwd, env, stdout, stderr } = context;
   const writeBaselineTo = values['write-baseline'] as string | undefined;
   if (writeBaselineTo !== undefined) {
     const file = resolve(cwd, writeBaselineTo);
     const written = createBaseline(reports);
-    await writeBaseline(file, written);
+    const write = async () => {
+      const before = contentHash(await readFile(file, 'utf8').catch(() => null));
+      await writeBaseline(file, written);
+      return { value: undefined, before, after: contentHash(await readFile(file, 'utf8')) };
+    };
+    const { workspace } = writer;
+    if (workspace) {
+      const done = await auditedChange(
+        workspace,
+        {
+          actor: commandActor(context, workspace.root),
+          command: `${writer.command} --write-baseline`,
+          environment: [...new Set(reports.map((r) => r.environment))],
+          action: 'accept',
+        },
+        write,
+      );
+      if (!done.allowed) return denied(context, done);
+    } else await write();
     stderr.write(
       `wrote ${displayPath(cwd, file)}: ${written.entries.length} finding(s) accepted as the baseline\n`,
     );

@@ -1,6 +1,6 @@
 // Small helpers every command uses; nothing here imports a library beyond schema's errors.
 import { isAbsolute, relative, resolve } from 'node:path';
-import { AgentforgeError, readStreamBounded, writeFileAtomic } from '@agentforge/schema';
+import { AgentforgeError, readStreamBounded, resolveActor, writeFileAtomic } from '@agentforge/schema';
 import type { CommandContext, OptionSpec } from '../context.js';
 
 /** `-e, --environment <name>`, the same on every command that takes an environment. */
@@ -68,4 +68,23 @@ export function choice<T extends string>(
 export function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** `--actor <id>`: who makes a change, for access control and the audit trail. */
+export const ACTOR_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'Who makes the change (default: CI identity, git user.email, OS user)',
+  valueName: 'id',
+};
+
+/** The actor of a writing command: `--actor`, else the CI identity, git user.email or OS user. */
+export function commandActor(context: Pick<CommandContext, 'values' | 'env'>, root: string): string {
+  const given = context.values.actor;
+  return resolveActor({ actor: typeof given === 'string' ? given : undefined, env: context.env, cwd: root });
+}
+
+/** Prints an `access/denied` message and returns exit code 1. */
+export function denied(context: Pick<CommandContext, 'stderr'>, gate: { message: string }): number {
+  context.stderr.write(`${gate.message}\n`);
+  return 1;
 }

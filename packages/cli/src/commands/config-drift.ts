@@ -17,9 +17,16 @@ import {
   shouldColor,
 } from '@agentforge/schema';
 import type { Command } from '../context.js';
-import { author, DRIFT_REPORT_OPTIONS, ENVIRONMENT_OPTIONS, loadPolicy, openEnvironment } from './_drift.js';
+import {
+  author,
+  DRIFT_REPORT_OPTIONS,
+  ENVIRONMENT_OPTIONS,
+  loadPolicy,
+  openEnvironment,
+  saveSnapshotAudited,
+} from './_drift.js';
 import { NATS_OPTIONS, natsTarget } from './_nats.js';
-import { choice, usageError } from './_shared.js';
+import { ACTOR_OPTION, choice, usageError } from './_shared.js';
 
 const fail = usageError('config drift');
 
@@ -56,6 +63,7 @@ export const command: Command = {
       type: 'boolean',
       description: 'Compare with the revision published to the NATS bucket (see config publish)',
     },
+    actor: ACTOR_OPTION,
     ...NATS_OPTIONS,
   },
   async run(context) {
@@ -130,10 +138,18 @@ export const command: Command = {
     context.stdout.write(formatReport(report, format, { color: shouldColor(context.stdout, context.env) }));
     if (values.accept && current) {
       const who = author(context.env);
-      const meta = await acceptBaseline(store, environment, current.data, {
-        source: current.source,
-        ...(who ? { author: who } : {}),
-      });
+      const accepted = current;
+      const meta = await saveSnapshotAudited(
+        context,
+        workspace,
+        { command: 'config drift --accept', environment, action: 'accept' },
+        () =>
+          acceptBaseline(store, environment, accepted.data, {
+            source: accepted.source,
+            ...(who ? { author: who } : {}),
+          }),
+      );
+      if (!meta) return 1;
       context.stderr.write(
         `accepted ${current.source} as the new baseline of ${environment} (snapshot ${meta.id.slice(0, 12)})\n`,
       );

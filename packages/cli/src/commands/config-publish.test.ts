@@ -43,7 +43,8 @@ async function run(dir: string, env: Record<string, string>, ...argv: string[]) 
   const stderr = memoryStream();
   const code = await runCli([...argv, '--dir', dir], {
     cwd: dir,
-    env: { NO_COLOR: '1', NATS_URL: server.url, ...env },
+    // The example workspace has an access: section; the platform role may publish.
+    env: { NO_COLOR: '1', NATS_URL: server.url, GITHUB_ACTOR: 'ops@platform.example.com', ...env },
     stdout,
     stderr,
   });

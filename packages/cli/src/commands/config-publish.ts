@@ -4,7 +4,7 @@ import type { Command } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
 import { actor, NATS_OPTIONS, natsTarget, publishAudited, publishAuditHook, reportPublish } from './_nats.js';
 import { FAIL_ON_OPTION, publishValidation } from './_publish.js';
-import { displayPath, usageError } from './_shared.js';
+import { ACTOR_OPTION, displayPath, usageError } from './_shared.js';
 
 const fail = usageError('config publish');
 
@@ -27,6 +27,7 @@ export const command: Command = {
     },
     force: { type: 'boolean', description: 'Publish whatever the current revision is' },
     'fail-on': FAIL_ON_OPTION,
+    actor: ACTOR_OPTION,
   },
   async run(context) {
     const { workspace, environment } = await openEnvironment(context, 'config publish');
@@ -40,11 +41,7 @@ export const command: Command = {
       file: displayPath(context.cwd, config ?? file),
     });
     const check = await publishValidation(context, workspace, environment, fail);
-    const result = await publishAudited(
-      context,
-      workspace,
-      'publish',
-      environment,
+    const result = await publishAudited(context, workspace, 'publish', environment, () =>
       publishConfig({
         ...target,
         document: input.data as Record<string, unknown>,
@@ -55,6 +52,7 @@ export const command: Command = {
         audit: publishAuditHook(context, workspace),
       }),
     );
+    if (result === 'denied') return 1;
     if (result === 'invalid') {
       context.stderr.write(
         `refusing to publish ${environment}: fix the findings above (or raise --fail-on)\n`,

@@ -3,7 +3,7 @@ import type { Command } from '../context.js';
 import { ENVIRONMENT_OPTIONS, openEnvironment } from './_drift.js';
 import { actor, NATS_OPTIONS, natsTarget, publishAudited, publishAuditHook, reportPublish } from './_nats.js';
 import { FAIL_ON_OPTION, publishValidation } from './_publish.js';
-import { usageError } from './_shared.js';
+import { ACTOR_OPTION, usageError } from './_shared.js';
 import { revisionOption } from './config-publish.js';
 
 const fail = usageError('config rollback');
@@ -21,6 +21,7 @@ export const command: Command = {
     'to-revision': { type: 'string', description: 'The revision to publish again', valueName: 'n' },
     force: { type: 'boolean', description: 'Publish whatever the current revision is' },
     'fail-on': FAIL_ON_OPTION,
+    actor: ACTOR_OPTION,
   },
   async run(context) {
     const { workspace, environment } = await openEnvironment(context, 'config rollback');
@@ -29,11 +30,7 @@ export const command: Command = {
     if (toRevision === undefined)
       throw fail('--to-revision <n> is required (see config history --published)');
     const check = await publishValidation(context, workspace, environment, fail);
-    const result = await publishAudited(
-      context,
-      workspace,
-      'rollback',
-      environment,
+    const result = await publishAudited(context, workspace, 'rollback', environment, () =>
       rollbackConfig({
         ...target,
         toRevision,
@@ -44,6 +41,7 @@ export const command: Command = {
         audit: publishAuditHook(context, workspace),
       }),
     );
+    if (result === 'denied') return 1;
     if (result === 'invalid') {
       context.stderr.write(
         `refusing to roll ${environment} back to revision ${toRevision}: it fails validation now (findings above)\n`,

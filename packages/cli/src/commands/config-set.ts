@@ -1,5 +1,5 @@
 import type { Command } from '../context.js';
-import { EDIT_OPTIONS, runEdit } from './_edit.js';
+import { EDIT_OPTIONS, reportEdit, runEdit } from './_edit.js';
 
 export const command: Command = {
   usage: 'config set -e <name> <path> <value> [--dry-run] [--fail-on <severity>] [--actor <id>]',
@@ -14,8 +14,9 @@ export const command: Command = {
     'agentforge config set -e staging features "[search, planner]" --dry-run',
   ],
   options: EDIT_OPTIONS,
-  run(context) {
+  async run(context) {
     const [path, value] = context.positionals as [string, string];
-    return runEdit(context, 'config set', [{ op: 'set', path, value }]);
+    const result = await runEdit(context, 'config set', [{ op: 'set', path, value }]);
+    return reportEdit(context, result, (display) => `set ${path} in ${display}`);
   },
 };

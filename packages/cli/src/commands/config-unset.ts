@@ -1,5 +1,5 @@
 import type { Command } from '../context.js';
-import { EDIT_OPTIONS, runEdit } from './_edit.js';
+import { EDIT_OPTIONS, reportEdit, runEdit } from './_edit.js';
 
 export const command: Command = {
   usage: 'config unset -e <name> <path> [--dry-run] [--fail-on <severity>] [--actor <id>]',
@@ -8,8 +8,9 @@ export const command: Command = {
   arguments: [{ name: 'path', description: 'dotted path, e.g. services.swarm.env.DEBUG' }],
   examples: ['agentforge config unset -e staging services.swarm.env.DEBUG'],
   options: EDIT_OPTIONS,
-  run(context) {
+  async run(context) {
     const [path] = context.positionals as [string];
-    return runEdit(context, 'config unset', [{ op: 'unset', path }]);
+    const result = await runEdit(context, 'config unset', [{ op: 'unset', path }]);
+    return reportEdit(context, result, (display) => `unset ${path} in ${display}`);
   },
 };

@@ -92,6 +92,6 @@ export const command: Command = {
       reports.push(validator.validate(input, { environment: target.name }));
     }
 
-    return emitReports(reports, format, context);
+    return emitReports(reports, format, context, { workspace, command: 'config validate' });
   },
 };

@@ -92,7 +92,7 @@ describe('agentforge env create', () => {
     const root = testdir({ 'agentforge.yaml': '' });
     const result = await run(['env', 'create', 'x', '--template', 'development', '--set', set], root);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/is not allowed \(prototype pollution\)/);
+    expect(result.stderr).toMatch(/is not allowed.*prototype/);
     expect(existsSync(join(root, 'environments/x.yaml'))).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -200,7 +200,12 @@ describe('agentforge env generate', () => {
     const result = await run(argv, root);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(error);
-    expect(tree(parent).sort()).toEqual(['ws/agentforge.yaml', 'ws/environments/dev.yaml']);
+    // What env create wrote (the file and its audit line), and nothing more.
+    expect(tree(parent).sort()).toEqual([
+      'ws/.agentforge/audit.log',
+      'ws/agentforge.yaml',
+      'ws/environments/dev.yaml',
+    ]);
   });
 
   it('writes an Argo CD Application, an ApplicationSet over every environment, and Flux objects', async () => {

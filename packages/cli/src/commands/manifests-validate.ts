@@ -120,6 +120,6 @@ export const command: Command = {
       environment: environment.name,
       tier: environment.tier,
     });
-    return emitReports([report], format, context);
+    return emitReports([report], format, context, { workspace, command: 'manifests validate' });
   },
 };

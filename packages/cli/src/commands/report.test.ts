@@ -21,7 +21,9 @@ const CANARIES = {
 async function run(dir: string, ...argv: string[]) {
   const stdout = memoryStream();
   const stderr = memoryStream();
-  const code = await runCli([...argv, '--dir', dir], { cwd: dir, env: { NO_COLOR: '1' }, stdout, stderr });
+  // The example workspace has an access: section; the platform role may take snapshots.
+  const env = { NO_COLOR: '1', GITHUB_ACTOR: 'ops@platform.example.com' };
+  const code = await runCli([...argv, '--dir', dir], { cwd: dir, env, stdout, stderr });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

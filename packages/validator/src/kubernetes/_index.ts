@@ -57,14 +57,27 @@ function labelBuckets(objects: readonly Located[], labelsOf: (o: Located) => Dic
   return buckets;
 }
 
-/** Candidates for a selector: those carrying its first matchLabels pair, else every object. */
+const NONE: readonly Located[] = [];
+
+/**
+ * Candidates for a selector: those carrying its rarest matchLabels pair (each selected object
+ * carries every pair), else every object. The rarest, not the first: renders share labels such
+ * as `app.kubernetes.io/instance` on every object, and Kustomize sorts keys so that such a label
+ * often comes first — a bucket of every pod, which made matching quadratic.
+ */
 function candidates(
   buckets: Map<string, Located[]>,
   all: readonly Located[],
   matchLabels: Dict | undefined,
 ): readonly Located[] {
-  const first = matchLabels ? Object.entries(matchLabels)[0] : undefined;
-  return first ? (buckets.get(key(first[0], String(first[1]))) ?? []) : all;
+  let best: readonly Located[] | undefined;
+  for (const k in matchLabels) {
+    if (!Object.hasOwn(matchLabels, k)) continue;
+    const bucket = buckets.get(key(k, String(matchLabels[k]))) ?? NONE;
+    if (best === undefined || bucket.length < best.length) best = bucket;
+    if (best.length === 0) break;
+  }
+  return best ?? all;
 }
 
 const cache = new WeakMap<object, SetIndex>();
@@ -94,7 +107,10 @@ export function indexOf(context: SetRuleContext): SetIndex {
     podBuckets ??= labelBuckets(pods, (o) => o.pod!.labels);
     return podBuckets;
   };
-  const selectorBuckets = new Map<string, { buckets: Map<string, Located[]>; open: Located[] }>();
+  const selectorBuckets = new Map<
+    string,
+    { buckets: Map<string, Located[]>; open: Located[]; first: Map<Located, { key: string; order: number }> }
+  >();
   const labelled = new Map<string, Map<string, Located[]>>();
   const inNamespace = (namespace: string | undefined) => (o: Located) =>
     sameNamespace(o.namespace, namespace);
@@ -123,18 +139,52 @@ export function indexOf(context: SetRuleContext): SetIndex {
     selecting(kind, selectorOf, labels, namespace) {
       let entry = selectorBuckets.get(kind);
       if (!entry) {
-        entry = { buckets: new Map(), open: [] };
-        for (const o of kinds.get(kind) ?? []) {
-          const first = Object.entries(dict(selectorOf(o)?.matchLabels) ?? {})[0];
-          if (first) push(entry.buckets, key(first[0], String(first[1])), o);
-          else entry.open.push(o);
-        }
+        // Each object is filed under its selector's rarest pair (see `candidates`), and
+        // remembers its first pair's key and its place, to list matches in one order whatever
+        // pair they were filed under: first those without matchLabels, then by where their first
+        // pair's key is written in `labels`, then in document order.
+        entry = { buckets: new Map(), open: [], first: new Map() };
+        const objects = kinds.get(kind) ?? [];
+        const pairsOf = objects.map((o) =>
+          Object.entries(dict(selectorOf(o)?.matchLabels) ?? {}).map(
+            ([k, v]) => [k, key(k, String(v))] as const,
+          ),
+        );
+        const counts = new Map<string, number>();
+        for (const pairs of pairsOf)
+          for (const [, pair] of pairs) counts.set(pair, (counts.get(pair) ?? 0) + 1);
+        objects.forEach((o, i) => {
+          const pairs = pairsOf[i]!;
+          if (pairs.length === 0) {
+            entry!.open.push(o);
+            return;
+          }
+          let rarest = pairs[0]![1];
+          for (const [, pair] of pairs) if (counts.get(pair)! < counts.get(rarest)!) rarest = pair;
+          push(entry!.buckets, rarest, o);
+          entry!.first.set(o, { key: pairs[0]![0], order: i });
+        });
         selectorBuckets.set(kind, entry);
       }
-      const found = entry.open.slice();
+      const found: Located[] = [];
       for (const [k, v] of Object.entries(labels))
-        if (typeof v === 'string') found.push(...(entry.buckets.get(key(k, v)) ?? []));
-      return found.filter((o) => sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels));
+        if (typeof v === 'string') for (const o of entry.buckets.get(key(k, v)) ?? NONE) found.push(o);
+      const matches = found.filter(
+        (o) => sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels),
+      );
+      if (matches.length > 1) {
+        const keys = Object.keys(labels);
+        const first = entry.first;
+        matches.sort(
+          (a, b) =>
+            keys.indexOf(first.get(a)!.key) - keys.indexOf(first.get(b)!.key) ||
+            first.get(a)!.order - first.get(b)!.order,
+        );
+      }
+      const open = entry.open.filter(
+        (o) => sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels),
+      );
+      return open.length === 0 ? matches : [...open, ...matches];
     },
     labelledBy(kind, selector) {
       let buckets = labelled.get(kind);

@@ -1,3 +1,4 @@
+import { asPlainObject } from '@agentforge/schema';
 import { expandList } from '@agentforge/schema/kubernetes';
 
 // The Kubernetes objects of loaded documents, with the paths the rules report at: a document is
@@ -7,8 +8,8 @@ import { expandList } from '@agentforge/schema/kubernetes';
 export type Segments = readonly (string | number)[];
 export type Dict = Record<string, unknown>;
 
-export const dict = (value: unknown): Dict | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Dict) : undefined;
+/** The schema kernel's plain-object reader, under the short name the rules use. */
+export const dict: (value: unknown) => Dict | undefined = asPlainObject;
 export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

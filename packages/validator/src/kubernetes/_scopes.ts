@@ -1,8 +1,7 @@
 // Scoped severity overrides (policy `scopes`): the findings of the Kubernetes rules on objects of
 // some namespaces or kinds get another level, or none. Applied by wrapping the rules, since only
 // a rule's violations say which object they are about.
-import { parsePointer, type Severity } from '@agentforge/schema';
-import { idMatcher } from '../_paths.js';
+import { compileNameGlob, parsePointer, type Severity } from '@agentforge/schema';
 import type {
   PolicyScope,
   ResolvedEnvironment,
@@ -21,7 +20,7 @@ function levelIn(overrides: SeverityOverrides | undefined, id: string): Severity
   if (Object.hasOwn(overrides, id)) return overrides[id];
   let level: SeverityLevel | undefined;
   for (const [key, value] of Object.entries(overrides))
-    if (key.includes('*') && idMatcher(key)(id)) level = value;
+    if (key.includes('*') && compileNameGlob(key)(id)) level = value;
   return level;
 }
 

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatReports } from '../reporters/index.js';
+import { formatReport } from '../reporters/index.js';
 import {
   annotationSuppressions,
   createKubernetesValidator,
@@ -848,7 +848,7 @@ describe('Kubernetes rules', () => {
     (formats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
     const check = ajv.compile(schema);
     const sarif = JSON.parse(
-      formatReports([report], { format: 'sarif', tool: { name: 'agentforge', version: '1.0.0' } }),
+      formatReport([report], 'sarif', { tool: { name: 'agentforge', version: '1.0.0' } }),
     );
     expect(check(sarif), ajv.errorsText(check.errors)).toBe(true);
     const region = (rule: string) =>
@@ -910,7 +910,7 @@ describe('Kubernetes rules', () => {
     const report = validate(docs);
     expect(ids(report.findings)).toEqual(['k8s/secret-in-configmap', 'k8s/secret-in-env']);
     for (const format of ['human', 'json', 'sarif', 'github', 'junit'] as const) {
-      const out = formatReports([report], { format });
+      const out = formatReport([report], format);
       expect(out).not.toContain('sk-proj-abcdefghijklmnopqrstuvwxyz012345');
       expect(out).not.toContain('correct-horse-battery');
     }

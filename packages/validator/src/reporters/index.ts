@@ -62,17 +62,6 @@ export function formatReport(
   }
 }
 
-/**
- * @deprecated Use {@link formatReport}`(reports, format, options)`, the shape drift shares;
- * removed in the next minor.
- */
-export function formatReports(
-  reports: readonly Report[],
-  options: FormatOptions & { format: ReportFormat },
-): string {
-  return formatReport(reports, options.format, options);
-}
-
 // Rules that flag a literal secret (`agentforge/no-plaintext-secrets`, `k8s/secret-in-env`,
 // `k8s/secret-in-configmap`, and a team's own `*secret*` rules): their line is hidden whole.
 const SECRET_RULE = /secret/i;
