@@ -308,24 +308,26 @@ async function chartWithStubs(): Promise<{ chart: string; env: NodeJS.ProcessEnv
   };
 }
 
-describe("the repository's production renders", () => {
-  it.skipIf(!kubectl)(
-    'kubectl kustomize deployment/k8s/overlays/production passes at --fail-on medium',
-    async () => {
-      const rendered = run(kubectl!, ['kustomize', join(repo, 'deployment/k8s/overlays/production')]);
+const ENVIRONMENTS = ['development', 'staging', 'production'];
+
+describe("the repository's renders of every environment", () => {
+  it.skipIf(!kubectl).each(ENVIRONMENTS)(
+    'kubectl kustomize deployment/k8s/overlays/%s passes at --fail-on medium',
+    async (environment) => {
+      const rendered = run(kubectl!, ['kustomize', join(repo, `deployment/k8s/overlays/${environment}`)]);
       const { code, stdout } = await cli(['-', '--fail-on', 'medium', '--format', 'json'], repo, rendered);
       const report = JSON.parse(stdout).reports[0];
       expect(
         report.findings.filter((f: { severity: string }) => f.severity !== 'low' && f.severity !== 'info'),
       ).toEqual([]);
-      expect(report).toMatchObject({ environment: 'production', tier: 'production', passed: true });
+      expect(report).toMatchObject({ environment, tier: environment, passed: true });
       expect(code).toBe(0);
     },
   );
 
-  it.skipIf(!helm)(
-    'helm template deployment/helm/agentforge -f ci/production-values.yaml passes at --fail-on medium',
-    async () => {
+  it.skipIf(!helm).each(ENVIRONMENTS)(
+    'helm template deployment/helm/agentforge -f ci/%s-values.yaml passes at --fail-on medium',
+    async (environment) => {
       const { chart, env } = await chartWithStubs();
       const rendered = run(
         helm!,
@@ -336,13 +338,13 @@ describe("the repository's production renders", () => {
           '--namespace',
           'agentforge',
           '-f',
-          join(repo, 'deployment/helm/agentforge/ci/production-values.yaml'),
+          join(repo, `deployment/helm/agentforge/ci/${environment}-values.yaml`),
         ],
         env,
       );
       expect(rendered).toContain('kind: Deployment');
       const { code, stdout } = await cli(
-        ['-', '--fail-on', 'medium', '--format', 'json', '--environment', 'production'],
+        ['-', '--fail-on', 'medium', '--format', 'json', '--environment', environment],
         repo,
         rendered,
       );
