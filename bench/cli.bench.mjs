@@ -15,7 +15,7 @@
 // Run after a build: node bench/cli.bench.mjs (BENCH_ROUNDS=n, default 21).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatMs, goal } from './_harness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,12 +70,14 @@ goal('cli: agentforge config validate -e production vs node -e 0', startup.ratio
 // ---- 2. this build against an older one ---------------------------------------------------------
 const baseline = process.env.AGENTFORGE_CLI_BASELINE;
 if (baseline && existsSync(baseline)) {
-  for (const [label, args] of [
-    ['--help', ['--help']],
-    ['config validate -e production', VALIDATE],
+  // Each build validates its own checkout's example (an older build does not know newer fields).
+  const baselineExample = fileURLToPath(new URL('../../../examples/platform', pathToFileURL(baseline)));
+  for (const [label, args, baselineArgs] of [
+    ['--help', ['--help'], ['--help']],
+    ['config validate -e production', VALIDATE, [...VALIDATE.slice(0, -1), baselineExample]],
   ]) {
     const { samples } = compareProcesses(`This build against ${baseline}: agentforge ${label}`, [
-      ['baseline build', [baseline, ...args]],
+      ['baseline build', [baseline, ...baselineArgs]],
       ['this build', [cli, ...args]],
     ]);
     const slower = median(samples[1].map((x, i) => x - samples[0][i]));
