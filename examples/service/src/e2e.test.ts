@@ -5,13 +5,13 @@
 // restart-only one changes the rollout checksum instead; a rotated Secret file reaches the
 // resolver; no secret canary ever leaves the Secret folders.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createSecretResolver } from '@agentforge/dynamic-config';
 import { loadDocuments, PROCESS_CONTRACT } from '@agentforge/schema';
-import { projectVolume, requireTool, testdir } from '@agentforge/test-utils';
+import { chartWithStubs, projectVolume, requireTool, testdir } from '@agentforge/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -291,15 +291,6 @@ describe.skipIf(!kubectl)('production overlay, projected as the kubelet does', (
   });
 });
 
-// The chart's subcharts cannot be downloaded here: stubs with the versions Chart.yaml asks for.
-const SUBCHART_STUBS = {
-  redis: '21.0.0',
-  postgresql: '16.0.0',
-  nats: '1.0.0',
-  'kube-prometheus-stack': '75.0.0',
-  grafana: '11.6.0',
-};
-
 describe.skipIf(!helm || !kubectl)('production through Helm', () => {
   it('mounts the same document as Kustomize, and rolls only on a restart-only setting', {
     timeout: 120_000,
@@ -307,15 +298,7 @@ describe.skipIf(!helm || !kubectl)('production through Helm', () => {
     const root = testdir();
     const workspace = join(root, 'workspace');
     cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
-    const chart = join(root, 'agentforge');
-    cpSync(join(repo, 'deployment/helm/agentforge'), chart, { recursive: true });
-    for (const [name, version] of Object.entries(SUBCHART_STUBS)) {
-      mkdirSync(join(chart, 'charts', name), { recursive: true });
-      writeFileSync(
-        join(chart, 'charts', name, 'Chart.yaml'),
-        `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
-      );
-    }
+    const chart = chartWithStubs(root);
     const helmRender = () => {
       const out = join(workspace, 'out');
       agentforge([

@@ -12,7 +12,7 @@ import {
   loadFile,
   toEnvironmentVariables,
 } from '@agentforge/schema';
-import { requireTool } from '@agentforge/test-utils';
+import { chartWithStubs, requireTool } from '@agentforge/test-utils';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1';
 import { ExternalSecret as ExternalSecretV1beta1 } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1';
@@ -34,13 +34,6 @@ import { generateHelmValues, toHelmValuesSchema } from './helm.js';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const chartSource = join(repo, 'deployment/helm/agentforge');
 const MONITORING_API = ['--api-versions', 'monitoring.coreos.com/v1'];
-const SUBCHART_STUBS = {
-  redis: '21.0.0',
-  postgresql: '16.0.0',
-  nats: '1.0.0',
-  'kube-prometheus-stack': '75.0.0',
-  grafana: '11.6.0',
-};
 
 // Outside CI a missing helm skips the real-helm tests with a warning; in CI it fails the file.
 const helmBin = requireTool('helm');
@@ -68,15 +61,7 @@ let work = '';
 let chart = '';
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'agentforge-helm-'));
-  chart = join(work, 'agentforge');
-  cpSync(chartSource, chart, { recursive: true });
-  for (const [name, version] of Object.entries(SUBCHART_STUBS)) {
-    mkdirSync(join(chart, 'charts', name), { recursive: true });
-    writeFileSync(
-      join(chart, 'charts', name, 'Chart.yaml'),
-      `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
-    );
-  }
+  chart = chartWithStubs(work);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -2,11 +2,11 @@
 // names, bundled subcharts, an upgrade after a one-line change), with a real Helm 3 and a real
 // `kubectl kustomize` for the Helm/Kustomize contract test.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROCESS_CONTRACT } from '@agentforge/schema';
-import { requireTool, testdir } from '@agentforge/test-utils';
+import { chartWithStubs, requireTool, testdir } from '@agentforge/test-utils';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
 import { dump, load, loadAll } from 'js-yaml';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
@@ -20,28 +20,12 @@ import { K8S_ROOT } from './k8s-base.js';
 const helmBin = requireTool('helm');
 const kubectl = requireTool('kubectl');
 const chartSource = join(REPO_ROOT, 'deployment/helm/agentforge');
-const STUBS = {
-  redis: '21.0.0',
-  postgresql: '16.0.0',
-  nats: '1.0.0',
-  'kube-prometheus-stack': '75.0.0',
-  grafana: '11.6.0',
-};
 
 let work = '';
 let chart = '';
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'agentforge-helm-deploy-'));
-  chart = join(work, 'agentforge');
-  cpSync(chartSource, chart, { recursive: true });
-  // Dependencies cannot be downloaded here: empty charts stand in for them.
-  for (const [name, version] of Object.entries(STUBS)) {
-    mkdirSync(join(chart, 'charts', name), { recursive: true });
-    writeFileSync(
-      join(chart, 'charts', name, 'Chart.yaml'),
-      `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
-    );
-  }
+  chart = chartWithStubs(work);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

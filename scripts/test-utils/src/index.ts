@@ -40,6 +40,7 @@ export function normalizePaths(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
 
+export { chartWithStubs } from './helm-chart.mjs';
 export { type ProjectVolumeOptions, projectVolume } from './kubelet-volume.mjs';
 export {
   type NatsServer,

@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { loadFile } from '@agentforge/schema';
-import { memoryStream, requireTool, testdir } from '@agentforge/test-utils';
+import { chartWithStubs, memoryStream, requireTool, testdir } from '@agentforge/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 
@@ -285,25 +284,11 @@ function run(bin: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   return result.stdout;
 }
 
-/** A copy of the chart with an empty subchart per dependency, which cannot be downloaded here (as helm-chart.test.ts does). */
-async function chartWithStubs(): Promise<{ chart: string; env: NodeJS.ProcessEnv }> {
+/** The chart ready to render offline, with helm's cache and config kept in the test's folder. */
+function renderableChart(): { chart: string; env: NodeJS.ProcessEnv } {
   const work = testdir();
-  const chart = join(work, 'agentforge');
-  cpSync(join(repo, 'deployment/helm/agentforge'), chart, { recursive: true });
-  const { data } = await loadFile<{ dependencies?: Array<{ name: string; version: string }> }>(
-    join(chart, 'Chart.yaml'),
-  );
-  for (const { name, version } of data.dependencies ?? []) {
-    mkdirSync(join(chart, 'charts', name), { recursive: true });
-    // "21.x.x" and ">=75.0.0" are ranges; the stub needs a version inside them.
-    const exact = version.replace(/^[~^>=<\s]+/, '').replace(/x/g, '0');
-    writeFileSync(
-      join(chart, 'charts', name, 'Chart.yaml'),
-      `apiVersion: v2\nname: ${name}\nversion: ${exact}\n`,
-    );
-  }
   return {
-    chart,
+    chart: chartWithStubs(work),
     env: { ...process.env, HELM_CACHE_HOME: join(work, 'cache'), HELM_CONFIG_HOME: join(work, 'config') },
   };
 }
@@ -328,7 +313,7 @@ describe("the repository's renders of every environment", () => {
   it.skipIf(!helm).each(ENVIRONMENTS)(
     'helm template deployment/helm/agentforge -f ci/%s-values.yaml passes at --fail-on medium',
     async (environment) => {
-      const { chart, env } = await chartWithStubs();
+      const { chart, env } = renderableChart();
       const rendered = run(
         helm!,
         [
