@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { runCli } from '../packages/cli/dist/index.js';
+import { launchChromium } from '../scripts/test-utils/src/chromium.mjs';
 import { goal } from './_harness.mjs';
 
 const require = createRequire(new URL('../packages/cli/package.json', import.meta.url));
@@ -70,19 +71,7 @@ try {
   const generateMs = performance.now() - start;
   const bytes = Buffer.byteLength(html);
 
-  const profile = mkdtempSync(join(tmpdir(), 'agentforge-bench-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const { context: browser, close } = await launchChromium(chromium, CHROMIUM);
   const renders = [];
   for (let i = 0; i < 7; i++) {
     const page = await browser.newPage();
@@ -93,8 +82,7 @@ try {
     renders.push(performance.now() - t0);
     await page.close();
   }
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
   const median = [...renders].sort((a, b) => a - b)[Math.floor(renders.length / 2)];
   const mb = bytes / 1024 / 1024;
   console.log(`report of ${ENVIRONMENTS} environments (agentforge report, chromium headless)`);

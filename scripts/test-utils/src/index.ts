@@ -40,6 +40,7 @@ export function normalizePaths(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
 
+export { launchChromium } from './chromium.mjs';
 export { chartWithStubs } from './helm-chart.mjs';
 export { type ProjectVolumeOptions, projectVolume } from './kubelet-volume.mjs';
 export {

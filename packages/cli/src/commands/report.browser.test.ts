@@ -1,10 +1,9 @@
 // The report in a real browser: Debian's chromium driven by playwright-core. The page must
 // load nothing, log no error, filter by severity and environment, and pass axe-core.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memoryStream, requireTool } from '@agentforge/test-utils';
+import { launchChromium, memoryStream, requireTool } from '@agentforge/test-utils';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,26 +29,12 @@ async function report(example: string): Promise<string> {
 
 describe('report in chromium', () => {
   let browser: BrowserContext;
-  let profile: string;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'agentforge-chromium-'));
-    // A fresh profile per run: launchPersistentContext passes it as --user-data-dir.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    ({ context: browser, close } = await launchChromium(chromium, chromiumPath));
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   it.each(['platform', 'broken'])(
