@@ -324,7 +324,6 @@ const BAIL = -1;
 /** Keys js-yaml reads as the string they spell: no implicit type (number, bool, null, date) matches them. */
 const PLAIN_KEY = /^[A-Za-z_][\w./-]*$/;
 const KEYWORD = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
-const INDEX = /^(?:0|[1-9]\d*)$/;
 
 /** A line's content (blank and comment lines are left out) and the offset it starts at. */
 interface Line {
