@@ -17,7 +17,12 @@ const core = join(__dirname, '../dist/agentforge.cjs');
 const dist = dirname(core);
 const argv = process.argv.slice(2);
 
-if (Module.enableCompileCache || process.env.NODE_DISABLE_COMPILE_CACHE) {
+// Under --debug, stack traces name the TypeScript sources (dist/*.map) instead of the minified
+// bundles: Node maps them for files it compiles itself, so the cache is left out of such a run.
+const debug = argv.includes('--debug');
+if (debug) process.setSourceMapsEnabled(true);
+
+if (Module.enableCompileCache || process.env.NODE_DISABLE_COMPILE_CACHE || debug) {
   Module.enableCompileCache?.();
   createRequire(core)(core).main(argv);
 } else {

@@ -124,6 +124,10 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
     esbuildPlugins: [plugin],
     esbuildOptions(options) {
       options.metafile = true;
+      // Whitespace and syntax only (names stay): a smaller file to read and keep in memory at
+      // every start (bench/cli: about 14 ms); `--debug` maps stack traces back to the sources.
+      options.minifyWhitespace = true;
+      options.minifySyntax = true;
       // A module of another file is required (through bin/agentforge.cjs's compiled-code cache),
       // not imported: esbuild lowers import() to require() when told dynamic import is missing.
       if (file.elsewhere) options.supported = { ...options.supported, 'dynamic-import': false };

@@ -103,4 +103,11 @@ describe.skipIf(nativeCache)('the compiled-code cache of the binary (Node 20)', 
         expect(agentforge(args, { NODE_COMPILE_CACHE: cached })).toEqual(plain);
     }
   });
+
+  it('names the TypeScript sources in --debug stack traces, not the bundles', () => {
+    const { code, stderr } = agentforge(['schema', '--frob', '--debug'], {});
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^\s+at .*src\/_parse\.ts:\d+:\d+\)$/m);
+    expect(stderr).not.toMatch(/agentforge-run\.cjs:\d+/);
+  });
 });
