@@ -11,7 +11,7 @@ const Module = require('node:module');
 const { createRequire } = Module;
 const { tmpdir } = require('node:os');
 const { basename, dirname, join } = require('node:path');
-const { constants, Script } = require('node:vm');
+const { Script } = require('node:vm');
 
 const core = join(__dirname, '../dist/agentforge.cjs');
 const dist = dirname(core);
@@ -79,10 +79,7 @@ function compileWithCache(folder, key) {
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${content}\n})`, {
       filename,
       cachedData,
-      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    if (process.env.AF_DEBUG_CACHE)
-      console.error(basename(filename), cachedData?.length, script.cachedDataRejected);
     if (!cachedData || script.cachedDataRejected) fresh.push({ script, file, build: basename(filename) });
     const require = createRequire(filename);
     return script

@@ -128,9 +128,12 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
       // every start (bench/cli: about 14 ms); `--debug` maps stack traces back to the sources.
       options.minifyWhitespace = true;
       options.minifySyntax = true;
-      // A module of another file is required (through bin/agentforge.cjs's compiled-code cache),
-      // not imported: esbuild lowers import() to require() when told dynamic import is missing.
-      if (file.elsewhere) options.supported = { ...options.supported, 'dynamic-import': false };
+      // No import() in a bundle: esbuild lowers it to require() when told dynamic import is
+      // missing. A module of another file of the binary is then required through the compiled-code
+      // cache (bin/agentforge.cjs), and the packages loaded on demand are required too (Node 20.19+
+      // requires ESM-only packages): functions V8 restores from a code cache lose the script's
+      // dynamic-import callback on Node 20 ("A dynamic import callback was not specified").
+      options.supported = { ...options.supported, 'dynamic-import': false };
       // ESM sources read `import.meta.url` (createRequire, ../package.json): in the bundle it is
       // the bundle's own URL.
       options.define = { ...options.define, 'import.meta.url': '__agentforgeBundleUrl' };

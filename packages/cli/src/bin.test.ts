@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testdir } from '@agentforge/test-utils';
@@ -109,5 +109,29 @@ describe.skipIf(nativeCache)('the compiled-code cache of the binary (Node 20)', 
     expect(code).toBe(2);
     expect(stderr).toMatch(/^\s+at .*src\/_parse\.ts:\d+:\d+\)$/m);
     expect(stderr).not.toMatch(/agentforge-run\.cjs:\d+/);
+  });
+
+  it('loads packages on demand from cached code: the bundles hold no import()', () => {
+    // V8 restores cached functions without the script's dynamic-import callback on Node 20, so an
+    // import() in a bundle fails on the second run of its command; the build lowers them all.
+    for (const file of ['agentforge.cjs', 'agentforge-run.cjs'])
+      expect(readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8')).not.toMatch(/\bimport\(/);
+    // A writing command (the audit trail loads pino on demand), twice: the second runs cached code.
+    const workspace = testdir();
+    cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
+    const folder = join(testdir(), 'cache');
+    const snapshot = [
+      'config',
+      'snapshot',
+      '-e',
+      'development',
+      '--actor',
+      'ci@example.com',
+      '--dir',
+      workspace,
+    ];
+    for (let run = 0; run < 2; run++)
+      expect(agentforge(snapshot, { NODE_COMPILE_CACHE: folder })).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(join(workspace, '.agentforge/audit.log'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 });
