@@ -80,7 +80,7 @@ function compileWithCache(folder, key) {
       filename,
       cachedData,
     });
-    if (!cachedData || script.cachedDataRejected) fresh.push({ script, file, build: basename(filename) });
+    if (!cachedData || script.cachedDataRejected) fresh.push({ script, file, bundle: basename(filename) });
     const require = createRequire(filename);
     return script
       .runInThisContext()
@@ -95,17 +95,18 @@ function saveCaches(compiled) {
   // The caches only speed up later runs: failing to write one is not this run's failure.
   try {
     // Taken now, before loading the writer compiles code the command did not use.
-    const caches = compiled.map(({ script, file, build }) => ({
+    const caches = compiled.map(({ script, file, bundle }) => ({
       data: script.createCachedData(),
       file,
-      build,
+      bundle,
     }));
     const { saveCodeCache } = createRequire(core)('./agentforge-run.cjs');
-    for (const { data, file, build } of caches) {
+    for (const { data, file, bundle } of caches) {
       const folder = dirname(file);
+      // `<bundle>-<size>-<time stamp>`: the build this run's cache belongs to.
       const current = basename(file).slice(0, basename(file).indexOf(`-${process.version}-`));
       for (const name of readdirSync(folder))
-        if (name.startsWith(`${build}-`) && !name.startsWith(`${current}-`))
+        if (name.startsWith(`${bundle}-`) && !name.startsWith(`${current}-`))
           rmSync(join(folder, name), { force: true });
       saveCodeCache(file, data).catch(() => undefined);
     }
