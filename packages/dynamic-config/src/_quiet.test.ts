@@ -74,6 +74,17 @@ const cases: Case[] = [
     delivered: [[110, 'D']],
   },
   {
+    name: 'one read covers several writes of a burst: the quiet time runs from the last of their events',
+    steps: [
+      { at: 0, event: {} },
+      { at: 4, event: {} },
+      { at: 5, begin: true },
+      { at: 6, end: 'C' },
+    ],
+    until: 400,
+    delivered: [[104, 'C']],
+  },
+  {
     name: 'a change read after a quiet time: both outcomes delivered',
     steps: [...swap(0, 'B'), ...swap(150, 'C')],
     until: 400,

@@ -1,7 +1,9 @@
 // When a watched file's latest outcome has been quiet long enough to report: a trailing
 // debounce over *changes* of what a read finds, not over file events. Every event leads to a
-// read; a read whose outcome differs from the previous one starts the quiet time at the first
-// event it covers, and one that finds the same outcome changes nothing. A ConfigMap swap's own
+// read; a read whose outcome differs from the previous one starts the quiet time at the last
+// event it covers (the change happened by then; taking the last keeps the quiet time whole
+// when one read covers several writes of a burst), and one that finds the same outcome
+// changes nothing. A ConfigMap swap's own
 // follow-up events (the old payload folder removed, chokidar's reports of the same happenings)
 // arrive up to tens of ms after the one rename that changed the bytes, under load later still;
 // restarting the debounce on them put the report that much past the debounce (issue 16).
@@ -13,7 +15,7 @@
 interface Seen<T> {
   key: string;
   value: T;
-  /** `performance.now()` of the first event after which this outcome was read; -Infinity: due at once. */
+  /** `performance.now()` of the last event before the read that found this outcome; -Infinity: due at once. */
   changedAt: number;
   /** Handed to `deliver` (nothing pending). */
   delivered: boolean;
@@ -29,7 +31,9 @@ export interface ReadRequest {
 
 /** What a started read covers, handed back to {@link QuietTime.endRead}. */
 export interface ReadTicket {
-  since: number;
+  /** The first and the last event the read covers. */
+  first: number;
+  last: number;
   urgent: boolean;
   force: boolean;
 }
@@ -44,8 +48,9 @@ export interface ReadTicket {
  */
 export class QuietTime<T> {
   private seen: Seen<T> | undefined;
-  /** The first event not covered by a started read. */
+  /** The first and the last event not covered by a started read. */
   private pendingSince: number | undefined;
+  private pendingLast: number | undefined;
   private pendingUrgent = false;
   private pendingForce = false;
   /** The first event covered by the read in flight. */
@@ -66,6 +71,7 @@ export class QuietTime<T> {
   /** Records an event (or another reason to read); the caller reads when {@link pending}. */
   event(request: ReadRequest = {}, at = performance.now()): void {
     this.pendingSince ??= at;
+    this.pendingLast = at;
     this.pendingUrgent ||= request.urgent ?? false;
     this.pendingForce ||= request.force ?? false;
   }
@@ -85,14 +91,16 @@ export class QuietTime<T> {
   /** A read starts; it covers every event so far. */
   beginRead(at = performance.now()): ReadTicket {
     const ticket = {
-      since: this.pendingSince ?? at,
+      first: this.pendingSince ?? at,
+      last: this.pendingLast ?? at,
       urgent: this.pendingUrgent,
       force: this.pendingForce,
     };
     this.pendingSince = undefined;
+    this.pendingLast = undefined;
     this.pendingUrgent = false;
     this.pendingForce = false;
-    this.readingSince = ticket.since;
+    this.readingSince = ticket.first;
     return ticket;
   }
 
@@ -101,7 +109,7 @@ export class QuietTime<T> {
     this.readingSince = undefined;
     const seen = this.seen;
     if (!seen || seen.key !== key) {
-      const changedAt = ticket.urgent ? Number.NEGATIVE_INFINITY : ticket.since;
+      const changedAt = ticket.urgent ? Number.NEGATIVE_INFINITY : ticket.last;
       this.seen = { key, value, changedAt, delivered: false };
       return true;
     }

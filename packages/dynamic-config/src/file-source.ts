@@ -250,7 +250,7 @@ class FileSource implements ConfigSource {
   /**
    * A file event, or another reason to read: the file is read right away (after the rest of
    * the event batch lands), and the read decides — a changed outcome starts the quiet time at
-   * this event, an unchanged one changes nothing.
+   * the batch's last event, an unchanged one changes nothing.
    */
   private onEvent(request?: ReadRequest): void {
     if (this.closed) return;
