@@ -17,7 +17,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'packages/cli/bin/agentforge.js');
+const bin = join(root, 'packages/cli/bin/agentforge.cjs');
 
 const scratch = mkdtempSync(join(tmpdir(), 'agentforge-demo-'));
 const cleanup = () => rmSync(scratch, { recursive: true, force: true });
@@ -73,7 +73,7 @@ function findTool(name) {
 
 console.log('AgentForge configuration toolkit — demo');
 console.log(
-  `Commands are shown as typed with \`agentforge\` on PATH (here: node packages/cli/bin/agentforge.js) from the repository's root; scratch files go to ${scratch}, removed at the end.`,
+  `Commands are shown as typed with \`agentforge\` on PATH (here: node packages/cli/bin/agentforge.cjs) from the repository's root; scratch files go to ${scratch}, removed at the end.`,
 );
 
 // ---- Build -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ const steps = [
   ['packages/cli/scripts/generate.mjs'],
   ['deployment/helm/scripts/generate.mjs'],
   ...['development', 'staging', 'production'].map((env) => [
-    'packages/cli/bin/agentforge.js',
+    'packages/cli/bin/agentforge.cjs',
     ...['env', 'generate', env, '--type', 'k8s', '--dir', 'examples/platform', '--out', '.'],
   ]),
 ];

@@ -16,7 +16,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../../..');
-const cli = join(repo, 'packages/cli/bin/agentforge.js');
+const cli = join(repo, 'packages/cli/bin/agentforge.cjs');
 const kubectl = requireTool('kubectl');
 const helm = requireTool('helm');
 // The workspace's access rules let the platform role set anything in production.

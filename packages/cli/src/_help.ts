@@ -1,8 +1,8 @@
 // Help text, rendered from the command table and the command definitions (the same sources as
 // docs/cli.md and the completion scripts).
 import { argumentLabel, GLOBAL_OPTIONS, optionLabel } from './_args.js';
-import { COMMANDS, groupSummary } from './commands.js';
 import type { Command, OptionSpec } from './context.js';
+import { groupSummary, SUMMARIES } from './summaries.js';
 
 const EXIT_LINE =
   'Exit codes: 0 success, 1 findings or drift at or above --fail-on, 2 usage error or bad input.';
@@ -23,7 +23,7 @@ function optionRows(options: Record<string, OptionSpec>): Array<[string, string]
 export function groupNames(): string[] {
   return [
     ...new Set(
-      Object.keys(COMMANDS)
+      Object.keys(SUMMARIES)
         .filter((n) => n.includes(' '))
         .map((n) => n.split(' ')[0]!),
     ),
@@ -36,7 +36,7 @@ export function rootHelp(): string {
     'Usage: agentforge <command> [options]',
     '',
     'Commands:',
-    ...table(Object.entries(COMMANDS).map(([name, { summary }]) => [name, summary])),
+    ...table(Object.entries(SUMMARIES)),
     '',
     'Global options (anywhere on the line):',
     ...table([...optionRows(GLOBAL_OPTIONS), ['--version', 'Print the version']]),
@@ -50,14 +50,14 @@ export function rootHelp(): string {
 
 /** `agentforge env --help` (or `agentforge env`). */
 export function groupHelp(group: string): string {
-  const members = Object.entries(COMMANDS).filter(([name]) => name.startsWith(`${group} `));
+  const members = Object.entries(SUMMARIES).filter(([name]) => name.startsWith(`${group} `));
   return [
     `Usage: agentforge ${group} <command> [options]`,
     '',
     groupSummary(group),
     '',
     'Commands:',
-    ...table(members.map(([name, { summary }]) => [name, summary])),
+    ...table(members),
     '',
     'Global options:',
     ...table(optionRows(GLOBAL_OPTIONS)),

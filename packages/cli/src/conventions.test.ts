@@ -11,7 +11,7 @@ import { runCli } from './cli.js';
 import { COMMANDS } from './commands.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = fileURLToPath(new URL('../bin/agentforge.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/agentforge.cjs', import.meta.url));
 const platform = join(repo, 'examples/platform');
 
 async function run(argv: string[], options: { cwd?: string; stdin?: string } = {}) {

@@ -121,9 +121,14 @@ export function loadYamlBulk(
     throw error;
   }
   const limit = options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION;
-  const trees = lazyTrees(source, parseOptions, multi, values.length);
+  const { tree, span } = lazyTrees(source, parseOptions, multi, values.length);
   return values.map((data, index) => {
-    const locator = yamlLocator(source, () => trees(index), multi ? index : undefined);
+    const locator = yamlLocator(
+      source,
+      () => tree(index),
+      multi ? index : undefined,
+      () => span(index),
+    );
     if (aliased) checkAliasExpansion(data, limit, locator, maxAliasBytes);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
@@ -164,25 +169,35 @@ function lazyTrees(
   options: jsYaml.LoadOptions,
   multi: boolean,
   count: number,
-): (index: number) => Frame | undefined {
-  let perDocument: Array<[number, number]> | undefined | null = multi ? undefined : null;
+): {
+  tree: (index: number) => Frame | undefined;
+  /** Where document `index` is written, when the text splits into the documents parsed. */
+  span: (index: number) => readonly [number, number] | undefined;
+} {
+  // A single document spans the text; a stream is split at its markers on first use.
+  let perDocument: Array<[number, number]> | undefined | null = multi ? undefined : [[0, source.text.length]];
+  const spans = () => {
+    if (perDocument === undefined) {
+      const found = documentSpans(source.text);
+      perDocument = found?.length === count ? found : null;
+    }
+    return perDocument;
+  };
   const parsed = new Map<number, Frame | undefined>();
   let all: Frame[] | undefined;
-  return (index) => {
-    if (perDocument === undefined) {
-      const spans = documentSpans(source.text);
-      perDocument = spans?.length === count ? spans : null;
-    }
-    if (!perDocument) {
+  const tree = (index: number) => {
+    const split = multi ? spans() : null;
+    if (!split) {
       all ??= positions(source.text, 0, options, multi);
       return all[index];
     }
     if (!parsed.has(index)) {
-      const [start, end] = perDocument[index]!;
+      const [start, end] = split[index]!;
       parsed.set(index, positions(source.text.slice(start, end), start, options, false)[0]);
     }
     return parsed.get(index);
   };
+  return { tree, span: (index) => spans()?.[index] };
 }
 
 /** The root frames of `text` (offsets shifted by `base`), from a parse with a position listener. */
@@ -266,8 +281,20 @@ function yamlLocator(
   source: SourceText,
   tree: () => Frame | undefined,
   document: number | undefined,
+  span: () => readonly [number, number] | undefined,
 ): Locator {
+  // The document's lines, split on the first lookup and kept for the next (a finding's
+  // `nearest` walks up its pointer; a document may have several findings).
+  let lines: Line[] | typeof BAIL | undefined;
   const find = (pointer: string): number | undefined => {
+    if (lines === undefined) {
+      const written = span();
+      lines = written ? contentLines(source.text, written[0], written[1]) : BAIL;
+    }
+    if (lines !== BAIL) {
+      const found = locateInLines(lines, parsePointer(pointer));
+      if (found !== BAIL) return found;
+    }
     let frame = tree();
     if (!frame) return undefined;
     let at = frame.start;
@@ -280,4 +307,193 @@ function yamlLocator(
     return at;
   };
   return offsetLocator(source, document, find);
+}
+
+// ---- Locating without a second parse ------------------------------------------------------------
+// Locating a finding used to parse its document again with a position listener (a sixth of
+// `manifests validate` on 1 MB with 211 findings, bench/manifests). Rendered manifests are
+// plain block YAML, where a key or list item is found by indentation alone: `blockLocate`
+// follows a pointer through the lines of the document's text and answers only where that is
+// certain — plain keys that js-yaml reads as the string they spell, block mappings and
+// sequences, scalars that end where their line does or continue on more indented lines. On
+// anything else (flow collections, quoted keys, anchors, tags, unclosed quotes, tabs, explicit
+// keys, directives) it returns BAIL and the position listener answers, as before.
+// `_load-bulk.test.ts` compares both on every node of rendered streams.
+
+const BAIL = -1;
+/** Keys js-yaml reads as the string they spell: no implicit type (number, bool, null, date) matches them. */
+const PLAIN_KEY = /^[A-Za-z_][\w./-]*$/;
+const KEYWORD = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
+
+/** A line's content (blank and comment lines are left out) and the offset it starts at. */
+interface Line {
+  indent: number;
+  offset: number;
+  content: string;
+}
+
+/** The content lines of `text` between `from` and `to`, or BAIL on a tab indent or a directive. */
+function contentLines(text: string, from: number, to: number): Line[] | typeof BAIL {
+  const lines: Line[] = [];
+  for (let start = from; start < to; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1 || end > to) end = to;
+    let indent = 0;
+    while (text.charCodeAt(start + indent) === 32) indent++;
+    let content = text.slice(start + indent, end);
+    if (content.endsWith('\r')) content = content.slice(0, -1);
+    const offset = start + indent;
+    start = end + 1;
+    if (content.trim() === '' || content.charCodeAt(0) === 35 /* # */) continue;
+    if (content.charCodeAt(0) === 9 /* a tab in the indent */) return BAIL;
+    if (indent === 0 && (content.startsWith('---') || content.startsWith('...'))) {
+      if (/^(?:---|\.\.\.)[ \t]*(?:#.*)?$/.test(content)) continue;
+      return BAIL;
+    }
+    if (indent === 0 && content.charCodeAt(0) === 37 /* % */) return BAIL;
+    lines.push({ indent, offset, content });
+  }
+  return lines;
+}
+
+/** What follows a `key:` or `-` on its line: '' when nothing (or only a comment) does. */
+function inlineValue(rest: string): string {
+  const value = rest.trimStart();
+  return value.charCodeAt(0) === 35 /* # */ ? '' : value;
+}
+
+/**
+ * Whether an inline value is a scalar that ends on its line or continues only on more
+ * indented lines (plain, closed quotes, a block scalar header). Flow collections, anchors,
+ * aliases and tags are not followed here.
+ */
+function scalarValue(value: string): boolean {
+  const c = value.charAt(0);
+  if ('{[&*!?'.includes(c)) return false;
+  if (c === "'") return /^'(?:[^']|'')*'[ \t]*(?:#.*)?$/.test(value);
+  if (c === '"') return /^"(?:[^"\\]|\\.)*"[ \t]*(?:#.*)?$/.test(value);
+  return true;
+}
+
+/**
+ * Whether an inline value ends on its line (or goes on only on more indented lines): js-yaml
+ * lets quoted scalars and flow collections go on at any indent, where a line of their text
+ * could pass for an entry. Empty flow collections (`{}`, `[]`) are what renders write.
+ */
+function settled(value: string): boolean {
+  const c = value.charAt(0);
+  if (c === '"' || c === "'") return scalarValue(value);
+  if (c === '{' || c === '[') return /^(?:\{\}|\[\])[ \t]*(?:#.*)?$/.test(value);
+  return true;
+}
+
+/** Whether the inline text of an item line (`- value` or `- key: value`) ends on its line. */
+function settledItem(value: string): boolean {
+  if (!holdsEntry(value)) return settled(value);
+  const entry = keyOf(value);
+  return entry !== BAIL && settled(inlineValue(entry.rest));
+}
+
+/** The key of a block mapping entry line and what follows its colon, or BAIL. */
+function keyOf(content: string): { key: string; rest: string } | typeof BAIL {
+  const colon = content.indexOf(':');
+  if (colon <= 0) return BAIL;
+  const after = content.charCodeAt(colon + 1);
+  if (!(Number.isNaN(after) || after === 32 || after === 9)) return BAIL;
+  const key = content.slice(0, colon);
+  if (!PLAIN_KEY.test(key) || KEYWORD.test(key)) return BAIL;
+  return { key, rest: content.slice(colon + 1) };
+}
+
+/** Whether the content after a `- ` holds a mapping entry (`- key: value`). */
+function holdsEntry(content: string): boolean {
+  // A plain scalar never holds `: ` nor ends with `:`; a comment starts at ` #`.
+  const hash = content.search(/[ \t]#/);
+  return /:(?:[ \t]|$)/.test(hash === -1 ? content : content.slice(0, hash));
+}
+
+const isItem = (content: string) => content === '-' || content.startsWith('- ');
+
+/**
+ * The offset where the node at `segments` is written in the block YAML between `from` and
+ * `to` (a mapping entry at its key, a list item at its content), undefined when the document
+ * has no such node, or BAIL when the text along the way is not plain block YAML.
+ */
+export function blockLocate(
+  text: string,
+  from: number,
+  to: number,
+  segments: readonly string[],
+): number | undefined | typeof BAIL {
+  const lines = contentLines(text, from, to);
+  return lines === BAIL ? BAIL : locateInLines(lines, segments);
+}
+
+/** {@link blockLocate} over the content lines of a document. */
+function locateInLines(
+  lines: readonly Line[],
+  segments: readonly string[],
+): number | undefined | typeof BAIL {
+  if (segments.length === 0) return BAIL;
+  // The node searched: the line it starts on (lines[index], or a view of that line's
+  // `- key: value` after the dash) and its indent.
+  let index = 0;
+  let node = lines[0];
+  for (let s = 0; s < segments.length; s++) {
+    if (!node) return undefined;
+    const segment = segments[s]!;
+    const last = s === segments.length - 1;
+    const col = node.indent;
+    const sequence = isItem(node.content);
+    let next: { index: number; node: Line | undefined } | undefined;
+    let item = 0;
+    for (let i = index; i < lines.length && !next; i++) {
+      const line = i === index ? node : lines[i]!;
+      if (line.indent < col) break;
+      if (line.indent > col) continue;
+      if (sequence) {
+        if (!isItem(line.content)) break;
+        const rest = line.content.slice(1);
+        const value = inlineValue(rest);
+        if (!settledItem(value)) return BAIL;
+        if (String(item++) !== segment) continue;
+        const offset = line.offset + 1 + (rest.length - rest.trimStart().length);
+        if (value === '') {
+          // `-` alone: the item is the node on the lines below, located where it starts.
+          const below = child(lines, i, col, false);
+          if (last) return below ? below.offset : BAIL;
+          next = { index: i + 1, node: below };
+        } else {
+          if (last) return offset;
+          if (isItem(value)) return BAIL;
+          if (!holdsEntry(value)) return scalarValue(value) ? undefined : BAIL;
+          // `- key: value`: a mapping whose entries are indented like its first key.
+          next = { index: i, node: { indent: col + (offset - line.offset), offset, content: value } };
+        }
+      } else {
+        if (isItem(line.content)) continue; // an item of a sequence written at its key's indent
+        const entry = keyOf(line.content);
+        if (entry === BAIL) return BAIL;
+        const value = inlineValue(entry.rest);
+        if (!settled(value)) return BAIL;
+        if (entry.key !== segment) continue;
+        if (last) return line.offset;
+        if (value !== '') return scalarValue(value) ? undefined : BAIL;
+        next = { index: i + 1, node: child(lines, i, col, true) };
+      }
+    }
+    if (!next) return undefined;
+    index = next.index;
+    node = next.node;
+  }
+  return BAIL;
+}
+
+/** The node written on the lines after line `i` (an entry or item at `col`), if any. */
+function child(lines: readonly Line[], i: number, col: number, entry: boolean): Line | undefined {
+  const next = lines[i + 1];
+  if (!next) return undefined;
+  if (next.indent > col) return next;
+  // `key:` followed by `- item` at the key's own indent: a sequence not indented (kustomize).
+  return entry && next.indent === col && isItem(next.content) ? next : undefined;
 }

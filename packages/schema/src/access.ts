@@ -1,8 +1,9 @@
 // Role-based access to configuration: the `access:` section of agentforge.yaml.
-import { execFileSync } from 'node:child_process';
+
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { z } from 'zod';
+import { childProcess } from './_builtins.js';
 import { appendAudit } from './audit.js';
 import { checkSchema } from './check.js';
 import { AgentforgeError } from './errors.js';
@@ -300,7 +301,11 @@ export async function checkAccessAgainstBase(
 ): Promise<{ violations: AccessViolation[]; checked: number }> {
   const policy = workspaceAccess(workspace);
   const git = (args: string[]) =>
-    execFileSync('git', args, { cwd: workspace.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    childProcess().execFileSync('git', args, {
+      cwd: workspace.root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   let top: string;
   try {
     top = git(['rev-parse', '--show-toplevel']).trim();

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { nodeCrypto } from './_builtins.js';
 import { AgentforgeError } from './errors.js';
 
 /** Options of {@link writeFileAtomic}. */
@@ -20,7 +20,10 @@ export interface WriteFileAtomicOptions {
 const TEMP = /^\.(.+)\.(\d+)-[0-9a-f]{12}\.tmp$/;
 
 function tempName(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 /**
@@ -168,7 +171,7 @@ export async function writeFileSetAtomic(target: string, files: readonly SetFile
   target = resolve(target);
   await recoverFileSet(target);
   const parent = dirname(target);
-  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const tag = `${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}`;
   const staging = join(parent, `.${basename(target)}.staging-${tag}`);
   const aside = join(parent, `.${basename(target)}.old-${tag}`);
   try {

@@ -1,12 +1,12 @@
 // The workspace's audit trail: one JSON line per change made through the toolkit, hash-chained
 // so that an edited, removed or reordered line is found.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { childProcess, nodeCrypto } from './_builtins.js';
 import { canonicalJson } from './canonical-json.js';
 import { AgentforgeError } from './errors.js';
 
@@ -53,7 +53,7 @@ export interface AppendAuditOptions {
 }
 
 function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(entry)).digest('hex')}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(canonicalJson(entry)).digest('hex')}`;
 }
 
 /**
@@ -79,11 +79,13 @@ export function resolveActor(
     if (value) return value;
   }
   try {
-    const email = execFileSync('git', ['config', 'user.email'], {
-      cwd: options.cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    const email = childProcess()
+      .execFileSync('git', ['config', 'user.email'], {
+        cwd: options.cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      .trim();
     if (email) return email;
   } catch {
     // no git, or no user.email: fall through to the OS user

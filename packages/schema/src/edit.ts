@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   Document,
@@ -10,6 +9,7 @@ import {
   parseDocument,
   type Node as YamlNode,
 } from 'yaml';
+import { nodeCrypto } from './_builtins.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson } from './canonical-json.js';
 import { AgentforgeError } from './errors.js';
@@ -259,7 +259,7 @@ function viaDocument(text: string, segments: readonly string[], edit: DocumentEd
 
 /** Content hash recorded in the audit trail: `sha256:` and 64 hex digits of the bytes. */
 export function contentHash(text: string | null): string | null {
-  return text === null ? null : `sha256:${createHash('sha256').update(text).digest('hex')}`;
+  return text === null ? null : `sha256:${nodeCrypto().createHash('sha256').update(text).digest('hex')}`;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { nodeCrypto } from './_builtins.js';
 import { AgentforgeError } from './errors.js';
 import { createFingerprintKey, type FingerprintKey } from './secrets.js';
 
@@ -51,7 +51,7 @@ export async function loadFingerprintKey(
     // (another process made it first: theirs is used), and a full disk leaves no empty key.
     const temp = join(
       stateDir,
-      `.${FINGERPRINT_KEY_FILE}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
+      `.${FINGERPRINT_KEY_FILE}.${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}.tmp`,
     );
     try {
       const handle = await open(
@@ -61,7 +61,7 @@ export async function loadFingerprintKey(
       );
       try {
         await handle.chmod(0o600);
-        await handle.writeFile(`${randomBytes(32).toString('hex')}\n`);
+        await handle.writeFile(`${nodeCrypto().randomBytes(32).toString('hex')}\n`);
         await handle.sync();
       } finally {
         await handle.close();

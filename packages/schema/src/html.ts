@@ -3,7 +3,7 @@
 // filter script and one inline SVG bar chart. Written by hand rather than with a template
 // engine: the pages are small, every library on npm for this (lit-html, preact-render-to-string)
 // would add a dependency to every package for ~150 lines, and none computes CSP hashes for us.
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './_builtins.js';
 import { SEVERITIES, type Severity } from './vocabulary.js';
 
 const ENTITIES: Record<string, string> = {
@@ -60,10 +60,18 @@ var out=document.getElementById('filter-status');if(out)out.textContent=shown+' 
 ['filter-severity','filter-environment'].forEach(function(id){var el=document.getElementById(id);if(el){el.addEventListener('change',apply);if(el.value!=='all')apply();}});
 })();`;
 
-const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const hash = (text: string) =>
+  `'sha256-${nodeCrypto().createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-/** The Content-Security-Policy every page carries: nothing may load, only its own inline style and script run. */
-export const HTML_CSP = `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+let csp: string | undefined;
+/**
+ * The Content-Security-Policy every page carries: nothing may load, only its own inline style
+ * and script run. A function, computed on first use, so that loading the package hashes nothing.
+ */
+export function htmlCsp(): string {
+  csp ??= `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  return csp;
+}
 
 /** What {@link renderHtmlPage} wraps. */
 export interface HtmlPageOptions {
@@ -86,7 +94,7 @@ export function renderHtmlPage({ title, body, subtitle }: HtmlPageOptions): stri
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(HTML_CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(htmlCsp())}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="no-referrer">

@@ -134,8 +134,8 @@ export {
 export {
   type ChartBar,
   escapeHtml,
-  HTML_CSP,
   type HtmlPageOptions,
+  htmlCsp,
   renderBarChart,
   renderHtmlFilters,
   renderHtmlPage,

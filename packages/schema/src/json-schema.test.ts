@@ -8,7 +8,7 @@ import { EnvironmentDocumentSchema } from './environment.js';
 import { loadDocument } from './load.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = `${repo}packages/cli/bin/agentforge.js`;
+const cli = `${repo}packages/cli/bin/agentforge.cjs`;
 const example = (name: string) =>
   loadDocument<Record<string, any>>(
     readFileSync(`${repo}examples/platform/environments/${name}.yaml`, 'utf8'),

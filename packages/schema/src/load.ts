@@ -8,11 +8,11 @@ import {
   isMap,
   isScalar,
   isSeq,
-  Parser,
   type YAMLError,
   type Node as YamlNode,
 } from 'yaml';
 import { loadYamlBulk } from './_load-bulk.js';
+import { TokenParser } from './_load-parser.js';
 import { aliasByteBudget, fail, type Locator, offsetLocator, SourceText } from './_source.js';
 import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
@@ -261,7 +261,8 @@ function loadYaml(
 ): LoadedDocument[] {
   const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
   // No LineCounter: line starts are computed from the text only when a location is asked for.
-  const tokens = Array.from(new Parser().parse(source.text));
+  // yaml's Parser without its per-token LOG_TOKENS check (a quarter of the parse; _load-parser.ts).
+  const tokens = Array.from(new TokenParser().parse(source.text));
   // yaml composes and converts recursively: refuse deep nesting on the flat CST first, before
   // a stack could overflow.
   checkDepth(tokens, maxDepth, source);

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { nodeCrypto } from './_builtins.js';
 
 // The one secret detector every package uses. Written here rather than taken from secretlint
 // (@secretlint/secretlint-rule-preset-recommend): its rules lint a whole source text through an
@@ -452,7 +452,7 @@ export interface FingerprintKey {
  */
 export function createFingerprintKey(material?: string | Uint8Array): FingerprintKey {
   let bytes: Uint8Array;
-  if (material === undefined) bytes = randomBytes(32);
+  if (material === undefined) bytes = nodeCrypto().randomBytes(32);
   else if (typeof material === 'string') {
     const text = material.trim();
     bytes =
@@ -462,7 +462,11 @@ export function createFingerprintKey(material?: string | Uint8Array): Fingerprin
   } else bytes = material;
   if (bytes.length < 32)
     throw new RangeError('a fingerprint key needs at least 32 bytes (64 hex characters)');
-  const id = createHmac('sha256', bytes).update('agentforge fingerprint key id').digest('hex').slice(0, 16);
+  const id = nodeCrypto()
+    .createHmac('sha256', bytes)
+    .update('agentforge fingerprint key id')
+    .digest('hex')
+    .slice(0, 16);
   return Object.freeze({ id, material: Uint8Array.from(bytes) });
 }
 
@@ -473,7 +477,8 @@ export function createFingerprintKey(material?: string | Uint8Array): Fingerprin
  */
 export function fingerprint(value: unknown, key: FingerprintKey): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return createHmac('sha256', key.material)
+  return nodeCrypto()
+    .createHmac('sha256', key.material)
     .update(text ?? '')
     .digest('hex')
     .slice(0, 32);
