@@ -200,10 +200,16 @@ async function concurrent(count) {
   }
   await Promise.all(managers.map((m) => m.close()));
   rmSync(dir, { recursive: true, force: true });
-  return summarise(`..data swap, ${count} pods at once`, managerMs, [], rounds * count);
+  return summarise(`..data swap, ${count} pods at once`, managerMs, [], rounds * count, count);
 }
 
-function summarise(name, managerMs, rawMs, expected = UPDATES) {
+/**
+ * p50/p99 over every update, and beside them the slowest of the first round (the first reload
+ * after start runs the parser and the schema check before V8 has optimised them: with several
+ * managers in one process, that round alone can set the p99).
+ */
+function summarise(name, managerMs, rawMs, expected = UPDATES, firstRound = 1) {
+  const cold = Math.max(...managerMs.slice(0, firstRound));
   managerMs.sort((a, b) => a - b);
   rawMs.sort((a, b) => a - b);
   const m50 = percentile(managerMs, 50);
@@ -212,7 +218,7 @@ function summarise(name, managerMs, rawMs, expected = UPDATES) {
     ? `  |  raw chokidar p50 ${fmt(percentile(rawMs, 50))}  p99 ${fmt(percentile(rawMs, 99))} (${rawMs.length}/${expected} evented)`
     : '';
   console.log(
-    `  ${name.padEnd(28)} manager p50 ${fmt(m50)}  p99 ${fmt(m99)} (${managerMs.length}/${expected} applied)${peer}`,
+    `  ${name.padEnd(28)} manager p50 ${fmt(m50)}  p99 ${fmt(m99)} (${managerMs.length}/${expected} applied; first round ${fmt(cold)})${peer}`,
   );
   return { name, p99: managerMs.length === expected ? m99 : Number.POSITIVE_INFINITY };
 }

@@ -6,6 +6,7 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -80,6 +81,24 @@ describe('file source', { timeout: 60_000 }, () => {
       expect(rec.errors).toEqual([]);
     },
   );
+
+  it('1b. the old payload folder removed after its swap applied (a follow-up that leaves the bytes): no further reload', async () => {
+    const volume = new ConfigMapVolume(join(testdir(), 'config'));
+    await volume.write({ 'app.yaml': doc(1) });
+    const { m, rec } = await manager({ files: [join(volume.dir, 'app.yaml')] });
+    const old = readlinkSync(join(volume.dir, '..data'));
+    await volume.write({ 'app.yaml': doc(2) }, { linger: true });
+    await until(() => m.get().replicas === 2, 'replicas 2');
+    const attempts = m.metrics().reloadAttempts;
+    rmSync(join(volume.dir, old), { recursive: true });
+    await sleep(SETTLE);
+    expect(rec.events.length).toBe(1);
+    expect(m.metrics().reloadAttempts).toBe(attempts);
+    // Still watching: the next swap applies.
+    await volume.write({ 'app.yaml': doc(3) });
+    await until(() => m.get().replicas === 3, 'replicas 3');
+    expect(rec.errors).toEqual([]);
+  });
 
   it('3. a key added to the ConfigMap with its link briefly dangling is retried, not treated as deleted', async () => {
     const volume = new ConfigMapVolume(join(testdir(), 'config'));

@@ -14,7 +14,8 @@ import {
 import { type FSWatcher, watch } from 'chokidar';
 import { hashBytes } from './_data.js';
 import { layeredLocator } from './_locator.js';
-import type { ConfigSource, SourceUpdate } from './source.js';
+import { QuietTime, type ReadRequest } from './_quiet.js';
+import type { ConfigSource, SourceContext, SourceUpdate } from './source.js';
 
 /** Options of {@link fileSource}. */
 export interface FileSourceOptions {
@@ -32,9 +33,11 @@ export interface FileSourceOptions {
   /** Watch with chokidar. Turn off where file events are unreliable; the checksum poll still runs. @default true */
   watch?: boolean;
   /**
-   * Quiet time after the last file event before the file is read. Editors and kubelet touch a
-   * file several times per save; reading once after they are done avoids partial reads and
-   * duplicate reloads. @default 100
+   * Quiet time after the last change of the file's bytes before they are reported. Editors and
+   * kubelet touch a file several times per save; reporting once after they are done avoids
+   * partial states and duplicate reloads. The file is read on every event; an event after
+   * which the bytes are unchanged (a swap's own follow-ups) does not extend the quiet time.
+   * @default 100
    */
   debounceMs?: number;
   /** Interval of the checksum poll that catches events the watcher lost; 0 turns it off. @default 5000 */
@@ -76,16 +79,31 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
  * file-watch losses after atomic replaces. The directory of the resolved target (the
  * ConfigMap's timestamped data directory) is watched as well and re-resolved on every read,
  * so in-place writes behind a symlink are seen and a lingering old data directory is
- * dropped. Events only start a trailing debounce; the file is then read afresh, checked
- * for stability (same inode, size and mtime before and after), hashed, and reported only
- * when the bytes differ from the last report. A checksum poll repeats that read
- * periodically in case events were lost.
+ * dropped. Every event leads to a read (checked for stability: same inode, size and mtime
+ * before and after; hashed); bytes that differ from the last read start the quiet time,
+ * are parsed and handed to the manager to validate, and are reported when no further change
+ * was read for `debounceMs` — follow-up events that leave the bytes as they are do not
+ * extend it. A checksum poll repeats the read periodically in case events were lost.
  *
  * @example
  * const source = fileSource({ path: '/etc/agentforge/config.yaml', debounceMs: 100 });
  */
 export function fileSource(options: FileSourceOptions): ConfigSource {
   return new FileSource(options);
+}
+
+/** A read's identity: equal outcomes, equal keys (see QuietTime). */
+function keyOf(result: ReadResult): string {
+  switch (result.kind) {
+    case 'content':
+      return `content:${result.hash}`;
+    case 'transient':
+      return `transient:${result.why}`;
+    case 'unreadable':
+      return `unreadable:${result.error.message}`;
+    case 'missing':
+      return 'missing';
+  }
 }
 
 class FileSource implements ConfigSource {
@@ -95,29 +113,34 @@ class FileSource implements ConfigSource {
   private readonly debounceMs: number;
   private readonly graceMs: number;
   private emit: (update: SourceUpdate) => void = () => {};
+  private prepare: ((update: SourceUpdate) => void) | undefined;
   private readonly watchers = new Map<string, FSWatcher>();
-  private timer: NodeJS.Timeout | undefined;
+  /** When a read's outcome is reported. */
+  private readonly quiet: QuietTime<ReadResult>;
+  /** Re-reads a transient outcome (an empty file, a dangling link) one debounce later. */
+  private retry: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
+  /** The read loop: one read at a time, repeated while events arrive. */
   private reading: Promise<void> | undefined;
-  private again = false;
+  /** The watchers' re-resolution, one at a time, off the read loop. */
+  private rewatching: Promise<void> = Promise.resolve();
   private closed = false;
   /** Hash of the bytes last reported (also when they failed to parse, so one bad save is one error). */
   private lastHash: string | undefined;
   private state: 'present' | 'missing' | 'absent' = 'absent';
   private transientSince: number | undefined;
-  /** The last bytes parsed ahead by {@link prefetch}, by hash. */
+  /** The bytes parsed ahead of their report, by hash. */
   private parsed: { hash: string; update: SourceUpdate } | undefined;
-  private prefetching: Promise<void> | undefined;
-  private prefetchAgain = false;
 
   constructor(private readonly options: FileSourceOptions) {
     this.path = resolve(options.path);
     this.name = options.path;
     this.debounceMs = options.debounceMs ?? 100;
     this.graceMs = options.transientGraceMs ?? 2000;
+    this.quiet = new QuietTime(this.debounceMs, (result) => this.deliver(result));
   }
 
-  async start(emit: (update: SourceUpdate) => void): Promise<SourceUpdate> {
+  async start(emit: (update: SourceUpdate) => void, context?: SourceContext): Promise<SourceUpdate> {
     let result = await this.read();
     const startedAt = Date.now();
     while (result.kind === 'transient' && Date.now() - startedAt < this.graceMs) {
@@ -133,12 +156,14 @@ class FileSource implements ConfigSource {
       );
     }
     if (initial.state === 'error') throw initial.error;
+    this.quiet.reset(keyOf(result), result);
     this.emit = emit;
+    this.prepare = context?.prepare;
     await this.rewatch(true);
     const poll = this.options.pollIntervalMs ?? 5000;
     if (poll > 0) {
       this.poller = setInterval(() => {
-        if (!this.timer) void this.readNow();
+        if (this.quiet.idle) this.onEvent({ urgent: true });
       }, poll);
       this.poller.unref();
     }
@@ -147,12 +172,13 @@ class FileSource implements ConfigSource {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.quiet.close();
+    clearTimeout(this.retry);
     clearInterval(this.poller);
+    await this.reading;
+    await this.rewatching;
     await Promise.all([...this.watchers.values()].map((watcher) => watcher.close()));
     this.watchers.clear();
-    await this.reading;
-    await this.prefetching;
   }
 
   /**
@@ -194,9 +220,9 @@ class FileSource implements ConfigSource {
     // descend into; depth: 0 — only the directory's own entries matter. atomic: false —
     // chokidar's atomic mode holds every `unlink` back 100 ms (to fold an editor's
     // unlink+add into one `change`); the ConfigMap swap's removal of the old payload folder
-    // then arrived a debounce late and restarted the debounce (issue 16: p50 205 ms instead
-    // of ~105 ms at a 100 ms debounce). The read after the debounce and the hash comparison
-    // already fold such pairs.
+    // then arrived a debounce late (issue 16: p50 205 ms instead of ~105 ms at a 100 ms
+    // debounce). No awaitWriteFinish and no polling either: both delay every event by their
+    // interval; the read after each event checks that the bytes are one stable version.
     const watcher = watch(dir, {
       depth: 0,
       followSymlinks: false,
@@ -205,97 +231,82 @@ class FileSource implements ConfigSource {
       atomic: false,
     });
     const relevant = (file: unknown) => !(typeof file === 'string' && NOISE.test(basename(file)));
-    // `raw` is fs.watch itself, the first to know: it restarts the quiet time, and it reports
-    // renames that chokidar's own bookkeeping may fold away (a symlink renamed over an
-    // existing one looks unchanged to it).
+    // `raw` is fs.watch itself, the first to know, and it reports renames that chokidar's own
+    // bookkeeping may fold away (a symlink renamed over an existing one looks unchanged to it).
     watcher.on('raw', (_event, file) => {
-      if (!relevant(file)) return;
-      this.schedule();
-      this.prefetch();
+      if (relevant(file)) this.onEvent();
     });
     // chokidar's own events are the same happenings, reported after its stat calls (ms later
-    // under load): they start a read when none is pending but never push a pending one back.
+    // under load): they start a read only when nothing is pending.
     watcher.on('all', (_event, file) => {
-      if (relevant(file) && !this.timer) this.schedule();
+      if (relevant(file) && this.quiet.idle) this.onEvent();
     });
-    watcher.on('error', () => this.schedule());
+    watcher.on('error', () => this.onEvent());
     // Whatever happened while the watcher was starting is caught by a read once it is ready.
-    watcher.once('ready', () => {
-      if (!this.timer) this.schedule();
-    });
+    watcher.once('ready', () => this.onEvent());
     return watcher;
   }
 
   /**
-   * Parses the file ahead while the debounce waits: parsing the production document is most of
-   * the work after the quiet time (the YAML parse with its locator, several ms), and the bytes
-   * are usually final long before the quiet time ends (the kubelet's swap is one rename). The
-   * result is only a cache keyed by the bytes' hash: the read after the debounce decides, and
-   * when its bytes differ they are parsed then. One read in flight; events during it ask for
-   * one more.
+   * A file event, or another reason to read: the file is read right away (after the rest of
+   * the event batch lands), and the read decides — a changed outcome starts the quiet time at
+   * the batch's last event, an unchanged one changes nothing.
    */
-  private prefetch(): void {
+  private onEvent(request?: ReadRequest): void {
     if (this.closed) return;
-    if (this.prefetching) {
-      this.prefetchAgain = true;
-      return;
-    }
-    this.prefetching = (async () => {
-      try {
-        do {
-          this.prefetchAgain = false;
-          // Let the rest of this burst of file operations land before reading.
-          await new Promise((resolve) => setImmediate(resolve));
-          const result = await this.read();
-          if (this.closed || result.kind !== 'content' || result.hash === this.lastHash) continue;
-          if (this.parsed?.hash === result.hash) continue;
-          try {
-            this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
-          } catch {
-            // Not ours to report: the read after the debounce parses again and reports it.
-          }
-        } while (this.prefetchAgain && !this.closed);
-      } finally {
-        this.prefetching = undefined;
-      }
-    })();
+    this.quiet.event(request);
+    if (!this.reading) this.reading = this.readLoop();
   }
 
-  /** Restarts the trailing debounce. */
-  private schedule(delay = this.debounceMs): void {
-    if (this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.readNow();
-    }, delay);
-    this.timer.unref();
+  /**
+   * Reads while events arrive, one read at a time. Each read covers every event before it
+   * started; its outcome is parsed and handed to the manager to validate while the quiet time
+   * runs, so the report at its end costs almost nothing (the kubelet's swap is final at its one
+   * rename, ~100 ms before the report).
+   */
+  private async readLoop(): Promise<void> {
+    try {
+      do {
+        // Let the rest of this batch of file operations land before reading.
+        await new Promise((resolve) => setImmediate(resolve));
+        const ticket = this.quiet.beginRead();
+        const result = await this.read();
+        if (this.closed) return;
+        if (this.quiet.endRead(ticket, keyOf(result), result)) this.parseAhead(result);
+        this.quiet.arm();
+        // Re-resolved after every read (a swap moves `..data`; a missing parent may have
+        // appeared), without holding up the next read; a watcher added there triggers one
+        // more read when it is ready.
+        this.rewatching = this.rewatching.then(() => this.rewatch()).catch(() => {});
+      } while (this.quiet.pending && !this.closed);
+    } finally {
+      this.reading = undefined;
+    }
   }
 
-  /** Reads and reports; a read requested while one runs is done right after it. */
-  private async readNow(): Promise<void> {
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
+  /**
+   * Parses new bytes now and lets the manager validate them (SourceContext.prepare), while
+   * the quiet time runs: the YAML parse with its locator and the schema check are most of
+   * the work of a reload (several ms each on the production document).
+   */
+  private parseAhead(result: ReadResult): void {
+    if (result.kind !== 'content' || result.hash === this.lastHash) return;
+    if (this.parsed?.hash !== result.hash) {
       try {
-        do {
-          this.again = false;
-          const result = this.settle(await this.read());
-          if (this.closed) return;
-          const update = result && this.toUpdate(result);
-          if (update) this.emit(update);
-          // Re-resolved after the report, so a reload never waits for it; a watcher added here
-          // triggers one more read when it is ready, covering what happened in between.
-          await this.rewatch();
-          if (!result) return;
-        } while (this.again && !this.closed);
-      } finally {
-        this.reading = undefined;
+        this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
+      } catch {
+        // Not ours to report here: the report parses again and throws it.
+        return;
       }
-    })();
-    return this.reading;
+    }
+    this.prepare?.(this.parsed.update);
+  }
+
+  /** Reports an outcome whose quiet time is over. */
+  private deliver(result: ReadResult): void {
+    const settled = this.settle(result);
+    const update = settled && this.toUpdate(settled);
+    if (update) this.emit(update);
   }
 
   /**
@@ -310,7 +321,9 @@ class FileSource implements ConfigSource {
     const now = Date.now();
     this.transientSince ??= now;
     if (result.why === 'changed while read' || now - this.transientSince < this.graceMs) {
-      this.schedule();
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => this.onEvent({ force: true }), this.debounceMs);
+      this.retry.unref();
       return undefined;
     }
     this.transientSince = undefined;

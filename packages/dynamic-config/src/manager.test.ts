@@ -6,6 +6,7 @@ import { testdir } from '@agentforge/test-utils';
 import { describe, expect, expectTypeOf, it, onTestFinished } from 'vitest';
 import { doc, record, sleep, TestSchema, until, WATCH } from './_testing.js';
 import { ConfigManager, type ConfigManagerOptions, createConfigManager } from './manager.js';
+import type { ConfigSource, SourceOutcome, SourceUpdate } from './source.js';
 
 const SETTLE = 600;
 const platform = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/platform/environments');
@@ -435,5 +436,106 @@ describe('environment, explain, status and metrics', { timeout: 60_000 }, () => 
     await m.ready();
     expect(m.status().state).toBe('valid');
     await m.close();
+  });
+});
+
+/** A source the test drives: it hands updates to the manager's `prepare` and `emit` when told. */
+function drivenSource(name: string, initial: Record<string, unknown>) {
+  let emit: ((update: SourceUpdate) => SourceOutcome | undefined) | undefined;
+  let prepare: ((update: SourceUpdate) => void) | undefined;
+  const source: ConfigSource = {
+    kind: 'file',
+    name,
+    async start(e, context) {
+      emit = e;
+      prepare = context.prepare;
+      return ok(initial);
+    },
+    async close() {},
+  };
+  return {
+    source,
+    prepare: (update: SourceUpdate) => prepare?.(update),
+    emit: (update: SourceUpdate) => emit?.(update),
+  };
+}
+
+const ok = (data: Record<string, unknown>): SourceUpdate => ({
+  state: 'ok',
+  data,
+  hash: JSON.stringify(data),
+});
+
+describe('updates prepared ahead of their report (SourceContext.prepare)', () => {
+  async function driven() {
+    const a = drivenSource('a.yaml', { name: 'svc', replicas: 1 });
+    const m = await manager({ sources: [a.source] });
+    return { m, a, rec: record(m) };
+  }
+
+  it('a prepared update changes nothing until it is reported, then applies with its changes', async () => {
+    const { m, a, rec } = await driven();
+    const update = ok({ name: 'svc', replicas: 2 });
+    const attempts = m.metrics().reloadAttempts;
+    a.prepare(update);
+    expect([m.get().replicas, m.version, m.metrics().reloadAttempts]).toEqual([1, 1, attempts]);
+    expect(a.emit(update)).toEqual({ applied: true });
+    expect([m.get().replicas, m.version, m.metrics().reloadAttempts]).toEqual([2, 2, attempts + 1]);
+    await rec.waitForEvents(1);
+    expect(rec.events[0]!.changes).toEqual([{ path: '/replicas', kind: 'modified', before: 1, after: 2 }]);
+  });
+
+  it('a prepared update that breaks the schema is never applied; its report is rejected and recorded once', async () => {
+    const { m, a, rec } = await driven();
+    const before = m.get();
+    const bad = ok({ name: 'svc', replicas: -1 });
+    a.prepare(bad);
+    expect(rec.errors).toEqual([]);
+    expect(m.metrics().reloadFailures.validation).toBe(0);
+    expect(a.emit(bad)).toMatchObject({ applied: false });
+    expect(m.get()).toBe(before);
+    expect(rec.errors).toHaveLength(1);
+    expect(rec.errors[0]).toMatchObject({ reason: 'validation', source: 'a.yaml' });
+    expect(m.metrics().reloadFailures.validation).toBe(1);
+  });
+
+  it.each([
+    {
+      name: 'another update is reported instead: that one applies',
+      between: () => {},
+      reported: { name: 'svc', replicas: 3 },
+      expected: { replicas: 3, level: 'info' },
+    },
+    {
+      name: 'an override arrives before the report: the report is validated with it',
+      between: (m: ConfigManager<typeof TestSchema>) => {
+        m.override({ level: 'warn' });
+      },
+      reported: { name: 'svc', replicas: 2 },
+      expected: { replicas: 2, level: 'warn' },
+    },
+  ])('prepared, then $name', async ({ between, reported, expected }) => {
+    const { m, a } = await driven();
+    a.prepare(ok({ name: 'svc', replicas: 2 }));
+    between(m);
+    a.emit(ok(reported));
+    expect(m.get()).toMatchObject(expected);
+  });
+
+  it('prepared against a configuration another source has changed since: diffed against the one in force', async () => {
+    const a = drivenSource('a.yaml', { name: 'svc', replicas: 1 });
+    const b = drivenSource('b.yaml', {});
+    const m = await manager({ sources: [a.source, b.source] });
+    const rec = record(m);
+    const update = ok({ name: 'svc', replicas: 2 });
+    a.prepare(update);
+    b.emit(ok({ level: 'debug' }));
+    a.emit(update);
+    await rec.waitForEvents(2);
+    expect(rec.events.map((e) => e.changes)).toEqual([
+      [{ path: '/level', kind: 'modified', before: 'info', after: 'debug' }],
+      [{ path: '/replicas', kind: 'modified', before: 1, after: 2 }],
+    ]);
+    expect(m.get()).toMatchObject({ replicas: 2, level: 'debug' });
   });
 });

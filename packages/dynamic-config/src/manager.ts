@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AgentforgeError,
+  type Change,
   checkSchema,
   type DeepPartial,
   deepMerge,
@@ -17,7 +18,7 @@ import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
-import { diffOnce, recallValidated, rememberValidated } from './_memo.js';
+import { diffOnce, recallValidated, rememberValidated, type Validated } from './_memo.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
 import type {
@@ -87,6 +88,16 @@ interface Entry {
   seenRevision: number | undefined;
 }
 
+/** A source's coming update, validated ahead of its report (SourceContext.prepare). */
+interface Prepared<C> {
+  /** The layers it was validated with; only exactly these (the same objects) may use it. */
+  layers: unknown[];
+  validated: Validated;
+  /** The snapshot in force when it was prepared, and the changes against it. */
+  previous: Snapshot<C>;
+  changes: Change[];
+}
+
 interface Scope<C> {
   overrides: unknown;
   base: Snapshot<C>;
@@ -129,6 +140,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   private readonly handles: Array<{ overrides: unknown }> = [];
   private readonly scopes = new AsyncLocalStorage<Scope<DeepReadonly<z.output<S>>>>();
   private scoped = false;
+  private prepared: Prepared<DeepReadonly<z.output<S>>> | undefined;
   private closed = false;
   private readonly readyPromise: Promise<this>;
 
@@ -180,6 +192,7 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
         this.entries.map(async (entry) => {
           const initial = await entry.source.start((update) => this.onUpdate(entry, update), {
             schema: this.schema,
+            prepare: (update) => this.prepare(entry, update),
           });
           this.record(entry, initial);
         }),
@@ -416,6 +429,36 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
 
   // --- reloading -------------------------------------------------------------------------
 
+  /**
+   * Validates a source's coming update with the other layers as they are, and diffs it against
+   * the configuration in force, ahead of its report: the report then only swaps and notifies
+   * (issue 16: the ConfigMap swap applied within 10 ms of its quiet time). Nothing is applied
+   * or recorded here; a candidate that fails is dropped, and the report validates it again,
+   * with locations, and records the rejection.
+   */
+  private prepare(entry: Entry, update: SourceUpdate): void {
+    const previous = this.current;
+    if (this.closed || !previous || update.state !== 'ok') return;
+    const layers = this.layers();
+    layers[this.entries.indexOf(entry)] = update.data;
+    const raw = deepMerge({}, ...layers);
+    const check = checkSchema(this.schema, raw);
+    if (!check.success) return;
+    const config = deepFreeze(check.data);
+    const hash = hashConfig(config);
+    const changes = previous.hash === hash ? [] : diffLeaves(previous.config, config);
+    this.prepared = { layers, validated: { raw, config, hash }, previous, changes };
+  }
+
+  /** The prepared candidate of exactly these layers, taken (it is used once). */
+  private takePrepared(layers: readonly unknown[]): Prepared<DeepReadonly<z.output<S>>> | undefined {
+    const prepared = this.prepared;
+    if (!prepared || prepared.layers.length !== layers.length) return undefined;
+    if (!prepared.layers.every((layer, i) => layer === layers[i])) return undefined;
+    this.prepared = undefined;
+    return prepared;
+  }
+
   /** Records a source's update and reloads; tells the source whether its content is in force. */
   private onUpdate(entry: Entry, update: SourceUpdate): SourceOutcome | undefined {
     if (this.closed) return undefined;
@@ -479,7 +522,9 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
   private rebuild(source: string, revision?: number): AgentforgeError | undefined {
     this.counters.reloadAttempts++;
     const layers = this.layers();
-    const validated = recallValidated(this.schema, layers) ?? this.validate(layers, source, revision);
+    const prepared = this.takePrepared(layers);
+    const validated =
+      recallValidated(this.schema, layers) ?? prepared?.validated ?? this.validate(layers, source, revision);
     if (validated instanceof AgentforgeError) return validated;
     const { raw, hash } = validated;
     this.lastAttemptFailed = false;
@@ -494,7 +539,12 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
       hash,
       version: (previous?.version ?? 0) + 1,
     };
-    return this.apply(previous, next, source);
+    // Changes diffed ahead still hold when the snapshot they were diffed against is in force.
+    const changes =
+      prepared && prepared.previous === previous && prepared.validated === validated
+        ? prepared.changes
+        : undefined;
+    return this.apply(previous, next, source, changes);
   }
 
   /** Merges and validates `layers`; the rejection is recorded and returned. */
@@ -526,12 +576,13 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     previous: Snapshot<DeepReadonly<z.output<S>>> | undefined,
     next: Snapshot<DeepReadonly<z.output<S>>>,
     source: string,
+    known?: Change[],
   ): undefined {
     // The swap: one reference assignment, so get() returns all-old or all-new.
     this.current = next;
     this.counters.version = next.version;
     this.counters.configHash = next.hash;
-    const changes = previous ? diffOnce(previous.config, next.config, diffLeaves) : [];
+    const changes = previous ? (known ?? diffOnce(previous.config, next.config, diffLeaves)) : [];
     this.logger?.info(
       {
         audit: {

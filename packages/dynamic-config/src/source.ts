@@ -49,6 +49,13 @@ export interface SourceOutcome {
 export interface SourceContext {
   /** The manager's schema (the environment source resolves variable names with it). */
   schema: z.ZodType;
+  /**
+   * Hands over the update the source expects to report next, before it reports it (a file
+   * source during its quiet time): the manager validates it and diffs it against the
+   * configuration in force ahead of time, so reporting the same update later costs almost
+   * nothing. Nothing is applied or recorded until the update is reported through `emit`.
+   */
+  prepare?: ((update: SourceUpdate) => void) | undefined;
 }
 
 /**
