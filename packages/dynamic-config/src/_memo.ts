@@ -18,13 +18,14 @@ const validated = new WeakMap<object, { layers: readonly unknown[]; value: Valid
 const shareable = (layers: readonly unknown[]) =>
   layers.every((layer) => layer === undefined || Object.isFrozen(layer));
 
-const same = (a: readonly unknown[], b: readonly unknown[]) =>
+/** The same layers: the same objects, in the same order. */
+export const sameLayers = (a: readonly unknown[], b: readonly unknown[]) =>
   a.length === b.length && a.every((layer, i) => layer === b[i]);
 
 /** The validated candidate of exactly these (frozen) layers under `schema`, when known. */
 export function recallValidated(schema: object, layers: readonly unknown[]): Validated | undefined {
   const memo = validated.get(schema);
-  return memo && same(memo.layers, layers) ? memo.value : undefined;
+  return memo && sameLayers(memo.layers, layers) ? memo.value : undefined;
 }
 
 /** Remembers a successful validation of `layers`, when they are all frozen. */

@@ -3,10 +3,10 @@
 // read; a read whose outcome differs from the previous one starts the quiet time at the last
 // event it covers (the change happened by then; taking the last keeps the quiet time whole
 // when one read covers several writes of a burst), and one that finds the same outcome
-// changes nothing. A ConfigMap swap's own
-// follow-up events (the old payload folder removed, chokidar's reports of the same happenings)
-// arrive up to tens of ms after the one rename that changed the bytes, under load later still;
-// restarting the debounce on them put the report that much past the debounce (issue 16).
+// changes nothing. A ConfigMap swap's own follow-up events (the old payload folder removed,
+// chokidar's reports of the same happenings) arrive up to tens of ms after the one rename
+// that changed the bytes, under load later still; restarting the debounce on them put the
+// report that much past the debounce (issue 16).
 // A burst of writes still ends in one report of its final state: each write changes the bytes,
 // and each change moves the deadline. Hand-written: debounce libraries (lodash's, p-debounce)
 // time from calls, and the call that matters here is only known after the read.

@@ -18,7 +18,7 @@ import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';
 import { layeredLocator } from './_locator.js';
-import { diffOnce, recallValidated, rememberValidated, type Validated } from './_memo.js';
+import { diffOnce, recallValidated, rememberValidated, sameLayers, type Validated } from './_memo.js';
 import { type EnvSourceOptions, envSource, objectSource } from './env-source.js';
 import { type FileSourceOptions, fileSource } from './file-source.js';
 import type {
@@ -441,20 +441,17 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
     if (this.closed || !previous || update.state !== 'ok') return;
     const layers = this.layers();
     layers[this.entries.indexOf(entry)] = update.data;
-    const raw = deepMerge({}, ...layers);
-    const check = checkSchema(this.schema, raw);
-    if (!check.success) return;
-    const config = deepFreeze(check.data);
-    const hash = hashConfig(config);
-    const changes = previous.hash === hash ? [] : diffLeaves(previous.config, config);
-    this.prepared = { layers, validated: { raw, config, hash }, previous, changes };
+    const merged = this.merge(layers);
+    if ('findings' in merged) return;
+    const { validated } = merged;
+    const changes = previous.hash === validated.hash ? [] : diffLeaves(previous.config, validated.config);
+    this.prepared = { layers, validated, previous, changes };
   }
 
   /** The prepared candidate of exactly these layers, taken (it is used once). */
   private takePrepared(layers: readonly unknown[]): Prepared<DeepReadonly<z.output<S>>> | undefined {
     const prepared = this.prepared;
-    if (!prepared || prepared.layers.length !== layers.length) return undefined;
-    if (!prepared.layers.every((layer, i) => layer === layers[i])) return undefined;
+    if (!prepared || !sameLayers(prepared.layers, layers)) return undefined;
     this.prepared = undefined;
     return prepared;
   }
@@ -549,27 +546,37 @@ export class ConfigManager<S extends z.ZodType = typeof EnvironmentDocumentSchem
 
   /** Merges and validates `layers`; the rejection is recorded and returned. */
   private validate(layers: unknown[], source: string, revision: number | undefined) {
-    const raw = deepMerge({}, ...layers);
     // Findings are located in the highest file that writes the offending path.
     const locator = layeredLocator(
       'configuration',
       this.entries.flatMap((e) => (e.locator ? [e.locator] : [])),
     );
-    const check = checkSchema(this.schema, raw, { locator });
-    if (!check.success) {
-      const first = check.findings[0];
+    const merged = this.merge(layers, locator);
+    if ('findings' in merged) {
+      const { findings } = merged;
+      const first = findings[0];
       const error = new AgentforgeError(
         'CONFIG_INVALID',
-        `configuration from ${source} rejected: ${first?.message ?? 'invalid'}${check.findings.length > 1 ? ` (and ${check.findings.length - 1} more)` : ''}`,
-        { location: first?.location, details: check.findings },
+        `configuration from ${source} rejected: ${first?.message ?? 'invalid'}${findings.length > 1 ? ` (and ${findings.length - 1} more)` : ''}`,
+        { location: first?.location, details: findings },
       );
-      this.fail('validation', source, error, check.findings, revision);
+      this.fail('validation', source, error, findings, revision);
       return error;
     }
+    rememberValidated(this.schema, layers, merged.validated);
+    return merged.validated;
+  }
+
+  /** Merges `layers` and checks them against the schema: the frozen candidate, or the findings. */
+  private merge(
+    layers: readonly unknown[],
+    locator?: Locator,
+  ): { validated: Validated } | { findings: Finding[] } {
+    const raw = deepMerge({}, ...layers);
+    const check = checkSchema(this.schema, raw, { locator });
+    if (!check.success) return { findings: check.findings };
     const config = deepFreeze(check.data);
-    const validated = { raw, config, hash: hashConfig(config) };
-    rememberValidated(this.schema, layers, validated);
-    return validated;
+    return { validated: { raw, config, hash: hashConfig(config) } };
   }
 
   private apply(
