@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import type { Options } from 'tsup';
 
-type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+/** An esbuild plugin, as tsup takes them. */
+export type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /** The package name of a bare import: `yaml`, `@nats-io/kv` (from `@nats-io/kv/lib/x`). */
-function packageName(specifier: string): string {
+export function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
@@ -27,13 +28,12 @@ function declaredDependenciesOnly(packageDir: string): Plugin {
       Object.keys(manifest[field] ?? {}),
     ),
   );
-  const builtins = new Set(builtinModules);
   return {
     name: 'agentforge-declared-dependencies-only',
     setup(build) {
       // Bare specifiers only: relative and absolute paths are the package's own files.
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.path.startsWith('node:') || builtins.has(args.path)) return { external: true };
+        if (isBuiltin(args.path)) return { external: true };
         const name = packageName(args.path);
         if (declared.has(name)) return { external: true };
         return {

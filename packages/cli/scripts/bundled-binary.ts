@@ -1,23 +1,15 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Options } from 'tsup';
-
-type Plugin = NonNullable<Options['esbuildPlugins']>[number];
-
-/** The package name of a bare import: `yaml`, `@nats-io/kv` (from `@nats-io/kv/lib/x`). */
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
-}
+import { type Plugin, packageName } from '../../../tsup.base.ts';
 
 /** The folder of the installed package a bundled file belongs to (`…/node_modules/zod`). */
 function packageRootOf(file: string): string | undefined {
   const marker = '/node_modules/';
   const at = file.lastIndexOf(marker);
   if (at < 0) return undefined;
-  const rest = file.slice(at + marker.length).split('/');
-  const name = rest[0]?.startsWith('@') ? rest.slice(0, 2).join('/') : rest[0];
+  const name = packageName(file.slice(at + marker.length));
   return name ? file.slice(0, at + marker.length) + name : undefined;
 }
 
@@ -75,7 +67,6 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
     dependencies?: Record<string, string>;
   };
   const declared = new Set(Object.keys(manifest.dependencies ?? {}));
-  const builtins = new Set(builtinModules);
   const plugin: Plugin = {
     name: 'agentforge-binary-file',
     setup(build) {
@@ -84,7 +75,7 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
         return other ? { path: other, external: true } : undefined;
       });
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.path.startsWith('node:') || builtins.has(args.path)) return { external: true };
+        if (isBuiltin(args.path)) return { external: true };
         const name = packageName(args.path);
         if (matches(file.bundle, name)) return undefined;
         if (declared.has(name) && file.bundle.length > 0) return { external: true };
@@ -119,7 +110,6 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
     // esbuild's own tree shaking: tsup's `treeshake` re-bundles with rollup, which hoists the
     // lazily loaded modules' requires to the top.
     treeshake: false,
-    metafile: false,
     noExternal: file.bundle.map((name) => (name.endsWith('/') ? new RegExp(`^${name}`) : name)),
     esbuildPlugins: [plugin],
     esbuildOptions(options) {
