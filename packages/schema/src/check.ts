@@ -117,15 +117,26 @@ function suggest(schema: z.ZodType, path: readonly PropertyKey[], key: string): 
     if (!next) return '';
     node = next;
   }
-  const candidates = Object.keys(unwrapShape(node) ?? {});
-  const best = candidates
-    .map((c) => [c, distance(c.toLowerCase(), key.toLowerCase())] as const)
-    .sort((a, b) => a[1] - b[1])[0];
-  return best && best[1] <= 2 ? ` (did you mean "${best[0]}"?)` : '';
+  const wanted = key.toLowerCase();
+  // The first of the closest keys, when it is at most two edits away. A key whose length
+  // differs by more than two is further than that, and is not measured.
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of Object.keys(unwrapShape(node) ?? {})) {
+    const lower = candidate.toLowerCase();
+    if (Math.abs(lower.length - wanted.length) >= bestDistance) continue;
+    const d = distance(lower, wanted);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const row: number[] = [];
+  for (let i = 0; i <= b.length; i++) row.push(i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]!;
     row[0] = i;
