@@ -167,13 +167,15 @@ async function latency(name, { setup, burst = 1 }) {
   return summarise(name, managerMs, rawMs);
 }
 
-// The writer of one pod's volume, in its own thread: it waits on `signal[0]` for an update
-// number (-1 ends it), projects the volume as the kubelet does, and counts itself in `signal[1]`.
+// The writer of one pod's volume, in its own thread: once ready (its module loaded) it waits on
+// `signal[0]` for an update number (-1 ends it), projects the volume as the kubelet does, and
+// counts itself in `signal[1]`.
 const VOLUME_WRITER = `
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { volume, production, kubelet } = workerData;
 const signal = new Int32Array(workerData.signal);
 import(kubelet).then(({ projectVolume }) => {
+  parentPort.postMessage('ready');
   let seen = 0;
   for (;;) {
     Atomics.wait(signal, 0, seen);
@@ -214,7 +216,7 @@ async function concurrent(count, writers) {
             }),
         )
       : [];
-  await Promise.all(threads.map((thread) => new Promise((resolve) => thread.once('online', resolve))));
+  await Promise.all(threads.map((thread) => new Promise((resolve) => thread.once('message', resolve))));
   const managers = await Promise.all(
     volumes.map(({ file }) =>
       createConfigManager({ files: [file], watch: { debounceMs: DEBOUNCE, pollIntervalMs: 0 } }),
