@@ -13,14 +13,14 @@ import {
   type Severity,
   type SourceLocation,
   TIERS,
-} from '@agentforge/schema';
+} from '@agentforge/schema/kernel';
 import type { z } from 'zod';
 import { type ActiveRule, activeRuleResolver } from './_active-rules.js';
+import { compileSuppressions } from './_compile-suppressions.js';
 import { ENGINE_RULES, engineFinding, syntheticDescriptor, withLocation } from './_engine-rules.js';
 import { triage } from './_triage.js';
 import { redactLine } from './redact-line.js';
 import { describeRule } from './rule.js';
-import { compileSuppressions } from './suppressions.js';
 import type {
   Baseline,
   DocumentRule,

@@ -1,6 +1,6 @@
 // How a Kubernetes rule is written: object, container and set rules with their documentation
 // link, the tiered severities, and the family a rule belongs to. Internal to the kubernetes folder.
-import type { Severity } from '@agentforge/schema';
+import type { Severity } from '@agentforge/schema/kernel';
 import { defineRule } from '../rule.js';
 import type { DocumentRule, Rule, RuleContext, SetRule, SeveritySpec, Violation } from '../types.js';
 import { indexOf, type SetIndex } from './_index.js';

@@ -1,4 +1,4 @@
-import { asPlainObject } from '@agentforge/schema';
+import { asPlainObject } from '@agentforge/schema/kernel';
 import { expandList } from '@agentforge/schema/kubernetes';
 
 // The Kubernetes objects of loaded documents, with the paths the rules report at: a document is

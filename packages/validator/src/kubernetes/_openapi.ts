@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError } from '@agentforge/schema/kernel';
 
 /** An error of a compiled validator (ajv's shape). */
 export interface SchemaError {
