@@ -51,8 +51,8 @@ export function objectRule(
       // its iterator per call were ~5 MiB of garbage per MB of manifests (allocation sampling),
       // which grew V8's young generation (bench/manifests.bench.mjs, peak RSS). Checks are
       // synchronous and never nested, so the array is emptied before each use.
-      gathered.length = 0;
-      const objects = objectsOf(context.raw);
+      if (gathered.length !== 0) gathered.length = 0;
+      const objects = contextObjects(context);
       for (let i = 0; i < objects.length; i++) check(objects[i]!, gathered, context);
       return gathered.length === 0 ? undefined : gathered.splice(0);
     },
@@ -61,6 +61,19 @@ export function objectRule(
 
 /** Where {@link objectRule}'s checks gather violations (see there). */
 const gathered: Violation[] = [];
+
+const OBJECTS = Symbol('objects');
+/**
+ * The objects of a context's document, kept on the context: the engine makes one context per
+ * document and validation and hands it to every rule, so after the first rule this is a
+ * property read where objectsOf's WeakMap lookup was ~5% of validating 1 MB of manifests (CPU
+ * profile, bench/manifests.bench.mjs). The key is a symbol no rule reads.
+ */
+function contextObjects(context: RuleContext): K8sObject[] {
+  const held = context as RuleContext & { [OBJECTS]?: K8sObject[] };
+  held[OBJECTS] ??= objectsOf(context.raw);
+  return held[OBJECTS];
+}
 
 /** A rule checked on every container of every workload. */
 export function containerRule(
