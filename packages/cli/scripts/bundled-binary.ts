@@ -118,6 +118,9 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
       // every start (bench/cli: about 14 ms); `--debug` maps stack traces back to the sources.
       options.minifyWhitespace = true;
       options.minifySyntax = true;
+      // ASCII only (tsup asks esbuild for UTF-8): a text with any other byte is decoded character
+      // by character at every start, one with none is copied.
+      options.charset = 'ascii';
       // No import() in a bundle: esbuild lowers it to require() when told dynamic import is
       // missing. A module of another file of the binary is then required through the compiled-code
       // cache (bin/agentforge.cjs), and the packages loaded on demand are required too (Node 20.19+

@@ -135,3 +135,13 @@ describe.skipIf(nativeCache)('the compiled-code cache of the binary (Node 20)', 
     expect(readFileSync(join(workspace, '.agentforge/audit.log'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 });
+
+describe('the bundles of the binary', () => {
+  it('are ASCII: V8 copies such a text at every start instead of decoding it', () => {
+    for (const file of ['agentforge.cjs', 'agentforge-run.cjs']) {
+      const bytes = readFileSync(new URL(`../dist/${file}`, import.meta.url));
+      const first = bytes.findIndex((byte) => byte > 0x7f);
+      expect({ file, first }).toEqual({ file, first: -1 });
+    }
+  });
+});

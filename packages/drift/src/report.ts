@@ -93,7 +93,7 @@ export interface DriftOptions extends CanonicalOptions, DiffOptions {
 }
 
 // Every marker form: keyed (`«redacted:<key id>:<fingerprint>»`), pre-key (12 hex) and bare.
-const MARKERS = /«redacted(?::[0-9a-f]{16}:[0-9a-f]{32}|:[0-9a-f]{12}|:too-deep)?»/g;
+const MARKERS = /\u00abredacted(?::[0-9a-f]{16}:[0-9a-f]{32}|:[0-9a-f]{12}|:too-deep)?\u00bb/g;
 const MARKER_START = '«redacted';
 
 /**
