@@ -7,9 +7,9 @@ import { indexOf, type SetIndex } from './_index.js';
 import {
   type ContainerAt,
   containersOf,
+  contextObjects,
   dict,
   type K8sObject,
-  objectsOf,
   type Segments,
   show,
 } from './_objects.js';
@@ -61,19 +61,6 @@ export function objectRule(
 
 /** Where {@link objectRule}'s checks gather violations (see there). */
 const gathered: Violation[] = [];
-
-const OBJECTS = Symbol('objects');
-/**
- * The objects of a context's document, kept on the context: the engine makes one context per
- * document and validation and hands it to every rule, so after the first rule this is a
- * property read where objectsOf's WeakMap lookup was ~5% of validating 1 MB of manifests (CPU
- * profile, bench/manifests.bench.mjs). The key is a symbol no rule reads.
- */
-function contextObjects(context: RuleContext): K8sObject[] {
-  const held = context as RuleContext & { [OBJECTS]?: K8sObject[] };
-  held[OBJECTS] ??= objectsOf(context.raw);
-  return held[OBJECTS];
-}
 
 /** A rule checked on every container of every workload. */
 export function containerRule(
