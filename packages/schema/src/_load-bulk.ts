@@ -362,9 +362,12 @@ class Lines {
   }
 }
 
+/** Where contentLines counts a document's lines before copying them out: reused, never garbage. */
+const scratch: number[] = [];
+
 /** The content lines of `text` between `from` and `to`, or BAIL on a tab indent or a directive. */
 function contentLines(text: string, from: number, to: number): Lines | typeof BAIL {
-  const packed: number[] = [];
+  let n = 0;
   for (let start = from; start < to; ) {
     let end = text.indexOf('\n', start);
     if (end === -1 || end > to) end = to;
@@ -373,18 +376,41 @@ function contentLines(text: string, from: number, to: number): Lines | typeof BA
     const offset = start + indent;
     start = end + 1;
     if (end > offset && text.charCodeAt(end - 1) === 13 /* \r */) end--;
-    const content = text.slice(offset, end);
-    if (content.trim() === '' || content.charCodeAt(0) === 35 /* # */) continue;
-    if (content.charCodeAt(0) === 9 /* a tab in the indent */) return BAIL;
-    if (indent === 0 && (content.startsWith('---') || content.startsWith('...'))) {
-      if (/^(?:---|\.\.\.)[ \t]*(?:#.*)?$/.test(content)) continue;
+    // Read in place: a slice per line was most of this function's garbage.
+    const first = text.charCodeAt(offset);
+    if (blank(text, offset, end) || first === 35 /* # */) continue;
+    if (first === 9 /* a tab in the indent */) return BAIL;
+    if (
+      indent === 0 &&
+      end - offset >= 3 &&
+      (text.startsWith('---', offset) || text.startsWith('...', offset))
+    ) {
+      if (/^(?:---|\.\.\.)[ \t]*(?:#.*)?$/.test(text.slice(offset, end))) continue;
       return BAIL;
     }
-    if (indent === 0 && content.charCodeAt(0) === 37 /* % */) return BAIL;
-    packed.push(offset, indent, end);
+    if (indent === 0 && first === 37 /* % */) return BAIL;
+    scratch[n++] = offset;
+    scratch[n++] = indent;
+    scratch[n++] = end;
   }
-  return new Lines(text, Int32Array.from(packed));
+  const packed = new Int32Array(n);
+  for (let i = 0; i < n; i++) packed[i] = scratch[i]!;
+  // A document of more than ~20k lines does not keep its count between calls.
+  if (scratch.length > 65_536) scratch.length = 0;
+  return new Lines(text, packed);
 }
+
+/** Whether `text` between `from` and `to` is empty or only what String.prototype.trim removes. */
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!TRIMMED.has(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The characters trim removes: ECMAScript WhiteSpace (Zs included) and LineTerminator. */
+const TRIMMED: ReadonlySet<number> = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+]);
 
 /** What follows a `key:` or `-` on its line: '' when nothing (or only a comment) does. */
 function inlineValue(rest: string): string {
