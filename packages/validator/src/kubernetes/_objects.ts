@@ -150,8 +150,10 @@ export function containersOf(pod: PodTemplate): ContainerAt[] {
 /** True when `labels` satisfy a label selector (`matchLabels` and `matchExpressions`). An empty selector selects everything. */
 export function selects(selector: Dict | undefined, labels: Dict): boolean {
   if (!selector) return false;
-  for (const [key, value] of Object.entries(dict(selector.matchLabels) ?? {}))
-    if (labels[key] !== value) return false;
+  // Keys walked in place: selectors are matched against every candidate pod (no entries arrays).
+  const matchLabels = dict(selector.matchLabels);
+  for (const key in matchLabels)
+    if (Object.hasOwn(matchLabels, key) && labels[key] !== matchLabels[key]) return false;
   for (const expression of list(selector.matchExpressions)) {
     const e = dict(expression);
     const key = text(e?.key);
@@ -180,8 +182,13 @@ export function selects(selector: Dict | undefined, labels: Dict): boolean {
 
 /** True when a plain label map (a Service selector) matches `labels`; an empty map matches nothing. */
 export function matchesMap(selector: Dict, labels: Dict): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+  let any = false;
+  for (const key in selector) {
+    if (!Object.hasOwn(selector, key)) continue;
+    if (labels[key] !== selector[key]) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** Namespaces match when equal, or when either is left to the apply-time default. */
