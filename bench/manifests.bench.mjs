@@ -19,7 +19,8 @@ import { goal, table } from './_harness.mjs';
 
 // js-yaml is a root dev dependency, kept for the benchmarks' peers.
 const yaml = createRequire(import.meta.url)('js-yaml');
-const validatorUrl = new URL('../packages/validator/dist/index.js', import.meta.url);
+// The manifests entry, as `manifests validate` imports it: no zod, `yaml` or environment schemas.
+const validatorUrl = new URL('../packages/validator/dist/manifests.js', import.meta.url);
 const crdSchemas = fileURLToPath(new URL('../packages/validator/test/fixtures/crd-schemas', import.meta.url));
 const validatorOptions = { tier: 'production', failOn: 'medium', schemaLocations: [crdSchemas] };
 

@@ -104,7 +104,7 @@ export function computeLineStarts(text: string): number[] {
 
 /** 1-based line and column of an offset, by binary search over line starts. */
 export function offsetToLineColumn(
-  lineStarts: readonly number[],
+  lineStarts: ArrayLike<number>,
   offset: number,
 ): { line: number; column: number } {
   let low = 0;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { TIERS, type Tier } from './levels.js';
 import { DURATION_PATTERN, QUANTITY_PATTERN } from './quantities.js';
 
-/** The tiers an environment belongs to; rules and templates are chosen by tier. */
-export const TIERS = ['development', 'staging', 'production'] as const;
+export { TIERS, type Tier };
 export const TierSchema = z.enum(TIERS).describe('The tier whose rules and defaults apply.');
-export type Tier = z.infer<typeof TierSchema>;
 
 /** The seven AgentForge services, in the order they are documented and generated. */
 export const SERVICE_NAMES = [

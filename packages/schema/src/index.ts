@@ -49,6 +49,11 @@ export {
   resolveActor,
   verifyAudit,
 } from './audit.js';
+export {
+  type BulkLoadOptions,
+  loadBulkDocuments,
+  loadBulkFileDocuments,
+} from './bulk-load.js';
 export { canonicalJson } from './canonical-json.js';
 export {
   type CheckSchemaOptions,

@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import {
   Composer,
@@ -13,7 +12,9 @@ import {
 } from 'yaml';
 import { loadYamlBulk } from './_load-bulk.js';
 import { TokenParser } from './_load-parser.js';
+import { DEFAULTS, decode, readBounded } from './_read.js';
 import { aliasByteBudget, fail, type Locator, offsetLocator, SourceText } from './_source.js';
+import type { DocumentFormat, LoadedDocument, LoadOptions } from './bulk-load.js';
 import { parseDotenv } from './dotenv.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';
 import { FORBIDDEN_KEYS } from './objects.js';
@@ -22,46 +23,7 @@ import { isHighEntropySecret, isSecretKey, looksLikeSecret } from './secrets.js'
 import type { SourceLocation } from './vocabulary.js';
 
 export type { Locator } from './_source.js';
-
-/** The text formats the loader reads. */
-export type DocumentFormat = 'yaml' | 'json' | 'dotenv';
-
-/** Limits and naming for {@link loadDocument}. */
-export interface LoadOptions {
-  /** Name used in errors and locations. @default '<input>' */
-  file?: string;
-  /** Format of the text. @default from the file name: `.json` → json, `.env*` → dotenv, else yaml */
-  format?: DocumentFormat;
-  /** Largest input accepted, in bytes. @default 10 MiB */
-  maxBytes?: number;
-  /** Deepest nesting the parser accepts (refused before the stack could overflow). @default 256 */
-  maxDepth?: number;
-  /** Most nodes that aliases may add when expanded; the guard against alias bombs. @default 100_000 */
-  maxAliasExpansion?: number;
-  /**
-   * Most characters that aliases of scalars may add when expanded (`*big` of a 1 MB string
-   * counts 1 MB each time): a reader that copies the data — a snapshot, a JSON report — would
-   * otherwise grow by gigabytes from a small file. @default 10 MiB, or `maxBytes` when larger
-   */
-  maxAliasBytes?: number;
-  /**
-   * Which YAML reader parses the text. `yaml` (the default) keeps the document's AST for exact
-   * locations; `bulk` is js-yaml, kept for machine-rendered manifest streams (`manifests
-   * validate`) where `yaml` is too slow (bench/schema.bench.mjs). Both refuse the same hostile input.
-   * @default 'yaml'
-   */
-  reader?: 'yaml' | 'bulk';
-}
-
-/** A parsed document: its data, its format and a locator for its pointers. */
-export interface LoadedDocument<T = unknown> {
-  data: T;
-  format: DocumentFormat;
-  file: string;
-  locator: Locator;
-}
-
-const DEFAULTS = { maxBytes: 10 * 1024 * 1024, maxDepth: 256, maxAliasExpansion: 100_000 };
+export type { DocumentFormat, LoadedDocument, LoadOptions } from './bulk-load.js';
 
 /** The format implied by a file name. */
 export function detectFormat(file: string): DocumentFormat {
@@ -114,37 +76,6 @@ export async function loadFileDocuments(path: string, options: LoadOptions = {})
   return loadDocuments(await readBounded(path, options), { file: path, ...options });
 }
 
-async function readBounded(path: string, options: LoadOptions): Promise<Buffer> {
-  const file = options.file ?? path;
-  const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new AgentforgeError('FILE_UNREADABLE', `${file} is not a regular file`);
-    if (info.size > maxBytes) throw tooLarge(file, info.size, maxBytes);
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof AgentforgeError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new AgentforgeError('FILE_NOT_FOUND', `${file}: no such file`, { cause: error });
-    throw new AgentforgeError('FILE_UNREADABLE', `${file}: cannot be read (${code ?? String(error)})`, {
-      cause: error,
-    });
-  }
-}
-
-function tooLarge(file: string, size: number, maxBytes: number): AgentforgeError {
-  return new AgentforgeError(
-    'INPUT_TOO_LARGE',
-    `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit (raise maxBytes to accept it)`,
-    { location: { file, line: 1, column: 1 } },
-  );
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`;
-}
-
 function loadAll(input: string | Uint8Array, options: LoadOptions, multi: boolean): LoadedDocument[] {
   const file = options.file ?? '<input>';
   const format = options.format ?? (options.file ? detectFormat(options.file) : 'yaml');
@@ -153,58 +84,6 @@ function loadAll(input: string | Uint8Array, options: LoadOptions, multi: boolea
   if (format === 'dotenv') return [loadDotenv(text)];
   if (options.reader === 'bulk') return loadYamlBulk(text, format, options, multi);
   return loadYaml(text, format, options, multi);
-}
-
-function decode(input: string | Uint8Array, file: string, maxBytes: number): string {
-  let text: string;
-  if (typeof input === 'string') {
-    if (input.length > maxBytes || Buffer.byteLength(input) > maxBytes)
-      throw tooLarge(file, Buffer.byteLength(input), maxBytes);
-    text = input;
-  } else {
-    if (input.byteLength > maxBytes) throw tooLarge(file, input.byteLength, maxBytes);
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch {
-      const offset = firstInvalidUtf8(input);
-      const prefix = new TextDecoder().decode(input.subarray(0, offset));
-      fail(
-        'INVALID_ENCODING',
-        `invalid UTF-8 byte 0x${input[offset]?.toString(16).padStart(2, '0')}; save the file as UTF-8`,
-        new SourceText(file, prefix).at(prefix.length),
-      );
-    }
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const nul = text.indexOf('\u0000');
-  if (nul !== -1)
-    fail(
-      'BINARY_INPUT',
-      'NUL byte: this looks like a binary file, not configuration text',
-      new SourceText(file, text).at(nul),
-    );
-  return text;
-}
-
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    const size =
-      b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    if (size === 0 || i + size > bytes.length) return i;
-    for (let k = 1; k < size; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
-    // Overlong three- and four-byte forms, surrogates and code points past U+10FFFF.
-    const b1 = bytes[i + 1]!;
-    if (
-      (b === 0xe0 && b1 < 0xa0) ||
-      (b === 0xed && b1 >= 0xa0) ||
-      (b === 0xf0 && b1 < 0x90) ||
-      (b === 0xf4 && b1 >= 0x90)
-    )
-      return i;
-    i += size;
-  }
-  return bytes.length;
 }
 
 function loadDotenv(source: SourceText): LoadedDocument {

@@ -1,29 +1,11 @@
 import { z } from 'zod';
 
-/** Severities from most to least severe. */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+import { compareSeverity, isAtLeast, SEVERITIES, type Severity, shiftSeverity } from './levels.js';
+
+export { compareSeverity, isAtLeast, SEVERITIES, type Severity, shiftSeverity };
 
 /** How bad a finding or a change is: `critical` > `high` > `medium` > `low` > `info`. */
 export const SeveritySchema = z.enum(SEVERITIES).describe('How bad a finding or change is.');
-export type Severity = z.infer<typeof SeveritySchema>;
-
-const rank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
-
-/** Orders severities, most severe first (usable as an `Array.prototype.sort` comparator). */
-export function compareSeverity(a: Severity, b: Severity): number {
-  return rank[b] - rank[a];
-}
-
-/** True when `severity` is at least as severe as `threshold`. */
-export function isAtLeast(severity: Severity, threshold: Severity): boolean {
-  return rank[severity] >= rank[threshold];
-}
-
-/** Moves a severity `steps` places (positive = more severe), clamped to the scale. */
-export function shiftSeverity(severity: Severity, steps: number): Severity {
-  const index = Math.min(SEVERITIES.length - 1, Math.max(0, SEVERITIES.indexOf(severity) - steps));
-  return SEVERITIES[index]!;
-}
 
 /** A place in a source file; `line` and `column` are 1-based. */
 export const SourceLocationSchema = z.strictObject({

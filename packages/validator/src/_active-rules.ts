@@ -1,4 +1,4 @@
-import { compileNameGlob, type Severity } from '@agentforge/schema';
+import { compileNameGlob, type Severity } from '@agentforge/schema/kernel';
 import { levelFor } from './rule.js';
 import type { ResolvedEnvironment, Rule, SeverityLevel, SeverityOverrides } from './types.js';
 

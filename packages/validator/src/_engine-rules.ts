@@ -1,4 +1,4 @@
-import type { Finding, Severity, SourceLocation } from '@agentforge/schema';
+import type { Finding, Severity, SourceLocation } from '@agentforge/schema/kernel';
 import type { RuleDescriptor } from './types.js';
 
 /** The rules the engine itself reports under (a rule that threw, an unknown tier, …). */

@@ -1,4 +1,4 @@
-import { parseDuration, parseQuantity } from '@agentforge/schema';
+import { parseDuration, parseQuantity } from '@agentforge/schema/kernel';
 
 // Factor of each quantity suffix, read from parseQuantity itself so the two cannot disagree;
 // indexed by the suffix's character code (`Ki` under `K`, as the binary suffixes all end in `i`).

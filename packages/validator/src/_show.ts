@@ -1,4 +1,4 @@
-import { formatPointer, pointerToPath, redactString } from '@agentforge/schema';
+import { formatPointer, pointerToPath, redactString } from '@agentforge/schema/kernel';
 
 /** A value as a message may show it: secrets redacted, long text cut, objects summarised. */
 export function showValue(value: unknown, key?: string): string {

@@ -1,8 +1,8 @@
-import type { Finding } from '@agentforge/schema';
+import type { Finding } from '@agentforge/schema/kernel';
+import { baselineKey } from './_baseline-key.js';
+import type { CompiledSuppressions } from './_compile-suppressions.js';
 import { ENGINE_RULES, withLocation } from './_engine-rules.js';
-import { baselineKey } from './baseline.js';
 import { redactLine } from './redact-line.js';
-import type { CompiledSuppressions } from './suppressions.js';
 import type { Baseline, ResolvedEnvironment, SeverityLevel, SuppressedFinding } from './types.js';
 
 /** What {@link triage} decides for each finding. */

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { AgentforgeError, loadDocument, parseWithSchema, writeFileAtomic } from '@agentforge/schema';
 import { z } from 'zod';
+import { baselineKey } from './_baseline-key.js';
 import type { Baseline, BaselineEntry, Report } from './types.js';
+
+export { baselineKey };
 
 /** The baseline file: `{ formatVersion: 1, created?, entries: [{ ruleId, environment, path, document? }] }`. */
 export const BaselineSchema = z.strictObject({
@@ -16,11 +19,6 @@ export const BaselineSchema = z.strictObject({
     }),
   ),
 });
-
-/** The identity of a baseline entry; lines and messages are left out, they change without the finding changing. */
-export function baselineKey(entry: BaselineEntry): string {
-  return `${entry.environment}\u0000${entry.ruleId}\u0000${entry.document ?? ''}\u0000${entry.path}`;
-}
 
 /**
  * A baseline of every finding of `reports` (active, suppressed findings excluded, already

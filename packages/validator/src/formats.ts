@@ -1,4 +1,4 @@
-import { isQuantity, parseDuration } from '@agentforge/schema';
+import { isQuantity, parseDuration } from '@agentforge/schema/kernel';
 
 /** A container image reference split into its parts. */
 export interface ImageReference {

@@ -1,4 +1,4 @@
-import { isSecretKey, redactedMarker, redactString } from '@agentforge/schema';
+import { isSecretKey, redactedMarker, redactString } from '@agentforge/schema/kernel';
 
 /** What is known about a source line beyond its text. */
 export interface RedactLineContext {

@@ -1,4 +1,4 @@
-import { compareSeverity, SEVERITIES, type Severity } from '@agentforge/schema';
+import { compareSeverity, SEVERITIES, type Severity } from '@agentforge/schema/kernel';
 import type {
   DocumentRule,
   ResolvedEnvironment,

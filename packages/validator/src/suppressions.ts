@@ -1,14 +1,8 @@
-import {
-  compileGlob,
-  compileNameGlob,
-  type Finding,
-  type LoadedDocument,
-  loadFile,
-  parseWithSchema,
-  toSegments,
-} from '@agentforge/schema';
+import { type LoadedDocument, loadFile, parseWithSchema } from '@agentforge/schema';
 import { z } from 'zod';
-import type { ResolvedEnvironment, Suppression } from './types.js';
+import type { Suppression } from './types.js';
+
+export { type CompiledSuppressions, compileSuppressions } from './_compile-suppressions.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -63,50 +57,4 @@ export function parseSuppressions(loaded: LoadedDocument): Suppression[] {
 /** Reads a suppressions file (see {@link parseSuppressions}). */
 export async function loadSuppressions(path: string): Promise<Suppression[]> {
   return parseSuppressions(await loadFile(path));
-}
-
-/** Suppressions ready to match findings at one point in time. */
-export interface CompiledSuppressions {
-  /** The live suppression that accepts `finding` in `environment`, if any. */
-  match(finding: Finding, environment: ResolvedEnvironment): Suppression | undefined;
-  /** Suppressions for `environment` that have expired. */
-  expired(environment: ResolvedEnvironment): Suppression[];
-}
-
-const NONE: CompiledSuppressions = { match: () => undefined, expired: () => [] };
-
-/** Compiles suppressions; one is expired once `now` (UTC) is past its `expires` day. */
-export function compileSuppressions(
-  list: readonly Suppression[],
-  now: Date | (() => Date),
-): CompiledSuppressions {
-  if (list.length === 0) return NONE;
-  if (typeof now === 'function') now = now();
-  const today = now.toISOString().slice(0, 10);
-  const compiled = list.map((s) => ({
-    suppression: s,
-    rule: compileNameGlob(s.rule),
-    path: s.path === undefined ? undefined : compileGlob(s.path),
-    expired: s.expires !== undefined && s.expires < today,
-  }));
-  const applies = (s: Suppression, environment: ResolvedEnvironment) =>
-    s.environment === undefined || s.environment === environment.name || s.environment === environment.tier;
-  return {
-    match(finding, environment) {
-      for (const c of compiled) {
-        if (c.expired || !c.rule(finding.ruleId) || !applies(c.suppression, environment)) continue;
-        if (c.suppression.file !== undefined && c.suppression.file !== finding.location?.file) continue;
-        if (
-          c.suppression.document !== undefined &&
-          c.suppression.document !== (finding.location?.document ?? 0)
-        )
-          continue;
-        if (c.path && !c.path(toSegments(finding.path))) continue;
-        return c.suppression;
-      }
-      return undefined;
-    },
-    expired: (environment) =>
-      compiled.filter((c) => c.expired && applies(c.suppression, environment)).map((c) => c.suppression),
-  };
 }

@@ -1,4 +1,4 @@
-import type { Finding, Locator, Logger, Severity } from '@agentforge/schema';
+import type { Finding, Locator, Logger, Severity } from '@agentforge/schema/kernel';
 
 /** A severity, or `off` to switch a rule off. */
 export type SeverityLevel = Severity | 'off';

@@ -1,11 +1,11 @@
 import type { SetRuleContext } from '../types.js';
 import {
+  contextObjects,
   type Dict,
   dict,
   type K8sObject,
   list,
   matchesMap,
-  objectsOf,
   sameNamespace,
   selects,
   text,
@@ -88,7 +88,20 @@ export function indexOf(context: SetRuleContext): SetIndex {
   if (index) return index;
   const all: Located[] = [];
   context.documents.forEach((d, document) => {
-    for (const object of objectsOf(d.raw)) all.push({ ...object, document });
+    // Written out rather than spread: a spread copy per object was ~4% of validating 1 MB.
+    for (const o of contextObjects(d))
+      all.push({
+        object: o.object,
+        path: o.path,
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        namespace: o.namespace,
+        labels: o.labels,
+        annotations: o.annotations,
+        pod: o.pod,
+        document,
+      });
   });
   const kinds = new Map<string, Located[]>();
   const names = new Map<string, Located[]>();

@@ -1,5 +1,6 @@
-import { asPlainObject } from '@agentforge/schema';
+import { asPlainObject } from '@agentforge/schema/kernel';
 import { expandList } from '@agentforge/schema/kubernetes';
+import type { RuleContext } from '../types.js';
 
 // The Kubernetes objects of loaded documents, with the paths the rules report at: a document is
 // one object, or a `kind: List` (any `*List`) whose items are objects at `/items/<i>`.
@@ -149,8 +150,10 @@ export function containersOf(pod: PodTemplate): ContainerAt[] {
 /** True when `labels` satisfy a label selector (`matchLabels` and `matchExpressions`). An empty selector selects everything. */
 export function selects(selector: Dict | undefined, labels: Dict): boolean {
   if (!selector) return false;
-  for (const [key, value] of Object.entries(dict(selector.matchLabels) ?? {}))
-    if (labels[key] !== value) return false;
+  // Keys walked in place: selectors are matched against every candidate pod (no entries arrays).
+  const matchLabels = dict(selector.matchLabels);
+  for (const key in matchLabels)
+    if (Object.hasOwn(matchLabels, key) && labels[key] !== matchLabels[key]) return false;
   for (const expression of list(selector.matchExpressions)) {
     const e = dict(expression);
     const key = text(e?.key);
@@ -179,10 +182,28 @@ export function selects(selector: Dict | undefined, labels: Dict): boolean {
 
 /** True when a plain label map (a Service selector) matches `labels`; an empty map matches nothing. */
 export function matchesMap(selector: Dict, labels: Dict): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+  let any = false;
+  for (const key in selector) {
+    if (!Object.hasOwn(selector, key)) continue;
+    if (labels[key] !== selector[key]) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** Namespaces match when equal, or when either is left to the apply-time default. */
 export const sameNamespace = (a: string | undefined, b: string | undefined) =>
   a === undefined || b === undefined || a === b;
+
+const OBJECTS = Symbol('objects');
+/**
+ * The objects of a context's document, kept on the context: the engine makes one context per
+ * document and validation and hands it to every rule, so after the first rule this is a
+ * property read where objectsOf's WeakMap lookup was ~5% of validating 1 MB of manifests (CPU
+ * profile, bench/manifests.bench.mjs). The key is a symbol no rule reads.
+ */
+export function contextObjects(context: Pick<RuleContext, 'raw'>): K8sObject[] {
+  const held = context as Pick<RuleContext, 'raw'> & { [OBJECTS]?: K8sObject[] };
+  held[OBJECTS] ??= objectsOf(context.raw);
+  return held[OBJECTS];
+}

@@ -2,24 +2,13 @@
 // first time an object of that kind is seen: `kubernetes-models` ships them precompiled (ajv
 // standalone code), so nothing is compiled at run time, and a run that meets five kinds loads
 // five validators, not the ~900 of the package (loading them all costs seconds).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError } from '@agentforge/schema/kernel';
+import { loadModelValidator, type SchemaValidator } from './_models.js';
 
-/** An error of a compiled validator (ajv's shape). */
-export interface SchemaError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
-
-/** A compiled validator: true when valid, else its `errors`. */
-export interface SchemaValidator {
-  (data: unknown): boolean;
-  errors?: SchemaError[] | null;
-}
+export type { SchemaError, SchemaValidator } from './_models.js';
 
 // kubernetes-models is ESM-only; require(esm) (Node ≥ 20.19) loads a validator synchronously,
 // as the rules run synchronously.
@@ -47,7 +36,7 @@ let packageRoot: string | undefined;
  * The folder of `kubernetes-models`. Its `exports` offer only the `import` condition, which
  * `require.resolve` does not match, so the folder is found the way Node searches for it.
  */
-function modelsRoot(): string {
+export function modelsRoot(): string {
   if (packageRoot) return packageRoot;
   for (const dir of require.resolve.paths('kubernetes-models') ?? []) {
     const candidate = join(dir, 'kubernetes-models');
@@ -86,7 +75,10 @@ export function builtInValidator(apiVersion: string, kind: string): SchemaValida
       const schema = /_schemas\/(\w+)\.js/.exec(source)?.[1];
       const declares = source.includes(`apiVersion="${apiVersion}"`) && source.includes(`kind="${kind}"`);
       if (schema && declares)
-        found = (require(join(root, '_schemas', `${schema}.js`)) as { validate: SchemaValidator }).validate;
+        found = loadModelValidator(
+          realpathSync(join(root, '_schemas', `${schema}.js`)),
+          (file) => (require(file) as { validate: SchemaValidator }).validate,
+        );
     }
   }
   builtIn.set(key, found);

@@ -1,7 +1,7 @@
 // Scoped severity overrides (policy `scopes`): the findings of the Kubernetes rules on objects of
 // some namespaces or kinds get another level, or none. Applied by wrapping the rules, since only
 // a rule's violations say which object they are about.
-import { compileNameGlob, parsePointer, type Severity } from '@agentforge/schema';
+import { compileNameGlob, parsePointer, type Severity } from '@agentforge/schema/kernel';
 import type {
   PolicyScope,
   ResolvedEnvironment,

@@ -2,13 +2,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AgentforgeError,
+  type BulkLoadOptions,
   formatPointer,
-  type LoadOptions,
-  loadDocuments,
-  loadFileDocuments,
-} from '@agentforge/schema';
+  loadBulkDocuments,
+  loadBulkFileDocuments,
+} from '@agentforge/schema/kernel';
 import { createValidator, type ValidationInput, type Validator, type ValidatorOptions } from '../engine.js';
-import { loadPolicy } from '../policy.js';
 import type { Policy, Suppression } from '../types.js';
 import { objectsOf, text } from './_objects.js';
 import { scopeRules } from './_scopes.js';
@@ -23,8 +22,8 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
  * out. Rendered manifests are machine-written and can be megabytes: they are read with the
  * loader's `bulk` reader, which keeps the command within 2× of a bare js-yaml parse.
  */
-export function parseManifests(input: string | Uint8Array, options: LoadOptions = {}): ValidationInput[] {
-  return loadDocuments(input, { format: 'yaml', reader: 'bulk', ...options }).filter((d) => d.data !== null);
+export function parseManifests(input: string | Uint8Array, options: BulkLoadOptions = {}): ValidationInput[] {
+  return loadBulkDocuments(input, { format: 'yaml', ...options }).filter((d) => d.data !== null);
 }
 
 /** Options of {@link loadManifests}. */
@@ -49,10 +48,9 @@ export async function loadManifests(
   for (const path of paths)
     for (const file of await manifestFiles(path)) {
       const shown = options.display?.(file) ?? file;
-      const docs = await loadFileDocuments(file, {
+      const docs = await loadBulkFileDocuments(file, {
         file: shown,
         format: /\.json$/i.test(file) ? 'json' : 'yaml',
-        reader: 'bulk',
         ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
       });
       for (const d of docs) if (d.data !== null) inputs.push(d);
@@ -134,6 +132,10 @@ export const KUBERNETES_PRESETS: Readonly<Record<string, () => Policy>> = { kube
  * @example createKubernetesValidator({ policies: await loadManifestPolicies(['policies/manifests.yaml']) })
  */
 export async function loadManifestPolicies(files: readonly string[]): Promise<Policy[]> {
+  // Policy files are read with zod (policy.ts), loaded only when there are some: the
+  // manifests path (`@agentforge/validator/manifests`) otherwise never loads zod.
+  if (files.length === 0) return [];
+  const { loadPolicy } = await import('../policy.js');
   const policies: Policy[] = [];
   for (const file of files) policies.push(await loadPolicy(file, { presets: KUBERNETES_PRESETS }));
   return policies;

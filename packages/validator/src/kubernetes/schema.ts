@@ -2,7 +2,7 @@
 // apiVersion and kind, unknown apiVersions and kinds located, custom resources validated against
 // a schema location or noted as skipped.
 import { statSync } from 'node:fs';
-import { AgentforgeError } from '@agentforge/schema';
+import { AgentforgeError } from '@agentforge/schema/kernel';
 import type { Violation } from '../types.js';
 import { family, objectRule, type RuleFamily, setRule } from './_define.js';
 import type { Located } from './_index.js';

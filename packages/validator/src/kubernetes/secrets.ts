@@ -1,5 +1,5 @@
 // Plaintext secrets in container environments and ConfigMaps.
-import { detectSecret } from '@agentforge/schema';
+import { detectSecret } from '@agentforge/schema/kernel';
 import { containerRule, family, objectRule, tiered, where } from './_define.js';
 import { dict, list, show, text } from './_objects.js';
 
