@@ -320,6 +320,27 @@ describe('file source', { timeout: 60_000 }, () => {
     await until(() => m.get().replicas === 33, 'replicas 33');
   });
 
+  it('13b. a link into another directory: in-place writes there are seen, also after it is retargeted', async () => {
+    // The directory a link resolves to is watched on its own (node:fs): only its events show
+    // an in-place write of the target, the link's own directory sees nothing of it.
+    const dir = testdir({ 'one/app.yaml': doc(1), 'two/app.yaml': doc(2), 'etc/.keep': '' });
+    const path = join(dir, 'etc', 'app.yaml');
+    symlinkSync(join('..', 'one', 'app.yaml'), path);
+    const { m, rec } = await manager({ files: [path] });
+    writeFileSync(join(dir, 'one', 'app.yaml'), doc(11));
+    await until(() => m.get().replicas === 11, 'replicas 11');
+    symlinkSync(join('..', 'two', 'app.yaml'), `${path}.new`);
+    renameSync(`${path}.new`, path);
+    await until(() => m.get().replicas === 2, 'replicas 2');
+    writeFileSync(join(dir, 'two', 'app.yaml'), doc(22));
+    await until(() => m.get().replicas === 22, 'replicas 22');
+    // The old target's directory no longer matters.
+    writeFileSync(join(dir, 'one', 'app.yaml'), doc(111));
+    await sleep(SETTLE);
+    expect(m.get().replicas).toBe(22);
+    expect(rec.events.length).toBe(3);
+  });
+
   it('19. with file events lost (watcher off), the checksum poll applies the change', async () => {
     const path = join(testdir({ 'app.yaml': doc(1) }), 'app.yaml');
     const { m, rec } = await manager({ files: [{ path, watch: false, pollIntervalMs: 200 }] });

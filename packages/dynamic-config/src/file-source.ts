@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, watch as watchDirectory } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
@@ -65,6 +65,7 @@ type ReadResult =
 // write test, emacs lock and autosave files. Events for them are not worth a read.
 const NOISE = /(\.sw[a-p]x?|~|^4913|^\.#.*|^#.*#)$/;
 const DOCUMENT = /\.(ya?ml|json)$/i;
+const relevant = (file: unknown) => !(typeof file === 'string' && NOISE.test(basename(file)));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
@@ -114,7 +115,8 @@ class FileSource implements ConfigSource {
   private readonly graceMs: number;
   private emit: (update: SourceUpdate) => void = () => {};
   private prepare: ((update: SourceUpdate) => void) | undefined;
-  private readonly watchers = new Map<string, FSWatcher>();
+  /** By directory: chokidar on the file's own directory, node:fs on those its links lead to. */
+  private readonly watchers = new Map<string, { target: boolean; close(): unknown }>();
   /** When a read's outcome is reported. */
   private readonly quiet: QuietTime<ReadResult>;
   /** Re-reads a transient outcome (an empty file, a dangling link) one debounce later. */
@@ -131,6 +133,8 @@ class FileSource implements ConfigSource {
   private transientSince: number | undefined;
   /** The bytes parsed ahead of their report, by hash. */
   private parsed: { hash: string; update: SourceUpdate } | undefined;
+  /** The hash of the latest bytes to parse ahead (an older one's pending steps are dropped). */
+  private ahead: string | undefined;
 
   constructor(private readonly options: FileSourceOptions) {
     this.path = resolve(options.path);
@@ -184,35 +188,66 @@ class FileSource implements ConfigSource {
   /**
    * Brings the watchers in line with the directories that matter now: the file's directory
    * (or, while it does not exist, its nearest existing ancestor) and the directories its
-   * symlinks resolve to. One chokidar watcher per directory, closed when the directory stops
+   * symlinks resolve to. One watcher per directory, closed when the directory stops
    * mattering: chokidar's `unwatch` would also ignore everything below the directory, which
    * is exactly where a directory created later appears.
    */
   private async rewatch(waitUntilReady = false): Promise<void> {
     if (this.options.watch === false || this.closed) return;
-    const wanted = new Set<string>();
     let dir = this.options.directory ? this.path : dirname(this.path);
     while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-    wanted.add(dir);
+    const targets = new Set<string>();
     for (const target of await this.targets()) {
       const real = await realpath(target).catch(() => undefined);
-      if (real) wanted.add(dirname(real));
+      if (real && dirname(real) !== dir) targets.add(dirname(real));
     }
-    const ready: Promise<void>[] = [];
+    if (this.closed) return;
     for (const [watched, watcher] of this.watchers) {
-      if (wanted.has(watched)) continue;
+      if (watcher.target ? targets.has(watched) : watched === dir) continue;
       this.watchers.delete(watched);
       void watcher.close();
     }
-    for (const want of wanted) {
-      if (this.watchers.has(want)) continue;
-      const watcher = this.watchDirectory(want);
-      this.watchers.set(want, watcher);
-      ready.push(new Promise<void>((resolve) => watcher.once('ready', () => resolve())));
+    let ready: Promise<void> | undefined;
+    if (!this.watchers.has(dir)) {
+      const watcher = this.watchDirectory(dir);
+      this.watchers.set(dir, { target: false, close: () => watcher.close() });
+      ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     }
+    for (const target of targets) if (!this.watchers.has(target)) this.watchTarget(target);
     // Only the first start waits: later, a read must not wait for a new watcher's directory
     // scan, and the watcher's own ready event triggers a catch-up read.
-    if (waitUntilReady) await Promise.all(ready);
+    if (waitUntilReady) await ready;
+  }
+
+  /**
+   * Watches a directory a symlink resolves to (a ConfigMap's timestamped payload folder), for
+   * in-place writes behind the link. node:fs rather than chokidar: only "something changed
+   * there" matters (the read decides what), and the ConfigMap swap moves the target to a new
+   * folder on every update — a chokidar watcher per folder scanned it (readdirp: readdir,
+   * lstat, realpath of every entry) and tore it down again each time, most of the main
+   * thread's watcher work of a swap, and its `ready` catch-up read came tens of ms later,
+   * close enough to the quiet time's end to hold the report back (issue 16, 4 pods at once).
+   * fs.watch is in place when it returns; one read right away covers what changed before.
+   */
+  private watchTarget(dir: string): void {
+    let watcher: ReturnType<typeof watchDirectory>;
+    try {
+      watcher = watchDirectory(dir, { persistent: false }, (_event, file) => {
+        if (relevant(file)) this.onEvent();
+      });
+    } catch {
+      // Gone already (a swap in progress), or out of watches: the next read re-resolves.
+      return;
+    }
+    const entry = { target: true, close: () => watcher.close() };
+    watcher.on('error', () => {
+      // Windows reports the watched directory's removal as EPERM; the next read re-resolves.
+      watcher.close();
+      if (this.watchers.get(dir) === entry) this.watchers.delete(dir);
+      this.onEvent();
+    });
+    this.watchers.set(dir, entry);
+    this.onEvent();
   }
 
   private watchDirectory(dir: string): FSWatcher {
@@ -230,7 +265,6 @@ class FileSource implements ConfigSource {
       persistent: false,
       atomic: false,
     });
-    const relevant = (file: unknown) => !(typeof file === 'string' && NOISE.test(basename(file)));
     // `raw` is fs.watch itself, the first to know, and it reports renames that chokidar's own
     // bookkeeping may fold away (a symlink renamed over an existing one looks unchanged to it).
     watcher.on('raw', (_event, file) => {
@@ -285,21 +319,36 @@ class FileSource implements ConfigSource {
   }
 
   /**
-   * Parses new bytes now and lets the manager validate them (SourceContext.prepare), while
-   * the quiet time runs: the YAML parse with its locator and the schema check are most of
-   * the work of a reload (several ms each on the production document).
+   * Parses new bytes and lets the manager validate them (SourceContext.prepare), while the
+   * quiet time runs: the YAML parse with its locator and the schema check are most of the work
+   * of a reload (several ms each on the production document).
+   *
+   * Each step waits for the I/O already pending (setImmediate runs after the loop's poll
+   * phase): file events are stamped when they are dispatched, and the quiet time of a change
+   * starts at its stamp. With several files changing at once (issue 16: 4 pods' volumes
+   * swapped together), one file's parse and check in a row held the others' events back by
+   * up to ~13 ms, and their reports that much past the debounce. Only a cache: a report
+   * before the steps are done parses and validates for itself.
    */
   private parseAhead(result: ReadResult): void {
     if (result.kind !== 'content' || result.hash === this.lastHash) return;
-    if (this.parsed?.hash !== result.hash) {
-      try {
-        this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
-      } catch {
-        // Not ours to report here: the report parses again and throws it.
-        return;
+    this.ahead = result.hash;
+    setImmediate(() => {
+      if (this.closed || this.ahead !== result.hash || result.hash === this.lastHash) return;
+      if (this.parsed?.hash !== result.hash) {
+        try {
+          this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
+        } catch {
+          // Not ours to report here: the report parses again and throws it.
+          return;
+        }
       }
-    }
-    this.prepare?.(this.parsed.update);
+      const { update } = this.parsed;
+      setImmediate(() => {
+        if (this.closed || this.ahead !== result.hash || this.parsed?.update !== update) return;
+        this.prepare?.(update);
+      });
+    });
   }
 
   /** Reports an outcome whose quiet time is over. */

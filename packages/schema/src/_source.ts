@@ -158,12 +158,15 @@ export function aliasByteBudget(options: { maxAliasBytes?: number; maxBytes?: nu
 /**
  * A locator over `source` for one document, from `find`: the offset where the node at a JSON
  * pointer is written, or undefined. Both YAML readers (the `yaml` AST and the bulk js-yaml
- * frames) differ only in how they find that offset.
+ * frames) differ only in how they find that offset. `findNearest`, when a reader has it, is
+ * where the same walk stops: the offset of the deepest written parent (else `nearest` tries
+ * each parent with `find` in turn).
  */
 export function offsetLocator(
   source: SourceText,
   document: number | undefined,
   find: (pointer: string) => number | undefined,
+  findNearest?: (pointer: string) => number,
 ): Locator {
   const locator: Locator = {
     file: source.file,
@@ -176,6 +179,8 @@ export function offsetLocator(
       // (escapes never contain one), so the walk up slices the string instead of parsing and
       // formatting the segments at each level (a hot spot of documents with many findings).
       let current = pointer === '' || pointer.charCodeAt(0) === 47 ? pointer : `/${pointer}`;
+      // A reader that can stop its walk at the deepest written parent finds it in one walk.
+      if (findNearest) return source.at(skipBlank(source.text, findNearest(current)), document);
       for (;;) {
         const found = locator.locate(current);
         if (found) return found;

@@ -57,3 +57,34 @@ describe('parseWithSchema (the throwing twin of checkSchema)', () => {
     );
   });
 });
+
+describe('checkSchema', () => {
+  const throwing = z.object({ a: z.number() }).refine(() => {
+    throw new Error('the refinement broke');
+  });
+  const asynchronous = z.object({ a: z.number() }).refine(async () => true);
+  it.each([
+    { name: 'a refinement that throws', schema: throwing, error: /the refinement broke/ },
+    { name: 'an async refinement', schema: asynchronous, error: /async/i },
+  ])('$name: throws what safeParse throws', ({ schema, error }) => {
+    expect(() => schema.safeParse({ a: 1 })).toThrow(error);
+    expect(() => checkSchema(schema, { a: 1 })).toThrow(error);
+  });
+
+  it.each([
+    { name: 'valid', data: { name: 'a' } },
+    { name: 'wrong types and an unknown key', data: { name: 1, replicas: 'x', extra: true } },
+    { name: 'out of range, missing name', data: { replicas: 0 } },
+  ])('$name: the issues safeParse reports, one finding each', ({ data }) => {
+    const parsed = Schema.safeParse(data);
+    const checked = checkSchema(Schema, data);
+    expect(checked.success).toBe(parsed.success);
+    if (parsed.success) expect(checked.data).toEqual(parsed.data);
+    else
+      expect(checked.findings.map((f) => f.ruleId)).toEqual(
+        parsed.error.issues.flatMap((i) =>
+          (i.code === 'unrecognized_keys' ? i.keys : [0]).map(() => `schema/${i.code.replace(/_/g, '-')}`),
+        ),
+      );
+  });
+});

@@ -27,10 +27,10 @@ export function checkSchema<S extends z.ZodType>(
   data: unknown,
   options: CheckSchemaOptions = {},
 ): SchemaCheck<z.output<S>> {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return { success: true, data: parsed.data, findings: [] };
+  const parsed = run(schema, data);
+  if (!parsed.issues) return { success: true, data: parsed.value as z.output<S>, findings: [] };
   const findings: Finding[] = [];
-  for (const issue of parsed.error.issues) {
+  for (const issue of parsed.issues) {
     const base = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
     for (const key of keys) {
@@ -55,6 +55,22 @@ export function checkSchema<S extends z.ZodType>(
     }
   }
   return { success: false, data: undefined, findings };
+}
+
+/**
+ * Runs the schema through its Standard Schema interface: the same run and the same finalized
+ * issues as `safeParse`, without building a `ZodError` (an `Error`, with its stack trace) that
+ * only its issues would be read from. A schema that throws, or one that is async, is run with
+ * `safeParse` so that it throws as it always did.
+ */
+function run(schema: z.ZodType, data: unknown): { value?: unknown; issues?: readonly z.core.$ZodIssue[] } {
+  const result = schema['~standard'].validate(data);
+  if (!(result instanceof Promise))
+    // zod's Standard Schema issues are its own finalized issues (code, path, keys…).
+    return result as { value?: unknown; issues?: readonly z.core.$ZodIssue[] };
+  result.catch(() => undefined);
+  const parsed = schema.safeParse(data);
+  return parsed.success ? { value: parsed.data } : { issues: parsed.error.issues };
 }
 
 /** Options of {@link parseWithSchema}. */
@@ -117,15 +133,26 @@ function suggest(schema: z.ZodType, path: readonly PropertyKey[], key: string): 
     if (!next) return '';
     node = next;
   }
-  const candidates = Object.keys(unwrapShape(node) ?? {});
-  const best = candidates
-    .map((c) => [c, distance(c.toLowerCase(), key.toLowerCase())] as const)
-    .sort((a, b) => a[1] - b[1])[0];
-  return best && best[1] <= 2 ? ` (did you mean "${best[0]}"?)` : '';
+  const wanted = key.toLowerCase();
+  // The first of the closest keys, when it is at most two edits away. A key whose length
+  // differs by more than two is further than that, and is not measured.
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of Object.keys(unwrapShape(node) ?? {})) {
+    const lower = candidate.toLowerCase();
+    if (Math.abs(lower.length - wanted.length) >= bestDistance) continue;
+    const d = distance(lower, wanted);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const row: number[] = [];
+  for (let i = 0; i <= b.length; i++) row.push(i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]!;
     row[0] = i;

@@ -356,6 +356,31 @@ describe('locator', () => {
     expect(locator.nearest('/nothing')).toEqual({ file: 'doc.yaml', line: 2, column: 1 });
   });
 
+  it('nearest is the first parent, walking up, that locate finds (one walk gives the same)', () => {
+    const walkUp = (pointer: string) => {
+      let current = pointer === '' || pointer.startsWith('/') ? pointer : `/${pointer}`;
+      for (;;) {
+        const found = locator.locate(current);
+        if (found) return found;
+        if (current === '') return undefined;
+        current = current.slice(0, current.lastIndexOf('/'));
+      }
+    };
+    const segment = fc.constantFrom(
+      ...['services', 'swarm', 'env', 'LOG_LEVEL', 'A B', 'list', '0', '1', '2', '01', 'port'],
+      ...['alias', 'anchor', 'q', 'empty', 'name', 'missing', '', 'a/b', '~', '~1', 'replicas'],
+    );
+    const escaped = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), fc.boolean(), (segments, slash) => {
+        const pointer = segments.map(escaped).join('/');
+        const written = slash || pointer === '' ? `/${pointer}` : pointer;
+        expect(locator.nearest(written)).toEqual(walkUp(written));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it.each([
     ['/x/a~1b/missing', 2, 3],
     ['x/a~1b/c', 3, 5],

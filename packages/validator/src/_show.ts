@@ -13,5 +13,18 @@ export function showValue(value: unknown, key?: string): string {
 
 /** `services.swarm.replicas` for segments, as messages name a place. */
 export function showPath(segments: readonly (string | number)[]): string {
-  return segments.length === 0 ? 'the document' : pointerToPath(formatPointer(segments));
+  if (segments.length === 0) return 'the document';
+  // Segments with nothing to escape (no `~`, `/`, `.` or `\`) are joined as they are, which
+  // is what the pointer round trip gives them; most findings' messages name such a path.
+  return segments.every(plain) ? segments.join('.') : pointerToPath(formatPointer(segments));
+}
+
+function plain(segment: string | number): boolean {
+  const text = String(segment);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // ~ / . \
+    if (c === 126 || c === 47 || c === 46 || c === 92) return false;
+  }
+  return true;
 }

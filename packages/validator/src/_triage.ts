@@ -34,11 +34,17 @@ export function triage(findings: readonly Finding[], options: TriageOptions): Tr
   const counted: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const baselined: Finding[] = [];
-  const seen = new Set<string>();
+  // A duplicate has the same rule, document, path and message. The message is compared, not
+  // hashed into the key: hashing the joined text (a message is a long concatenation to
+  // flatten first) was the larger part of triaging a document with 33 findings.
+  const seen = new Map<string, string | string[]>();
   for (const finding of [...findings, ...expiredFindings(suppressions, environment, overrideFor)]) {
-    const key = `${finding.ruleId}\u0000${finding.location?.document ?? ''}\u0000${finding.path}\u0000${finding.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key = `${finding.ruleId}\u0000${finding.location?.document ?? ''}\u0000${finding.path}`;
+    const prior = seen.get(key);
+    const { message } = finding;
+    if (prior === undefined) seen.set(key, message);
+    else if (prior === message || (Array.isArray(prior) && prior.includes(message))) continue;
+    else seen.set(key, Array.isArray(prior) ? [...prior, message] : [prior, message]);
     const by =
       finding.ruleId === 'suppression/expired' ? undefined : suppressions.match(finding, environment);
     if (by)

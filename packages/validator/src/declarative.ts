@@ -165,12 +165,18 @@ export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
   const conditions =
     spec.when === undefined ? [] : (Array.isArray(spec.when) ? spec.when : [spec.when]).map(compileCondition);
   const template = spec.message;
-  const message = (fallback: string, segments: readonly string[], value: unknown): string =>
-    template === undefined
-      ? fallback
-      : template
-          .replaceAll('{path}', showPath(segments))
-          .replaceAll('{value}', showValue(value, segments.at(-1)));
+  // Only what the message shows is computed: the default text when there is no template, and
+  // the path or the value only when the template names them (showValue runs the secret
+  // detectors over the value; each violation of a rule with a fixed message paid for both).
+  const showsPath = template?.includes('{path}') ?? false;
+  const showsValue = template?.includes('{value}') ?? false;
+  const message = (fallback: () => string, segments: readonly string[], value: unknown): string => {
+    if (template === undefined) return fallback();
+    let text = template;
+    if (showsPath) text = text.replaceAll('{path}', showPath(segments));
+    if (showsValue) text = text.replaceAll('{value}', showValue(value, segments.at(-1)));
+    return text;
+  };
   const assertion = compileAssertion(spec, message);
   return {
     id: spec.id,
@@ -225,7 +231,7 @@ export function compileDeclarativeRule(spec: DeclarativeRule): DocumentRule {
  */
 function compileAssertion(
   spec: DeclarativeRule,
-  message: (fallback: string, segments: readonly string[], value: unknown) => string,
+  message: (fallback: () => string, segments: readonly string[], value: unknown) => string,
 ): Check {
   const at = (segments: readonly string[], text: string): Violation => ({
     path: segments.slice(),
@@ -236,7 +242,12 @@ function compileAssertion(
     const paths = (Array.isArray(spec.required) ? spec.required : [spec.required]).map(compilePath);
     const visit = (m: PathMatch) => {
       if (m.missing || m.value === null)
-        sink.push(at(m.segments, message(`${showPath(m.segments)} is required`, m.segments, m.value)));
+        sink.push(
+          at(
+            m.segments,
+            message(() => `${showPath(m.segments)} is required`, m.segments, m.value),
+          ),
+        );
     };
     return (data, captures, out) => {
       sink = out;
@@ -263,7 +274,7 @@ function compileAssertion(
           at(
             m.segments,
             message(
-              `${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`,
+              () => `${showPath(m.segments)} must not be ${showValue(m.value, m.segments.at(-1))}`,
               m.segments,
               m.value,
             ),
@@ -284,8 +295,9 @@ function compileAssertion(
       else if ((min !== undefined && n < min) || (max !== undefined && n > max))
         problem = `it must be ${bounds}`;
       if (problem === undefined) return;
-      const text = `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
-      sink.push(at(m.segments, message(text, m.segments, m.value)));
+      const fallback = () =>
+        `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}${problem.startsWith('it') ? '; ' : ', '}${problem}`;
+      sink.push(at(m.segments, message(fallback, m.segments, m.value)));
     });
   }
   if (spec.pattern) {
@@ -301,7 +313,8 @@ function compileAssertion(
           at(
             m.segments,
             message(
-              `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`,
+              () =>
+                `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; expected ${expected}`,
               m.segments,
               m.value,
             ),
@@ -318,7 +331,7 @@ function compileAssertion(
         at(
           m.segments,
           message(
-            `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`,
+            () => `${showPath(m.segments)} is ${showValue(m.value, m.segments.at(-1))}; allowed: ${allowed}`,
             m.segments,
             m.value,
           ),
@@ -339,8 +352,9 @@ function compileAssertion(
     const b = toNumber(rm.value);
     if (b === undefined || holds(a, b)) return;
     const { segments, value } = lm!;
-    const text = `${showPath(segments)} (${showValue(value, segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
-    sink.push(at(segments, message(text, segments, value)));
+    const fallback = () =>
+      `${showPath(segments)} (${showValue(value, segments.at(-1))}) must be ${op} ${showPath(rm.segments)} (${showValue(rm.value, rm.segments.at(-1))})`;
+    sink.push(at(segments, message(fallback, segments, value)));
   };
   const visitLeft = (m: PathMatch) => {
     const n = toNumber(m.value);

@@ -14,15 +14,19 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 let sequence = 0;
 
-/** `..2026_12_03_13_15_00.123456789`, as the kubelet names a payload folder (unique per call). */
+/**
+ * `..2026_12_03_13_15_00.123456789`, as the kubelet names a payload folder (unique per call, also
+ * across the threads of a process: each has its own sequence, so the thread id is part of it).
+ */
 function stampName(now = new Date()) {
   const pad = (n, width = 2) => String(n).padStart(width, '0');
   const date = `${now.getUTCFullYear()}_${pad(now.getUTCMonth() + 1)}_${pad(now.getUTCDate())}`;
   const time = `${pad(now.getUTCHours())}_${pad(now.getUTCMinutes())}_${pad(now.getUTCSeconds())}`;
-  return `..${date}_${time}.${pad(process.pid % 1e5, 5)}${pad(sequence++, 4)}`;
+  return `..${date}_${time}.${pad(process.pid % 1e5, 5)}${pad(threadId % 100)}${pad(sequence++, 4)}`;
 }
 
 /**
