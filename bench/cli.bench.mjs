@@ -17,7 +17,9 @@
 //     skips it (it only changes when a parser's version does).
 // Run after a build: node bench/cli.bench.mjs (BENCH_ROUNDS=n, default 21).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatMs, goal } from './_harness.mjs';
 
@@ -80,17 +82,22 @@ const baseline = process.env.AGENTFORGE_CLI_BASELINE;
 if (baseline && existsSync(baseline)) {
   // Each build validates its own checkout's example (an older build does not know newer fields).
   const baselineExample = fileURLToPath(new URL('../../../examples/platform', pathToFileURL(baseline)));
+  // Its own compiled-code cache: a binary removes the caches of other builds of its bundles when it
+  // writes one, so two builds sharing the folder would leave each other none.
+  const baselineCache = mkdtempSync(join(tmpdir(), 'agentforge-bench-cache-'));
+  const baselineEnv = { ...process.env, NODE_COMPILE_CACHE: baselineCache };
   for (const [label, args, baselineArgs] of [
     ['--help', ['--help'], ['--help']],
     ['config validate -e production', VALIDATE, [...VALIDATE.slice(0, -1), baselineExample]],
   ]) {
     const { samples } = compareProcesses(`This build against ${baseline}: agentforge ${label}`, [
-      ['baseline build', [baseline, ...baselineArgs]],
+      ['baseline build', [baseline, ...baselineArgs], baselineEnv],
       ['this build', [cli, ...args]],
     ]);
     const slower = median(samples[1].map((x, i) => x - samples[0][i]));
     goal(`cli: agentforge ${label} slower than the baseline build by`, slower, 5, ' ms');
   }
+  rmSync(baselineCache, { recursive: true, force: true });
 } else
   console.log(
     '\n(set AGENTFORGE_CLI_BASELINE=<older checkout>/packages/cli/bin/agentforge.cjs to compare builds)',
