@@ -56,13 +56,6 @@ export {
 } from './bulk-load.js';
 export { canonicalJson } from './canonical-json.js';
 export {
-  type CheckSchemaOptions,
-  checkSchema,
-  type ParseWithSchemaOptions,
-  parseWithSchema,
-  type SchemaCheck,
-} from './check.js';
-export {
   type DeliveryMode,
   deliveryMode,
   isRestartOnly,
@@ -122,15 +115,6 @@ export {
   TierSchema,
 } from './environment.js';
 export {
-  AgentforgeError,
-  type AgentforgeErrorOptions,
-  ERROR_CODES,
-  type ErrorCode,
-  isAgentforgeError,
-  type SafeResult,
-  toSafe,
-} from './errors.js';
-export {
   FINGERPRINT_KEY_ENV,
   FINGERPRINT_KEY_FILE,
   type LoadFingerprintKeyOptions,
@@ -148,6 +132,9 @@ export {
 } from './html.js';
 export { type AssertInsideOptions, assertInside } from './inside.js';
 export { JSON_SCHEMA_ID, toJsonSchema } from './json-schema.js';
+// Errors, levels, paths, objects, quantities, secrets, schema checks and the bulk reader: the
+// zod-free kernel, also published alone as `@agentforge/schema/kernel`.
+export * from './kernel.js';
 export {
   type DocumentFormat,
   detectFormat,
@@ -160,63 +147,7 @@ export {
   loadFileDocuments,
   safeLoadDocument,
 } from './load.js';
-export {
-  asPlainObject,
-  assertSafeKey,
-  type DeepPartial,
-  deepMerge,
-  FORBIDDEN_KEYS,
-  isForbiddenKey,
-  isPlainObject,
-  setOwnProperty,
-} from './objects.js';
-export {
-  type CompiledPath,
-  compileGlob,
-  compileNameGlob,
-  compilePath,
-  expandPath,
-  findMatches,
-  formatPointer,
-  getAtPointer,
-  matchPath,
-  type PathMatch,
-  type PathMatcher,
-  parsePath,
-  parsePointer,
-  pathToPointer,
-  pointerToPath,
-  toSegments,
-} from './paths.js';
-export {
-  DURATION_PATTERN,
-  isQuantity,
-  parseDuration,
-  parseQuantity,
-  QUANTITY_PATTERN,
-} from './quantities.js';
 export { DEFAULT_MAX_INPUT_BYTES, readStreamBounded } from './read-stream.js';
-export {
-  createFingerprintKey,
-  type DetectSecretOptions,
-  detectSecret,
-  type FingerprintKey,
-  fingerprint,
-  isHighEntropySecret,
-  isRedacted,
-  isSecretKey,
-  isSecretRef,
-  looksLikeSecret,
-  markerKeyId,
-  markersComparable,
-  type RedactOptions,
-  redact,
-  redactedMarker,
-  redactString,
-  SECRET_KEY_LOOKALIKES,
-  secretValueKind,
-  shannonEntropy,
-} from './secrets.js';
 export {
   CHANGE_KINDS,
   type Change,

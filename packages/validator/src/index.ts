@@ -26,42 +26,16 @@ export {
   type EditEnvironmentResult,
   editEnvironment,
 } from './edit-environment.js';
-export {
-  compareFindings,
-  createValidator,
-  failsOn,
-  type ValidateOptions,
-  type ValidationInput,
-  type Validator,
-  type ValidatorOptions,
-} from './engine.js';
 export { loadEnvironmentFile, toEnvironmentInput } from './environment-input.js';
 export { FORMATS, type FormatName, type ImageReference, parseImageReference } from './formats.js';
-export { DEPRECATED_APIS, RECOMMENDED_LABELS, SUPPRESS_ANNOTATION } from './kubernetes/hygiene.js';
-export {
-  annotationSuppressions,
-  createKubernetesValidator,
-  KUBERNETES_PRESETS,
-  type KubernetesValidatorOptions,
-  type LoadManifestsOptions,
-  loadManifestPolicies,
-  loadManifests,
-  manifestEnvironment,
-  parseManifests,
-} from './kubernetes/input.js';
-export { RESTRICTED_VOLUME_TYPES } from './kubernetes/pod-security.js';
-export { KUBERNETES_RULE_GROUPS, kubernetesPolicy } from './kubernetes/rules.js';
-export {
-  DEFAULT_KUBERNETES_VERSION,
-  INTRODUCED_APIS,
-  parseKubernetesVersion,
-  type SchemaOptions,
-} from './kubernetes/schema.js';
 export {
   type ManifestEnvironment,
   type ResolveManifestEnvironmentOptions,
   resolveManifestEnvironment,
 } from './manifest-environment.js';
+// The manifests engine and the Kubernetes rules, also published alone (zod-free) as
+// `@agentforge/validator/manifests`.
+export * from './manifests.js';
 export {
   definePolicy,
   type LoadPolicyOptions,
