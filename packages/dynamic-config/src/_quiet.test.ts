@@ -53,6 +53,40 @@ const swap = (at: number, key: string): Step[] => [
 
 const cases: Case[] = [
   {
+    name: "a catch-up read (a watcher just placed) finding a change: the quiet time runs from the read's start",
+    // The start's catch-up read ran only after a write made later (a busy event loop): stamped
+    // at the request, the write was dated back 40 ms and reported 60 ms after it.
+    steps: [
+      { at: 0, event: { catchUp: true } },
+      { at: 40, begin: true },
+      { at: 41, end: 'B' },
+    ],
+    until: 400,
+    delivered: [[140, 'B']],
+  },
+  {
+    name: "a catch-up beside a file event: the read's start, the later of the two",
+    steps: [
+      { at: 0, event: {} },
+      { at: 10, event: { catchUp: true } },
+      { at: 30, begin: true },
+      { at: 31, end: 'B' },
+    ],
+    until: 400,
+    delivered: [[130, 'B']],
+  },
+  {
+    name: 'a catch-up read finding nothing new changes nothing',
+    steps: [
+      { at: 0, event: { catchUp: true } },
+      { at: 40, begin: true },
+      { at: 41, end: 'A' },
+      ...swap(60, 'B'),
+    ],
+    until: 400,
+    delivered: [[160, 'B']],
+  },
+  {
     name: "a swap's follow-up events leave the bytes as they are: delivered one quiet time after the swap's first event",
     steps: [
       ...swap(0, 'B'),

@@ -27,11 +27,18 @@ export interface ReadRequest {
   urgent?: boolean;
   /** The outcome is delivered again even when unchanged: a transient state retried. */
   force?: boolean;
+  /**
+   * A catch-up read (a watcher just placed), not a file event: what it finds may have changed at
+   * any time before the read, so a change it finds counts from the read's start, not from this
+   * request. Stamped at the request, a read that only ran after a later write (a busy event
+   * loop, or a swap right after the start) dated that write back and cut its quiet time short.
+   */
+  catchUp?: boolean;
 }
 
 /** What a started read covers, handed back to {@link QuietTime.endRead}. */
 export interface ReadTicket {
-  /** The first and the last event the read covers. */
+  /** The first and the last event the read covers (the read's start for a catch-up). */
   first: number;
   last: number;
   urgent: boolean;
@@ -53,6 +60,7 @@ export class QuietTime<T> {
   private pendingLast: number | undefined;
   private pendingUrgent = false;
   private pendingForce = false;
+  private pendingCatchUp = false;
   /** The first event covered by the read in flight. */
   private readingSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -74,6 +82,7 @@ export class QuietTime<T> {
     this.pendingLast = at;
     this.pendingUrgent ||= request.urgent ?? false;
     this.pendingForce ||= request.force ?? false;
+    this.pendingCatchUp ||= request.catchUp ?? false;
   }
 
   /** Events wait for a read. */
@@ -92,7 +101,7 @@ export class QuietTime<T> {
   beginRead(at = performance.now()): ReadTicket {
     const ticket = {
       first: this.pendingSince ?? at,
-      last: this.pendingLast ?? at,
+      last: this.pendingCatchUp ? at : (this.pendingLast ?? at),
       urgent: this.pendingUrgent,
       force: this.pendingForce,
     };
@@ -100,6 +109,7 @@ export class QuietTime<T> {
     this.pendingLast = undefined;
     this.pendingUrgent = false;
     this.pendingForce = false;
+    this.pendingCatchUp = false;
     this.readingSince = ticket.first;
     return ticket;
   }

@@ -247,7 +247,7 @@ class FileSource implements ConfigSource {
       this.onEvent();
     });
     this.watchers.set(dir, entry);
-    this.onEvent();
+    this.onEvent({ catchUp: true });
   }
 
   private watchDirectory(dir: string): FSWatcher {
@@ -277,7 +277,7 @@ class FileSource implements ConfigSource {
     });
     watcher.on('error', () => this.onEvent());
     // Whatever happened while the watcher was starting is caught by a read once it is ready.
-    watcher.once('ready', () => this.onEvent());
+    watcher.once('ready', () => this.onEvent({ catchUp: true }));
     return watcher;
   }
 
