@@ -184,6 +184,38 @@ describe('loadModelValidator', () => {
     expect(loadModelValidator(file, fallback)({})).toBe(true);
   });
 
+  it('loads an import on its first call, and passes options to a fallback module as an object', () => {
+    // b.js throws when evaluated: loading a.js must not evaluate it, calling through it must.
+    const dir = testdir({
+      'a.js':
+        'export const validate=validate0;import{validate as validate1}from"./b.js";import{validate as validate2}from"./c.js";function validate0(data,{instancePath="",parentData,parentDataProperty,rootData=data}={}){let e=null;data.b!==void 0&&!validate1(data.b,{instancePath:instancePath+"/b",parentData:data,parentDataProperty:"b",rootData})&&(e=validate1.errors);data.c!==void 0&&!validate2(data.c,{instancePath:instancePath+"/c",parentData:data,parentDataProperty:"c",rootData})&&(e=validate2.errors);return validate0.errors=e,e===null}',
+      'b.js':
+        'export const validate=validate0;throw new Error("b.js evaluated");function validate0(){return true}',
+      'c.js': 'export function validate(){return false}',
+    });
+    const seen: unknown[] = [];
+    const fallback = (file: string): SchemaValidator => {
+      const validate: SchemaValidator = Object.assign(
+        (data: unknown, options?: unknown) => {
+          seen.push([file.endsWith('c.js'), data, options]);
+          validate.errors = [{ instancePath: '?', keyword: 'fallback', params: {} }];
+          return false;
+        },
+        { errors: null },
+      );
+      return validate;
+    };
+    const a = loadModelValidator(join(dir, 'a.js'), fallback);
+    expect(a({})).toBe(true);
+    const root = { c: 7 };
+    expect(a(root)).toBe(false);
+    expect(a.errors).toEqual([{ instancePath: '?', keyword: 'fallback', params: {} }]);
+    expect(seen).toEqual([
+      [true, 7, { instancePath: '/c', parentData: root, parentDataProperty: 'c', rootData: root }],
+    ]);
+    expect(() => a({ b: 1 })).toThrow('b.js evaluated');
+  });
+
   it('loads modules that import each other, errors passed along the cycle', () => {
     // ajv's standalone shape: each validator records its errors on itself and its caller reads them.
     const dir = testdir({

@@ -9,8 +9,9 @@
 // The modules are machine-written in one shape: a prelude of `import{validate as validateN}from"…";`
 // and `import{formats}from"@kubernetes-models/validate";`, then `export const validate=validateN;`
 // and plain code. A module of exactly that shape is evaluated here as a function of its imports;
-// any other shape, or a format not in FORMATS, is loaded by Node as before (`fallback`).
-// models.test.ts compares both loaders on every built-in kind.
+// any other shape, or a format not in FORMATS, is loaded by Node as before (`fallback`). The
+// code is evaluated with its validators' options passed positionally (OPTIONS) and its imports
+// loaded on first call (importOf). models.test.ts compares both loaders on every built-in kind.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -80,12 +81,29 @@ const FORMAT_USE = /\bformats(?:\.([\w$]+)|\["([^"]+)"\])/g;
 const FORMAT_NAMES: ReadonlySet<string> = new Set([...AJV_FORMATS, 'byte', 'quantity']);
 const VALIDATE_PACKAGE = '@kubernetes-models/validate';
 
-/** A module's validator, or the function a module in a cycle calls until its validator exists. */
+/** The validators loaded here (positional options, see OPTIONS) and by the fallback, by file. */
 const modules = new Map<string, SchemaValidator>();
+/** The validators of modules evaluated here, which take their options positionally. */
+const positional = new WeakSet<SchemaValidator>();
+
+/** How a validator evaluated here is called: ajv's four options, positionally. */
+type PositionalValidator = SchemaValidator &
+  ((
+    data: unknown,
+    instancePath?: string,
+    parentData?: unknown,
+    key?: unknown,
+    rootData?: unknown,
+  ) => boolean);
 
 /**
  * The `validate` export of the kubernetes-models schema module at `file` (an absolute path).
  * `fallback` loads a module the way Node would (require(esm)), for shapes not handled here.
+ * A module's imports are loaded when first called, not with the module: a Deployment's graph
+ * names ~120 modules (every volume source, the status), of which a rendered Deployment calls
+ * about a third. Loading them all was most of the module text, code and closures kept, and
+ * what survived V8's young generation while 1 MB of manifests was validated (peak RSS,
+ * bench/manifests.bench.mjs). With nothing loaded while a module loads, cycles need no care.
  */
 export function loadModelValidator(
   file: string,
@@ -99,31 +117,71 @@ export function loadModelValidator(
     modules.set(file, loaded);
     return loaded;
   }
-  // A module reached again while its imports load is in a cycle: its importer gets a function
-  // that calls the validator once it exists and passes its `errors` on, as ajv's code reads them.
-  let real: SchemaValidator | undefined;
-  const forward: SchemaValidator = Object.assign(
-    (data: unknown, options?: unknown) => {
-      const valid = (real as (d: unknown, o?: unknown) => boolean)(data, options);
-      forward.errors = real!.errors;
+  const imports = parsed.imports.map((target) =>
+    target === undefined ? modelFormats() : importOf(target, fallback),
+  );
+  // The module's own code, run once, as Node would run it (strict, its imports bound).
+  const factory = new Function(...parsed.names, parsed.body) as (...args: unknown[]) => SchemaValidator;
+  const real = factory(...imports);
+  positional.add(real);
+  modules.set(file, real);
+  return real;
+}
+
+/**
+ * What a module gets for an import: the validator when it is loaded already, else a function
+ * that loads it on its first call and passes its `errors` on, as ajv's code reads them from
+ * the function it called. A module left to the fallback takes its options as an object.
+ */
+function importOf(target: string, fallback: (file: string) => SchemaValidator): SchemaValidator {
+  const known = modules.get(target);
+  if (known && positional.has(known)) return known;
+  let real: PositionalValidator | undefined;
+  let named = false;
+  const lazy: PositionalValidator = Object.assign(
+    (data: unknown, instancePath?: string, parentData?: unknown, key?: unknown, rootData?: unknown) => {
+      if (real === undefined) {
+        real = loadModelValidator(target, fallback) as PositionalValidator;
+        named = !positional.has(real);
+      }
+      const valid = named
+        ? (real as (d: unknown, o: object) => boolean)(data, {
+            instancePath,
+            parentData,
+            parentDataProperty: key,
+            rootData,
+          })
+        : real(data, instancePath, parentData, key, rootData);
+      lazy.errors = real.errors;
       return valid;
     },
     { errors: null },
   );
-  modules.set(file, forward);
-  try {
-    const imports = parsed.imports.map((target) =>
-      target === undefined ? modelFormats() : loadModelValidator(target, fallback),
-    );
-    // The module's own code, run once, as Node would run it (strict, its imports bound).
-    const factory = new Function(...parsed.names, parsed.body) as (...args: unknown[]) => SchemaValidator;
-    real = factory(...imports);
-  } catch (error) {
-    modules.delete(file);
-    throw error;
-  }
-  modules.set(file, real);
-  return real;
+  return lazy;
+}
+
+// ajv's standalone code passes each validator it calls a new options object
+// (`{instancePath:…,parentData:…,parentDataProperty:…,rootData}`), and each validator takes it
+// apart: an object per call and per nested field, ~8 MB of garbage on 1 MB of manifests. The
+// modules evaluated here take the four options as parameters instead, with the same defaults;
+// the values passed, and so every error, are the same. Every signature and call site is in one
+// of the three written forms; a module with any other is left to the fallback.
+const OPTIONS =
+  /\(data,\{instancePath="",parentData,parentDataProperty,rootData=data\}=\{\}\)|,\{instancePath,parentData,parentDataProperty,rootData\}\)|,\{instancePath:((?:(?!,parentData:)[^{}])*),parentData:((?:(?!,parentDataProperty:)[^{}])*),parentDataProperty:((?:(?!,rootData\})[^{}])*),rootData\}\)/g;
+/** An option written in an object still (`parentData:`, `rootData}`…): such a module is not rewritten. */
+const OPTIONS_LEFT = /\bparentData(?:Property)?[:=}]|\brootData(?:[:}]|=data\})/;
+
+function positionalOptions(body: string): string | undefined {
+  const rewritten = body.replace(
+    OPTIONS,
+    (match, instancePath: string | undefined, parentData: string, key: string) =>
+      match.startsWith('(')
+        ? '(data,instancePath="",parentData,parentDataProperty,rootData=data)'
+        : instancePath === undefined
+          ? ',instancePath,parentData,parentDataProperty,rootData)'
+          : `,${instancePath},${parentData},${key},rootData)`,
+  );
+  return OPTIONS_LEFT.test(rewritten) ? undefined : rewritten;
 }
 
 /** The imports (a file, or undefined for the formats), their local names and the body as a function's. */
@@ -155,12 +213,14 @@ export function parseModule(
     .replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '');
   if (unresolved || exported === undefined || MODULE_SYNTAX.test(body)) return undefined;
   // Every use of `formats` must name one of FORMAT_NAMES (`formats.x` or `formats["x"]`).
-  const uses = body.split(/\bformats\b/).length - 1;
+  const uses = body.match(/\bformats\b/g)?.length ?? 0;
   const named = [...body.matchAll(FORMAT_USE)].map((m) => m[1] ?? m[2]!);
   if (named.length !== uses || !named.every((name) => FORMAT_NAMES.has(name))) return undefined;
+  const code = positionalOptions(body);
+  if (code === undefined) return undefined;
   // The source URL names the file in stack traces and profiles, as Node's loader would.
   const url = `//# sourceURL=${pathToFileURL(file).href}`;
-  return { imports, names, body: `"use strict";${body}\nreturn ${exported};\n${url}` };
+  return { imports, names, body: `"use strict";${code}\nreturn ${exported};\n${url}` };
 }
 
 const packageFolders = new Map<string, string | undefined>();
