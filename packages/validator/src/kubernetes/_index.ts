@@ -122,7 +122,12 @@ export function indexOf(context: SetRuleContext): SetIndex {
   };
   const selectorBuckets = new Map<
     string,
-    { buckets: Map<string, Located[]>; open: Located[]; first: Map<Located, { key: string; order: number }> }
+    {
+      /** By label key, then value: looked up per label without building a key string per call. */
+      buckets: Map<string, Map<string, Located[]>>;
+      open: Located[];
+      first: Map<Located, { key: string; order: number }>;
+    }
   >();
   const labelled = new Map<string, Map<string, Located[]>>();
   const inNamespace = (namespace: string | undefined) => (o: Located) =>
@@ -160,7 +165,7 @@ export function indexOf(context: SetRuleContext): SetIndex {
         const objects = kinds.get(kind) ?? [];
         const pairsOf = objects.map((o) =>
           Object.entries(dict(selectorOf(o)?.matchLabels) ?? {}).map(
-            ([k, v]) => [k, key(k, String(v))] as const,
+            ([k, v]) => [k, key(k, String(v)), String(v)] as const,
           ),
         );
         const counts = new Map<string, number>();
@@ -172,19 +177,24 @@ export function indexOf(context: SetRuleContext): SetIndex {
             entry!.open.push(o);
             return;
           }
-          let rarest = pairs[0]![1];
-          for (const [, pair] of pairs) if (counts.get(pair)! < counts.get(rarest)!) rarest = pair;
-          push(entry!.buckets, rarest, o);
+          let rarest = pairs[0]!;
+          for (const pair of pairs) if (counts.get(pair[1])! < counts.get(rarest[1])!) rarest = pair;
+          const [k, , v] = rarest;
+          let byValue = entry!.buckets.get(k);
+          if (!byValue) entry!.buckets.set(k, (byValue = new Map()));
+          push(byValue, v, o);
           entry!.first.set(o, { key: pairs[0]![0], order: i });
         });
         selectorBuckets.set(kind, entry);
       }
-      const found: Located[] = [];
-      for (const [k, v] of Object.entries(labels))
-        if (typeof v === 'string') for (const o of entry.buckets.get(key(k, v)) ?? NONE) found.push(o);
-      const matches = found.filter(
-        (o) => sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels),
-      );
+      // Called per workload and kind: labels walked in place, matches collected in one array.
+      const matches: Located[] = [];
+      for (const k in labels) {
+        const v = labels[k];
+        if (typeof v !== 'string' || !Object.hasOwn(labels, k)) continue;
+        for (const o of entry.buckets.get(k)?.get(v) ?? NONE)
+          if (sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels)) matches.push(o);
+      }
       if (matches.length > 1) {
         const keys = Object.keys(labels);
         const first = entry.first;
@@ -194,6 +204,7 @@ export function indexOf(context: SetRuleContext): SetIndex {
             first.get(a)!.order - first.get(b)!.order,
         );
       }
+      if (entry.open.length === 0) return matches;
       const open = entry.open.filter(
         (o) => sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels),
       );
@@ -221,6 +232,13 @@ const SCALED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationC
 /** True for workloads that run a replica count (not DaemonSets, Jobs or bare Pods). */
 export const isScaled = (o: K8sObject) => SCALED.has(o.kind) && o.pod !== undefined;
 
+/** The name a ConfigMap or Secret reference names in `field`, unless it is optional. */
+function referenced(ref: unknown, field = 'name'): string | undefined {
+  const r = dict(ref);
+  const name = text(r?.[field]);
+  return r && name && r.optional !== true ? name : undefined;
+}
+
 /** Names a pod spec refers to, as ConfigMaps and Secrets, with where each reference is written. */
 export function referencesOf(
   o: K8sObject,
@@ -228,41 +246,77 @@ export function referencesOf(
   const pod = o.pod;
   if (!pod) return [];
   const out: Array<{ kind: 'ConfigMap' | 'Secret'; name: string; path: readonly (string | number)[] }> = [];
-  const add = (
-    kind: 'ConfigMap' | 'Secret',
-    ref: unknown,
-    path: readonly (string | number)[],
-    field = 'name',
-  ) => {
-    const r = dict(ref);
-    const name = text(r?.[field]);
-    if (r && name && r.optional !== true) out.push({ kind, name, path: [...path, field] });
-  };
+  // A path is made for each reference found, not for each entry looked at: the rules ask for
+  // every workload's references, and a path per env var was most of their garbage.
   for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-    list(pod.spec[field]).forEach((c, i) => {
-      const container = dict(c);
-      const at = [...pod.path, field, i];
-      list(container?.envFrom).forEach((e, k) => {
-        add('ConfigMap', dict(e)?.configMapRef, [...at, 'envFrom', k, 'configMapRef']);
-        add('Secret', dict(e)?.secretRef, [...at, 'envFrom', k, 'secretRef']);
-      });
-      list(container?.env).forEach((e, k) => {
-        const from = dict(dict(e)?.valueFrom);
-        add('ConfigMap', from?.configMapKeyRef, [...at, 'env', k, 'valueFrom', 'configMapKeyRef']);
-        add('Secret', from?.secretKeyRef, [...at, 'env', k, 'valueFrom', 'secretKeyRef']);
-      });
-    });
+    const containers = list(pod.spec[field]);
+    for (let i = 0; i < containers.length; i++) {
+      const container = dict(containers[i]);
+      const envFrom = list(container?.envFrom);
+      for (let k = 0; k < envFrom.length; k++) {
+        const e = dict(envFrom[k]);
+        let name = referenced(e?.configMapRef);
+        if (name)
+          out.push({
+            kind: 'ConfigMap',
+            name,
+            path: [...pod.path, field, i, 'envFrom', k, 'configMapRef', 'name'],
+          });
+        name = referenced(e?.secretRef);
+        if (name)
+          out.push({
+            kind: 'Secret',
+            name,
+            path: [...pod.path, field, i, 'envFrom', k, 'secretRef', 'name'],
+          });
+      }
+      const env = list(container?.env);
+      for (let k = 0; k < env.length; k++) {
+        const from = dict(dict(env[k])?.valueFrom);
+        if (!from) continue;
+        let name = referenced(from.configMapKeyRef);
+        if (name)
+          out.push({
+            kind: 'ConfigMap',
+            name,
+            path: [...pod.path, field, i, 'env', k, 'valueFrom', 'configMapKeyRef', 'name'],
+          });
+        name = referenced(from.secretKeyRef);
+        if (name)
+          out.push({
+            kind: 'Secret',
+            name,
+            path: [...pod.path, field, i, 'env', k, 'valueFrom', 'secretKeyRef', 'name'],
+          });
+      }
+    }
   }
-  list(pod.spec.volumes).forEach((v, i) => {
-    const volume = dict(v);
-    const at = [...pod.path, 'volumes', i];
-    add('ConfigMap', volume?.configMap, [...at, 'configMap']);
-    add('Secret', volume?.secret, [...at, 'secret'], 'secretName');
-    list(dict(volume?.projected)?.sources).forEach((s, k) => {
-      add('ConfigMap', dict(s)?.configMap, [...at, 'projected', 'sources', k, 'configMap']);
-      add('Secret', dict(s)?.secret, [...at, 'projected', 'sources', k, 'secret']);
-    });
-  });
+  const volumes = list(pod.spec.volumes);
+  for (let i = 0; i < volumes.length; i++) {
+    const volume = dict(volumes[i]);
+    let name = referenced(volume?.configMap);
+    if (name) out.push({ kind: 'ConfigMap', name, path: [...pod.path, 'volumes', i, 'configMap', 'name'] });
+    name = referenced(volume?.secret, 'secretName');
+    if (name) out.push({ kind: 'Secret', name, path: [...pod.path, 'volumes', i, 'secret', 'secretName'] });
+    const sources = list(dict(volume?.projected)?.sources);
+    for (let k = 0; k < sources.length; k++) {
+      const source = dict(sources[k]);
+      name = referenced(source?.configMap);
+      if (name)
+        out.push({
+          kind: 'ConfigMap',
+          name,
+          path: [...pod.path, 'volumes', i, 'projected', 'sources', k, 'configMap', 'name'],
+        });
+      name = referenced(source?.secret);
+      if (name)
+        out.push({
+          kind: 'Secret',
+          name,
+          path: [...pod.path, 'volumes', i, 'projected', 'sources', k, 'secret', 'name'],
+        });
+    }
+  }
   return out;
 }
 
