@@ -10,7 +10,7 @@ import {
   FORBIDDEN_KEYS,
   fail,
   type Locator,
-  offsetLocator,
+  OffsetLocator,
   type SourceText,
 } from './_source.js';
 import { AgentforgeError, type ErrorCode } from './errors.js';
@@ -121,14 +121,9 @@ export function loadYamlBulk(
     throw error;
   }
   const limit = options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION;
-  const { tree, span } = lazyTrees(source, parseOptions, multi, values.length);
+  const trees = lazyTrees(source, parseOptions, multi, values.length);
   return values.map((data, index) => {
-    const locator = yamlLocator(
-      source,
-      () => tree(index),
-      multi ? index : undefined,
-      () => span(index),
-    );
+    const locator = new BulkLocator(source, trees, index, multi ? index : undefined);
     if (aliased) checkAliasExpansion(data, limit, locator, maxAliasBytes);
     return { data: data === undefined ? null : data, format, file: source.file, locator };
   });
@@ -277,25 +272,37 @@ function childFrame(frame: Frame, segment: string): { frame: Frame; key?: number
   return undefined;
 }
 
-function yamlLocator(
-  source: SourceText,
-  tree: () => Frame | undefined,
-  document: number | undefined,
-  span: () => readonly [number, number] | undefined,
-): Locator {
+/** The frames and spans of a stream's documents, computed on first use (see {@link lazyTrees}). */
+type Trees = ReturnType<typeof lazyTrees>;
+
+/**
+ * The locator of one document of a stream: one object a document, its state on the object
+ * (the trees are the stream's), where closures a document were ~0.8 MB still young when the
+ * parse returned, copied and promoted by the validation's first scavenges (peak RSS,
+ * bench/manifests.bench.mjs).
+ */
+class BulkLocator extends OffsetLocator {
   // The document's lines, split on the first lookup and kept for the next (a finding's
   // `nearest` walks up its pointer; a document may have several findings).
-  let lines: Lines | typeof BAIL | undefined;
-  const find = (pointer: string): number | undefined => {
-    if (lines === undefined) {
-      const written = span();
-      lines = written ? contentLines(source.text, written[0], written[1]) : BAIL;
+  private lines: Lines | typeof BAIL | undefined = undefined;
+  constructor(
+    source: SourceText,
+    private readonly trees: Trees,
+    private readonly index: number,
+    document: number | undefined,
+  ) {
+    super(source, document);
+  }
+  protected find(pointer: string): number | undefined {
+    if (this.lines === undefined) {
+      const written = this.trees.span(this.index);
+      this.lines = written ? contentLines(this.source.text, written[0], written[1]) : BAIL;
     }
-    if (lines !== BAIL) {
-      const found = locateInLines(lines, parsePointer(pointer));
+    if (this.lines !== BAIL) {
+      const found = locateInLines(this.lines, parsePointer(pointer));
       if (found !== BAIL) return found;
     }
-    let frame = tree();
+    let frame = this.trees.tree(this.index);
     if (!frame) return undefined;
     let at = frame.start;
     for (const segment of parsePointer(pointer)) {
@@ -305,8 +312,7 @@ function yamlLocator(
       at = next.key ?? frame.start;
     }
     return at;
-  };
-  return offsetLocator(source, document, find);
+  }
 }
 
 // ---- Locating without a second parse ------------------------------------------------------------

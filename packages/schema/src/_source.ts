@@ -168,27 +168,63 @@ export function offsetLocator(
   find: (pointer: string) => number | undefined,
   findNearest?: (pointer: string) => number,
 ): Locator {
-  const locator: Locator = {
-    file: source.file,
-    locate(pointer) {
-      const at = find(pointer);
-      return at === undefined ? undefined : source.at(skipBlank(source.text, at), document);
-    },
-    nearest(pointer) {
-      // Every finding is located here. A pointer's parent is its text up to the last `/`
-      // (escapes never contain one), so the walk up slices the string instead of parsing and
-      // formatting the segments at each level (a hot spot of documents with many findings).
-      let current = pointer === '' || pointer.charCodeAt(0) === 47 ? pointer : `/${pointer}`;
-      // A reader that can stop its walk at the deepest written parent finds it in one walk.
-      if (findNearest) return source.at(skipBlank(source.text, findNearest(current)), document);
-      for (;;) {
-        const found = locator.locate(current);
-        if (found) return found;
-        if (current === '') return source.at(0, document);
-        current = current.slice(0, current.lastIndexOf('/'));
-      }
-    },
-    lineText: (line) => source.lineText(line),
-  };
-  return locator;
+  return new FoundLocator(source, document, find, findNearest);
+}
+
+/**
+ * A locator over `source` for one document, from its `find` (see {@link offsetLocator}). A class
+ * rather than an object of closures: the bulk reader makes one per document of a stream, all
+ * kept with the documents (a few closures and contexts each grew the young generation while 1 MB
+ * of manifests was validated; bench/manifests.bench.mjs, peak RSS).
+ */
+export abstract class OffsetLocator implements Locator {
+  readonly file: string;
+  constructor(
+    protected readonly source: SourceText,
+    protected readonly document: number | undefined,
+  ) {
+    this.file = source.file;
+  }
+  /** The offset where the node at a JSON pointer is written, or undefined. */
+  protected abstract find(pointer: string): number | undefined;
+  /** The offset of the deepest written parent, for a reader that finds it in one walk. */
+  protected findNearest?(pointer: string): number;
+  locate(pointer: string): SourceLocation | undefined {
+    const at = this.find(pointer);
+    return at === undefined ? undefined : this.source.at(skipBlank(this.source.text, at), this.document);
+  }
+  nearest(pointer: string): SourceLocation {
+    // Every finding is located here. A pointer's parent is its text up to the last `/`
+    // (escapes never contain one), so the walk up slices the string instead of parsing and
+    // formatting the segments at each level (a hot spot of documents with many findings).
+    let current = pointer === '' || pointer.charCodeAt(0) === 47 ? pointer : `/${pointer}`;
+    // A reader that can stop its walk at the deepest written parent finds it in one walk.
+    if (this.findNearest)
+      return this.source.at(skipBlank(this.source.text, this.findNearest(current)), this.document);
+    for (;;) {
+      const found = this.locate(current);
+      if (found) return found;
+      if (current === '') return this.source.at(0, this.document);
+      current = current.slice(0, current.lastIndexOf('/'));
+    }
+  }
+  lineText(line: number): string {
+    return this.source.lineText(line);
+  }
+}
+
+/** An {@link OffsetLocator} from functions. */
+class FoundLocator extends OffsetLocator {
+  constructor(
+    source: SourceText,
+    document: number | undefined,
+    private readonly finder: (pointer: string) => number | undefined,
+    nearestFinder?: (pointer: string) => number,
+  ) {
+    super(source, document);
+    if (nearestFinder) this.findNearest = nearestFinder;
+  }
+  protected find(pointer: string): number | undefined {
+    return this.finder(pointer);
+  }
 }
