@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { blockLocate } from './_load-bulk.js';
+import { blockLocate, documentSpans as readerSpans } from './_load-bulk.js';
 import { SourceText, skipBlank } from './_source.js';
 import { loadDocuments } from './load.js';
 import { formatPointer } from './paths.js';
@@ -246,6 +246,65 @@ describe('blockLocate', () => {
     // js-yaml reads on past a line at the key's indent inside quotes, where a line could pass for a key.
     const quoted = 'h: "a string\ni: inside the string"\n';
     expect(blockLocate(quoted, 0, quoted.length, ['i'])).toBe(-1);
+  });
+});
+
+describe('documentSpans', () => {
+  /** The reader's spans as regular expressions read them (what it did before scanning by hand). */
+  const byRegex = (text: string): Array<[number, number]> | undefined => {
+    if (/^%/m.test(text)) return undefined;
+    const spans: Array<[number, number]> = [];
+    let start = 0;
+    let explicit = false;
+    const close = (end: number) => {
+      if (explicit || /^[ \t]*[^ \t\r\n#]/m.test(text.slice(start, end))) spans.push([start, end]);
+    };
+    const marker = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+    for (let m = marker.exec(text); m; m = marker.exec(text)) {
+      close(m.index);
+      explicit = m[1] === '---';
+      start = explicit ? m.index : m.index + 3;
+    }
+    close(text.length);
+    return spans;
+  };
+
+  it.each([
+    '',
+    '---',
+    '---\n',
+    'a: 1\n---\nb: 2\n',
+    '# only a comment\n---\na: 1\n...\n# after\n',
+    '...\r\n---\r\na: 1\r\n--- x\r\n----\n---a\n',
+    '  ---\n\t# c\n \u2028---\u2029...\u2028x',
+    '%YAML 1.2\n---\na: 1\n',
+  ])('splits %j as the regular expressions do', (text) => {
+    expect(readerSpans(text)).toEqual(byRegex(text));
+  });
+
+  it('splits any text of markers, blanks, comments and line ends as the regular expressions do', () => {
+    const piece = fc.constantFrom(
+      '---',
+      '...',
+      '-',
+      '.',
+      ' ',
+      '\t',
+      '\r',
+      '\n',
+      '\u2028',
+      '\u2029',
+      '#',
+      'a',
+      '%',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(readerSpans(text)).toEqual(byRegex(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -231,22 +231,55 @@ function positions(text: string, base: number, options: jsYaml.LoadOptions, mult
  * text after `...` or before the first marker is a document only if it holds more than
  * comments. Directives (`%YAML`) are left to the full parse.
  */
-function documentSpans(text: string): Array<[number, number]> | undefined {
+export function documentSpans(text: string): Array<[number, number]> | undefined {
   if (/^%/m.test(text)) return undefined;
   const spans: Array<[number, number]> = [];
   let start = 0;
   let explicit = false;
   const close = (end: number) => {
-    if (explicit || /^[ \t]*[^ \t\r\n#]/m.test(text.slice(start, end))) spans.push([start, end]);
+    if (explicit || holdsContent(text, start, end)) spans.push([start, end]);
   };
-  const marker = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
-  for (let m = marker.exec(text); m; m = marker.exec(text)) {
-    close(m.index);
-    explicit = m[1] === '---';
-    start = explicit ? m.index : m.index + 3;
+  // Scanned by hand, as `/^(---|\.\.\.)(?=[ \t\r\n]|$)/gm` reads it: a match array per marker and a
+  // slice per document were most of what locating the first finding of 1 MB made (sampled
+  // allocation profile, bench/manifests.bench.mjs). `_load-bulk.test.ts` compares both.
+  for (let i = 0; i < text.length; i = nextLineStart(text, i, text.length)) {
+    const c = text.charCodeAt(i);
+    if (
+      (c !== 45 /* - */ && c !== 46) /* . */ ||
+      text.charCodeAt(i + 1) !== c ||
+      text.charCodeAt(i + 2) !== c
+    )
+      continue;
+    const after = text.charCodeAt(i + 3);
+    if (!(Number.isNaN(after) || after === 32 || after === 9 || isLineEnd(after))) continue;
+    close(i);
+    explicit = c === 45;
+    start = explicit ? i : i + 3;
   }
   close(text.length);
   return spans;
+}
+
+/** A LineTerminator: where a multiline regex's `^` may start a line and its `$` end one. */
+const isLineEnd = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/** The start of the line after the one `i` is on (or `end`). */
+function nextLineStart(text: string, i: number, end: number): number {
+  let k = i;
+  while (k < end && !isLineEnd(text.charCodeAt(k))) k++;
+  return k + 1;
+}
+
+/** Whether a line of `text` between `from` and `to` holds more than blanks and a comment: `/^[ \t]*[^ \t\r\n#]/m` on the slice. */
+function holdsContent(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i = nextLineStart(text, i, to)) {
+    let j = i;
+    while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    if (j >= to) continue;
+    const c = text.charCodeAt(j);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 35 /* # */) return true;
+  }
+  return false;
 }
 
 /** The child of `frame` at `segment`, with where its key was written for a mapping entry. */
