@@ -363,6 +363,24 @@ const BAIL = -1;
 /** Keys js-yaml reads as the string they spell: no implicit type (number, bool, null, date) matches them. */
 const PLAIN_KEY = /^[A-Za-z_][\w./-]*$/;
 const KEYWORD = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
+const KEYWORDS = ['true', 'false', 'null', 'y', 'n', 'yes', 'no', 'on', 'off'];
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** A character of PLAIN_KEY after its first: a word character, `.`, `/` or `-`. */
+const isKeyChar = (c: number) =>
+  isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45;
+/** KEYWORD on `text` from `offset`, `length` characters of PLAIN_KEY (ASCII: `| 0x20` lowers letters only). */
+function isKeyword(text: string, offset: number, length: number): boolean {
+  if (length > 5) return false;
+  // Indexed: for-of made an iterator result per word where this runs unoptimised.
+  for (let k = 0; k < KEYWORDS.length; k++) {
+    const word = KEYWORDS[k]!;
+    if (word.length !== length) continue;
+    let j = 0;
+    while (j < length && (text.charCodeAt(offset + j) | 0x20) === word.charCodeAt(j)) j++;
+    if (j === length) return true;
+  }
+  return false;
+}
 
 /** A line's content (blank and comment lines are left out) and the offset it starts at. */
 interface Line {
@@ -388,6 +406,36 @@ class Lines {
   /** The indent of line `i` (undefined past the end), without making the line. */
   indent(i: number): number | undefined {
     return i < this.length ? this.packed[i * 3 + 1] : undefined;
+  }
+  /**
+   * True when line `i` is a list item, or an entry of a plain key other than `key` whose value
+   * ends on its line: what locateInLines skips at a mapping's indent, read in place (a Line, its
+   * content and its key sliced per sibling were most of locating a finding's garbage). False
+   * when the line must be read as before: the key sought, or anything this does not prove.
+   */
+  skips(i: number, key: string): boolean {
+    const text = this.text;
+    const offset = this.packed[i * 3]!;
+    const end = this.packed[i * 3 + 2]!;
+    const first = text.charCodeAt(offset);
+    if (first === 45 /* - */ && (end - offset === 1 || text.charCodeAt(offset + 1) === 32)) return true;
+    // PLAIN_KEY up to the first colon, then a blank or the end (keyOf).
+    if (!((isLetter(first) || first === 95) /* _ */)) return false;
+    let colon = offset + 1;
+    while (colon < end && isKeyChar(text.charCodeAt(colon))) colon++;
+    if (colon >= end || text.charCodeAt(colon) !== 58 /* : */) return false;
+    const after = colon + 1 < end ? text.charCodeAt(colon + 1) : Number.NaN;
+    if (!(Number.isNaN(after) || after === 32 || after === 9)) return false;
+    const length = colon - offset;
+    if ((length === key.length && text.startsWith(key, offset)) || isKeyword(text, offset, length))
+      return false;
+    // The inline value (settled): nothing, a comment, or a plain scalar; quotes, flow
+    // collections and any other blank are left to inlineValue and settled.
+    let v = colon + 1;
+    while (v < end && (text.charCodeAt(v) === 32 || text.charCodeAt(v) === 9)) v++;
+    if (v >= end) return true;
+    const c = text.charCodeAt(v);
+    return c > 32 && c < 127 && c !== 34 /* " */ && c !== 39 /* ' */ && c !== 123 /* { */ && c !== 91 /* [ */;
   }
   /** Line `i`, or undefined past the end. */
   at(i: number): Line | undefined {
@@ -544,6 +592,7 @@ function locateInLines(lines: Lines, segments: readonly string[]): number | unde
         const indent = lines.indent(i)!;
         if (indent < col) break;
         if (indent > col) continue;
+        if (!sequence && lines.skips(i, segment)) continue;
       }
       const line = i === index ? node : lines.at(i)!;
       if (line.indent < col) break;
