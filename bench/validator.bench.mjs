@@ -2,8 +2,9 @@
 // interleaved in the same run (`table`), and each table says what is timed:
 //  1. a broken production document (33 findings, every one located) from text: our loader +
 //     the full AgentForge policy against plain js-yaml `load` + zod `safeParse` — goal ≤ 3×;
-//     beside it, informational, the `yaml` CST of the text alone (the floor under the row) and
-//     the validator's share: validate() of the document parsed once against zod `safeParse`;
+//     beside it, informational, the `yaml` CST of the text alone (the floor under the row), its
+//     tokens alone and yaml's composing alone, and the validator's share: validate() of the
+//     document parsed once against zod `safeParse`;
 //  2. the clean production document (parsed once) with a validator built per call, as the CLI
 //     builds one per process, against zod `safeParse` — goal ≤ 3×; the same with a validator
 //     built once, and convict on an equivalent schema (no policy), for comparison;
@@ -31,9 +32,11 @@ const { createAgentforgeValidator } = await import('../packages/validator/dist/i
 const { runCli } = await import('../packages/cli/dist/index.js');
 const convict = createRequire(new URL('../package.json', import.meta.url))('convict');
 // `yaml`, the engine issue 13 requires for environment files, as @agentforge/schema resolves it.
-const { Parser: YamlParser } = createRequire(new URL('../packages/schema/package.json', import.meta.url))(
-  'yaml',
-);
+const {
+  Composer: YamlComposer,
+  Lexer: YamlLexer,
+  Parser: YamlParser,
+} = createRequire(new URL('../packages/schema/package.json', import.meta.url))('yaml');
 const collect = () => globalThis.gc?.();
 // CPU time of this process, in short blocks over many rounds: on a shared machine the process is
 // descheduled in bursts that wall time charges to whichever contender was running (harness
@@ -60,6 +63,9 @@ if (broken.findings.length < 30 || located !== broken.findings.length)
   );
 if (EnvironmentDocumentSchema.safeParse(jsYaml.load(brokenText)).success)
   throw new Error('the broken example should fail the schema in zod too');
+// As the loader composes (schema's load.ts): merge keys, no pretty errors, duplicates found apart.
+const COMPOSE = { merge: true, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false };
+const brokenCst = Array.from(new YamlParser().parse(brokenText));
 collect();
 const [, brokenOurs] = table(
   `Broken production document from text, ${broken.findings.length} findings (median per document)`,
@@ -84,6 +90,13 @@ const [, brokenOurs] = table(
     [
       "yaml CST alone (yaml's Parser; no composing, no data, no policy)",
       () => Array.from(new YamlParser().parse(brokenText)),
+    ],
+    // And the two ends of it: yaml's tokenizer, the least any reader built on `yaml` does, and
+    // yaml's composer turning a CST made beforehand into its document (what gives positions).
+    ["yaml Lexer alone (yaml's tokens; no CST)", () => Array.from(new YamlLexer().lex(brokenText))],
+    [
+      "yaml Composer alone (yaml's document from a CST made beforehand)",
+      () => Array.from(new YamlComposer(COMPOSE).compose(brokenCst, true, brokenText.length)),
     ],
   ],
   FINE,

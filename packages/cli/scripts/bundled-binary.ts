@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Options } from 'tsup';
@@ -34,6 +35,20 @@ function notices(root: string, name: string, inputs: readonly string[]): string 
     'The @agentforge/* packages bundled with it are this project (MIT, see LICENSE).',
     '',
     ...sections.flatMap((section) => ['-'.repeat(78), section]),
+  ].join('\n');
+}
+
+const LAZY = 'agentforge-lazy-builtin';
+
+/** `node:fs/promises` as a module whose members require it when first called. */
+function lazyFsPromises(): string {
+  return [
+    "const load = () => require('node:fs').promises;",
+    // The one member that is not a function, and the same object in node:fs.
+    "export const constants = require('node:fs').constants;",
+    ...Object.entries(fsPromises)
+      .filter(([, value]) => typeof value === 'function')
+      .map(([name]) => `export const ${name} = (...args) => load().${name}(...args);`),
   ].join('\n');
 }
 
@@ -74,6 +89,12 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
         const other = file.elsewhere?.[args.path];
         return other ? { path: other, external: true } : undefined;
       });
+      // esbuild requires a module's imports when the module is first used, and Node 20's
+      // `node:fs/promises` loads readline, streams and more (about 4 ms of a start, bench/cli):
+      // in the binary it is required at its first call instead, so a command that never calls
+      // it (config validate reads through node:fs) never loads it.
+      build.onResolve({ filter: /^(node:)?fs\/promises$/ }, () => ({ path: 'fs/promises', namespace: LAZY }));
+      build.onLoad({ filter: /.*/, namespace: LAZY }, () => ({ contents: lazyFsPromises(), loader: 'js' }));
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (isBuiltin(args.path)) return { external: true };
         const name = packageName(args.path);
@@ -110,6 +131,8 @@ export function binaryFile(packageDir: string, file: BinaryFile): Options {
     // esbuild's own tree shaking: tsup's `treeshake` re-bundles with rollup, which hoists the
     // lazily loaded modules' requires to the top.
     treeshake: false,
+    // Builtins reach the plugin above as written (`node:fs/promises` too); Node 20 requires them so.
+    removeNodeProtocol: false,
     noExternal: file.bundle.map((name) => (name.endsWith('/') ? new RegExp(`^${name}`) : name)),
     esbuildPlugins: [plugin],
     esbuildOptions(options) {

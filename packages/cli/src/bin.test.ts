@@ -144,4 +144,47 @@ describe('the bundles of the binary', () => {
       expect({ file, first }).toEqual({ file, first: -1 });
     }
   });
+
+  it('hold only the parts of zod the toolkit uses', () => {
+    // Every module imports zod's namespace (`import * as z`), whose members esbuild includes one
+    // by one; `import { z }` would bring all of zod, its ~50 message catalogues among it (about
+    // 450 KB read and restored at every start).
+    const run = readFileSync(new URL('../dist/agentforge-run.cjs', import.meta.url), 'utf8');
+    const catalogues = [...run.matchAll(/zod\/v4\/locales\/(\w+)\.js/g)].map((match) => match[1]);
+    expect(new Set(catalogues.filter((name) => name !== 'index'))).toEqual(new Set(['en']));
+  });
+
+  it('leave node:fs/promises unloaded in a config validate, and load it for the commands that call it', () => {
+    // A preloaded script reports the built-in modules the run loaded (the compile cache is off:
+    // writing one uses fs/promises).
+    const probe = join(testdir(), 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeSync(2, 'modules: ' + process.moduleLoadList.join(',') + '\\n'));",
+    );
+    const loaded = (args: string[]) => {
+      const result = spawnSync(process.execPath, ['--require', probe, bin, ...args], {
+        env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+        encoding: 'utf8',
+      });
+      return /^modules: (.*)$/m.exec(result.stderr)?.[1]?.split(',') ?? [];
+    };
+    expect(loaded(VALIDATE)).not.toContain('NativeModule internal/fs/promises');
+    // The same members, required where first called: a snapshot writes through them.
+    const workspace = testdir();
+    cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
+    const snapshot = [
+      'config',
+      'snapshot',
+      '-e',
+      'development',
+      '--actor',
+      'ci@example.com',
+      '--dir',
+      workspace,
+    ];
+    expect(loaded(snapshot)).toContain('NativeModule internal/fs/promises');
+    const saved = readdirSync(join(workspace, '.agentforge/snapshots/development'));
+    expect(saved.filter((name) => /^[0-9a-f]{64}\.json$/.test(name))).toHaveLength(1);
+  });
 });

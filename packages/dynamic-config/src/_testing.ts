@@ -2,7 +2,7 @@
 // events (never on the clock), and a faithful imitation of kubelet's ConfigMap atomic writer.
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigManager } from './manager.js';
 import type { ChangeEvent, ConfigError } from './manager-types.js';
 import type { DeepReadonly } from './types.js';

@@ -13,7 +13,7 @@ import {
   parseWithSchema,
   toSegments,
 } from '@agentforge/schema';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { deepFreeze, diffLeaves, hashConfig } from './_data.js';
 import { explainPath } from './_explain.js';
 import { Listeners, listenerRequired } from './_listeners.js';

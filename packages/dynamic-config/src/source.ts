@@ -1,5 +1,5 @@
 import type { AgentforgeError, Finding, Locator } from '@agentforge/schema';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Why a reload attempt failed: the file could not be read, parsed, or the result broke the schema. */
 export type FailureReason = 'read' | 'parse' | 'validation';

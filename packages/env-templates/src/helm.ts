@@ -11,7 +11,7 @@ import {
   toJsonSchema,
 } from '@agentforge/schema';
 import { dump } from 'js-yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { generatedBy } from './_yaml.js';
 import type { GeneratedFile } from './files.js';
 import type { Generator } from './generator-types.js';

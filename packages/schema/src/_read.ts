@@ -1,5 +1,5 @@
 // Reading input within the loader's limits, shared by load.ts and bulk-load.ts (neither imports zod or `yaml` here).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from './_fs.js';
 import { fail, SourceText } from './_source.js';
 import { AgentforgeError } from './errors.js';
 

@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { childProcess } from './_builtins.js';
 import { appendAudit } from './audit.js';
 import { checkSchema } from './check.js';

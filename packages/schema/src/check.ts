@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AgentforgeError, type ErrorCode } from './errors.js';
 import type { Locator } from './load.js';
 import { formatPointer } from './paths.js';

@@ -1,7 +1,7 @@
 // The drift policy file's shape. It lives here, not in @agentforge/drift, because two packages
 // read it: drift applies its rules to a comparison, env-templates translates its ignore rules
 // into Argo CD `ignoreDifferences` and Flux patches. One definition keeps them in step.
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseWithSchema } from './check.js';
 import { type Locator, loadFile } from './load.js';
 import { toSegments } from './paths.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PROCESS_CONTRACT } from './delivery.js';
 import { EnvironmentDocumentSchema } from './environment.js';
 import { AgentforgeError, type SafeResult, toSafe } from './errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIERS, type Tier } from './levels.js';
 import { DURATION_PATTERN, QUANTITY_PATTERN } from './quantities.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvironmentDocumentSchema } from './environment.js';
 
 /** Where the published JSON Schema lives, for `$id` and editors' `$schema` lines. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { compareSeverity, isAtLeast, SEVERITIES, type Severity, shiftSeverity } from './levels.js';
 

@@ -1,9 +1,9 @@
 // The workspace model: where a user's environments, policies, suppressions and snapshots live.
 // The CLI and every tool a platform team builds find and read a workspace the same way.
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
+import { readdir } from './_fs.js';
 import { checkSchema } from './check.js';
 import { AgentforgeError } from './errors.js';
 import { assertInside } from './inside.js';

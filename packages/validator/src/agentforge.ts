@@ -6,7 +6,7 @@ import {
   SERVICE_NAMES,
   type Severity,
 } from '@agentforge/schema';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { showPath } from './_show.js';
 import type { DeclarativeRule } from './declarative.js';
 import { createValidator, type Validator, type ValidatorOptions } from './engine.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AgentforgeError, loadDocument, parseWithSchema, writeFileAtomic } from '@agentforge/schema';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baselineKey } from './_baseline-key.js';
 import type { Baseline, BaselineEntry, Report } from './types.js';
 

@@ -1,5 +1,5 @@
 import { type CompiledPath, compilePath, expandPath, type PathMatch, SEVERITIES } from '@agentforge/schema';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toNumber } from './_numbers.js';
 import { showPath, showValue } from './_show.js';
 import { FORMATS } from './formats.js';

@@ -14,7 +14,7 @@ import {
   type SourceLocation,
   TIERS,
 } from '@agentforge/schema/kernel';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type ActiveRule, activeRuleResolver } from './_active-rules.js';
 import { compileSuppressions } from './_compile-suppressions.js';
 import { ENGINE_RULES, engineFinding, syntheticDescriptor, withLocation } from './_engine-rules.js';

@@ -6,7 +6,7 @@ import {
   parseWithSchema,
   SEVERITIES,
 } from '@agentforge/schema';
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileDeclarativeRule, type DeclarativeRule, DeclarativeRuleSchema } from './declarative.js';
 import type { Policy, PolicyScope, Rule, SeverityOverrides } from './types.js';
 

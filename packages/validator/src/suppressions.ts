@@ -1,5 +1,5 @@
 import { type LoadedDocument, loadFile, parseWithSchema } from '@agentforge/schema';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Suppression } from './types.js';
 
 export { type CompiledSuppressions, compileSuppressions } from './_compile-suppressions.js';
