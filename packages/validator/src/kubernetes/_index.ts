@@ -181,7 +181,10 @@ export function indexOf(context: SetRuleContext): SetIndex {
           for (const pair of pairs) if (counts.get(pair[1])! < counts.get(rarest[1])!) rarest = pair;
           const [k, , v] = rarest;
           let byValue = entry!.buckets.get(k);
-          if (!byValue) entry!.buckets.set(k, (byValue = new Map()));
+          if (!byValue) {
+            byValue = new Map();
+            entry!.buckets.set(k, byValue);
+          }
           push(byValue, v, o);
           entry!.first.set(o, { key: pairs[0]![0], order: i });
         });
