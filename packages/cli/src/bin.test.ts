@@ -22,6 +22,23 @@ function agentforge(args: string[], env: Record<string, string>) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A copy of the example workspace, and the arguments of a snapshot of it (a writing command). */
+function snapshotOfACopy() {
+  const workspace = testdir();
+  cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
+  const snapshot = [
+    'config',
+    'snapshot',
+    '-e',
+    'development',
+    '--actor',
+    'ci@example.com',
+    '--dir',
+    workspace,
+  ];
+  return { workspace, snapshot };
+}
+
 /** The cache files by name, with their size and modification time. */
 function caches(folder: string) {
   return Object.fromEntries(
@@ -117,19 +134,8 @@ describe.skipIf(nativeCache)('the compiled-code cache of the binary (Node 20)', 
     for (const file of ['agentforge.cjs', 'agentforge-run.cjs'])
       expect(readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8')).not.toMatch(/\bimport\(/);
     // A writing command (the audit trail loads pino on demand), twice: the second runs cached code.
-    const workspace = testdir();
-    cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
+    const { workspace, snapshot } = snapshotOfACopy();
     const folder = join(testdir(), 'cache');
-    const snapshot = [
-      'config',
-      'snapshot',
-      '-e',
-      'development',
-      '--actor',
-      'ci@example.com',
-      '--dir',
-      workspace,
-    ];
     for (let run = 0; run < 2; run++)
       expect(agentforge(snapshot, { NODE_COMPILE_CACHE: folder })).toMatchObject({ code: 0, stderr: '' });
     expect(readFileSync(join(workspace, '.agentforge/audit.log'), 'utf8').trim().split('\n')).toHaveLength(2);
@@ -171,18 +177,7 @@ describe('the bundles of the binary', () => {
     };
     expect(loaded(VALIDATE)).not.toContain('NativeModule internal/fs/promises');
     // The same members, required where first called: a snapshot writes through them.
-    const workspace = testdir();
-    cpSync(join(repo, 'examples/platform'), workspace, { recursive: true });
-    const snapshot = [
-      'config',
-      'snapshot',
-      '-e',
-      'development',
-      '--actor',
-      'ci@example.com',
-      '--dir',
-      workspace,
-    ];
+    const { workspace, snapshot } = snapshotOfACopy();
     expect(loaded(snapshot)).toContain('NativeModule internal/fs/promises');
     const saved = readdirSync(join(workspace, '.agentforge/snapshots/development'));
     expect(saved.filter((name) => /^[0-9a-f]{64}\.json$/.test(name))).toHaveLength(1);
