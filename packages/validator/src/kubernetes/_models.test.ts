@@ -88,6 +88,19 @@ const EDITS: ReadonlyArray<[string, (o: Record<string, unknown>) => unknown]> = 
   ['a time without its zone', (o) => ({ ...o, metadata: { creationTimestamp: '2024-02-01T10:00:00' } })],
   ['a quantity that is not one', (o) => ({ ...o, spec: { hard: { cpu: '2 cores' } } })],
   ['base64 that is not', (o) => ({ ...o, data: { password: 'not base64!' } })],
+  // Keys escaped in instance paths (`/` as `~1`, `~` as `~0`), built only for invalid data.
+  [
+    'a label key with / and ~ of the wrong type',
+    (o) => ({ ...o, metadata: { labels: { 'app.kubernetes.io/name': 'a', 'x~y/z': 1 } } }),
+  ],
+  [
+    'an annotation and a nested field both wrong',
+    (o) => ({
+      ...o,
+      metadata: { annotations: { 'a/b': false } },
+      spec: { ...(o.spec as object), replicas: 'two' },
+    }),
+  ],
 ];
 
 describe('loadModelValidator', () => {
@@ -210,7 +223,9 @@ describe('loadModelValidator', () => {
     const root = { c: 7 };
     expect(a(root)).toBe(false);
     expect(a.errors).toEqual([{ instancePath: '?', keyword: 'fallback', params: {} }]);
+    // Checked without instance paths (the caller's passed on), then again with them as it is invalid.
     expect(seen).toEqual([
+      [true, 7, { instancePath: '', parentData: root, parentDataProperty: 'c', rootData: root }],
       [true, 7, { instancePath: '/c', parentData: root, parentDataProperty: 'c', rootData: root }],
     ]);
     expect(() => a({ b: 1 })).toThrow('b.js evaluated');

@@ -104,11 +104,44 @@ type PositionalValidator = SchemaValidator &
  * about a third. Loading all of them made 4.8 MB of garbage while 1 MB of manifests was
  * validated, now 2.0 MB, and kept 0.6 MB more (sampled allocation profile, heap after a full GC;
  * bench/manifests.bench.mjs). With nothing loaded while a module loads, cycles need no care.
+ *
+ * The validator returned checks without building instance paths, and again with them only when
+ * the data is invalid (see PATHS): the same answer and the same `errors`.
  */
 export function loadModelValidator(
   file: string,
   fallback: (file: string) => SchemaValidator,
 ): SchemaValidator {
+  const known = checked.get(file);
+  if (known) return known;
+  const real = load(file, fallback);
+  const validate: SchemaValidator = Object.assign(
+    (data: unknown) => {
+      if (real(data)) {
+        validate.errors = real.errors;
+        return true;
+      }
+      // Invalid: checked again with the paths its errors give (validators are pure).
+      paths.on = true;
+      try {
+        const valid = real(data);
+        validate.errors = real.errors;
+        return valid;
+      } finally {
+        paths.on = false;
+      }
+    },
+    { errors: null },
+  );
+  checked.set(file, validate);
+  return validate;
+}
+
+/** The validators {@link loadModelValidator} returned, by file. */
+const checked = new Map<string, SchemaValidator>();
+
+/** Loads a module (cached in `modules`): the validator its imports call. */
+function load(file: string, fallback: (file: string) => SchemaValidator): SchemaValidator {
   const known = modules.get(file);
   if (known) return known;
   const parsed = parseModule(readFileSync(file, 'utf8'), file);
@@ -121,8 +154,10 @@ export function loadModelValidator(
     target === undefined ? modelFormats() : importOf(target, fallback),
   );
   // The module's own code, run once, as Node would run it (strict, its imports bound).
-  const factory = new Function(...parsed.names, parsed.body) as (...args: unknown[]) => SchemaValidator;
-  const real = factory(...imports);
+  const factory = new Function(...parsed.names, PATHS, parsed.body) as (
+    ...args: unknown[]
+  ) => SchemaValidator;
+  const real = factory(...imports, paths);
   positional.add(real);
   modules.set(file, real);
   return real;
@@ -141,7 +176,7 @@ function importOf(target: string, fallback: (file: string) => SchemaValidator): 
   const lazy: PositionalValidator = Object.assign(
     (data: unknown, instancePath?: string, parentData?: unknown, key?: unknown, rootData?: unknown) => {
       if (real === undefined) {
-        real = loadModelValidator(target, fallback) as PositionalValidator;
+        real = load(target, fallback) as PositionalValidator;
         named = !positional.has(real);
       }
       const valid = named
@@ -173,17 +208,32 @@ const OPTIONS =
 const OPTIONS_LEFT = /\bparentData(?:Property)?[:=}]|\brootData(?:[:}]|=data\})/;
 
 function positionalOptions(body: string): string | undefined {
-  const rewritten = body.replace(
-    OPTIONS,
-    (match, instancePath: string | undefined, parentData: string, key: string) =>
+  const rewritten = body
+    .replace(OPTIONS, (match, instancePath: string | undefined, parentData: string, key: string) =>
       match.startsWith('(')
         ? '(data,instancePath="",parentData,parentDataProperty,rootData=data)'
         : instancePath === undefined
           ? ',instancePath,parentData,parentDataProperty,rootData)'
-          : `,${instancePath},${parentData},${key},rootData)`,
-  );
+          : `,${pathOr(instancePath)},${parentData},${key},rootData)`,
+    )
+    .replace(ERROR_PATH, (_, instancePath: string) => `{instancePath:${pathOr(instancePath)},schemaPath:`);
   return OPTIONS_LEFT.test(rewritten) ? undefined : rewritten;
 }
+
+// ajv's code builds the instance path of every field it checks, `instancePath+"/spec"`, and
+// `instancePath+"/"+key0.replace(/~/g,"~0").replace(/\//g,"~1")` for every label and annotation
+// key (most hold a `/`), whether or not the field is valid: ~3 MB of the ~26 MB of garbage
+// validating 1 MB of manifests made (sampled allocation profile, bench/manifests.bench.mjs). The
+// paths are read only by errors, and manifests are nearly always valid, so each path expression
+// is evaluated only while `PATHS.on`, else the caller's path is passed on unchanged;
+// loadModelValidator checks invalid data a second time with the paths on.
+/** The name a module's code reads the switch by (no ajv code names anything with a `$`). */
+const PATHS = '$paths';
+/** Whether instance paths are built; on only while loadModelValidator checks invalid data again. */
+const paths = { on: false };
+const pathOr = (instancePath: string) => `(${PATHS}.on?${instancePath}:instancePath)`;
+/** The path of an error ajv's code makes (`{instancePath:instancePath+"/x",schemaPath:…}`). */
+const ERROR_PATH = /\{instancePath:((?:(?!,schemaPath:)[^{}])*),schemaPath:/g;
 
 /** The imports (a file, or undefined for the formats), their local names and the body as a function's. */
 export function parseModule(
