@@ -49,11 +49,34 @@ function push<T>(map: Map<string, T[]>, k: string, value: T): void {
   else map.set(k, [value]);
 }
 
-/** Objects bucketed by each of their labels, to find candidates for a selector without a scan. */
-function labelBuckets(objects: readonly Located[], labelsOf: (o: Located) => Dict): Map<string, Located[]> {
-  const buckets = new Map<string, Located[]>();
-  for (const o of objects)
-    for (const [k, v] of Object.entries(labelsOf(o))) if (typeof v === 'string') push(buckets, key(k, v), o);
+/** Maps of maps, by two strings: looked up and filled without building a key string per call. */
+type Nested<T> = Map<string, Map<string, T[]>>;
+
+function push2<T>(map: Nested<T>, a: string, b: string, value: T): void {
+  let inner = map.get(a);
+  if (!inner) {
+    inner = new Map();
+    map.set(a, inner);
+  }
+  push(inner, b, value);
+}
+
+/**
+ * Objects bucketed by each of their labels (by key, then value), to find candidates for a
+ * selector without a scan. Keys walked in place: an entries array and a key string per label
+ * of every pod were garbage (allocation sampling, bench/manifests.bench.mjs).
+ */
+function labelBuckets(objects: readonly Located[], labelsOf: (o: Located) => Dict): Nested<Located> {
+  const buckets: Nested<Located> = new Map();
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
+    const labels = labelsOf(o);
+    for (const k in labels) {
+      if (!Object.hasOwn(labels, k)) continue;
+      const v = labels[k];
+      if (typeof v === 'string') push2(buckets, k, v, o);
+    }
+  }
   return buckets;
 }
 
@@ -66,14 +89,14 @@ const NONE: readonly Located[] = [];
  * often comes first — a bucket of every pod, which made matching quadratic.
  */
 function candidates(
-  buckets: Map<string, Located[]>,
+  buckets: Nested<Located>,
   all: readonly Located[],
   matchLabels: Dict | undefined,
 ): readonly Located[] {
   let best: readonly Located[] | undefined;
   for (const k in matchLabels) {
     if (!Object.hasOwn(matchLabels, k)) continue;
-    const bucket = buckets.get(key(k, String(matchLabels[k]))) ?? NONE;
+    const bucket = buckets.get(k)?.get(String(matchLabels[k])) ?? NONE;
     if (best === undefined || bucket.length < best.length) best = bucket;
     if (best.length === 0) break;
   }
@@ -89,7 +112,9 @@ export function indexOf(context: SetRuleContext): SetIndex {
   const all: Located[] = [];
   context.documents.forEach((d, document) => {
     // Written out rather than spread: a spread copy per object was ~4% of validating 1 MB.
-    for (const o of contextObjects(d))
+    const objects = contextObjects(d);
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i]!;
       all.push({
         object: o.object,
         path: o.path,
@@ -102,20 +127,22 @@ export function indexOf(context: SetRuleContext): SetIndex {
         pod: o.pod,
         document,
       });
+    }
   });
   const kinds = new Map<string, Located[]>();
-  const names = new Map<string, Located[]>();
-  for (const o of all) {
+  const names: Nested<Located> = new Map();
+  for (let i = 0; i < all.length; i++) {
+    const o = all[i]!;
     push(kinds, o.kind, o);
-    push(names, key(o.kind, o.name), o);
+    push2(names, o.kind, o.name, o);
   }
-  const hpas = new Map<string, Located[]>();
+  const hpas: Nested<Located> = new Map();
   for (const h of kinds.get('HorizontalPodAutoscaler') ?? []) {
     const ref = dict(dict(h.object.spec)?.scaleTargetRef);
-    if (typeof ref?.kind === 'string' && typeof ref.name === 'string') push(hpas, key(ref.kind, ref.name), h);
+    if (typeof ref?.kind === 'string' && typeof ref.name === 'string') push2(hpas, ref.kind, ref.name, h);
   }
   const pods = all.filter((o) => o.pod);
-  let podBuckets: Map<string, Located[]> | undefined;
+  let podBuckets: Nested<Located> | undefined;
   const podsBy = () => {
     podBuckets ??= labelBuckets(pods, (o) => o.pod!.labels);
     return podBuckets;
@@ -129,15 +156,24 @@ export function indexOf(context: SetRuleContext): SetIndex {
       first: Map<Located, { key: string; order: number }>;
     }
   >();
-  const labelled = new Map<string, Map<string, Located[]>>();
-  const inNamespace = (namespace: string | undefined) => (o: Located) =>
-    sameNamespace(o.namespace, namespace);
-  const hpaOf = (workload: Located) =>
-    hpas.get(key(workload.kind, workload.name))?.find(inNamespace(workload.namespace));
+  const labelled = new Map<string, Nested<Located>>();
+  // Loops rather than a predicate closure per call (hpaOf runs for every workload).
+  const hpaOf = (workload: Located) => {
+    const found = hpas.get(workload.kind)?.get(workload.name) ?? NONE;
+    for (let i = 0; i < found.length; i++)
+      if (sameNamespace(found[i]!.namespace, workload.namespace)) return found[i];
+    return undefined;
+  };
   index = {
     all,
     byKind: (kind) => kinds.get(kind) ?? [],
-    named: (kind, name, namespace) => (names.get(key(kind, name)) ?? []).filter(inNamespace(namespace)),
+    named(kind, name, namespace) {
+      const found = names.get(kind)?.get(name) ?? NONE;
+      const out: Located[] = [];
+      for (let i = 0; i < found.length; i++)
+        if (sameNamespace(found[i]!.namespace, namespace)) out.push(found[i]!);
+      return out;
+    },
     hpaOf,
     minReplicas(workload) {
       const hpa = hpaOf(workload);
@@ -195,8 +231,12 @@ export function indexOf(context: SetRuleContext): SetIndex {
       for (const k in labels) {
         const v = labels[k];
         if (typeof v !== 'string' || !Object.hasOwn(labels, k)) continue;
-        for (const o of entry.buckets.get(k)?.get(v) ?? NONE)
+        // Indexed: an array iterator per label of every workload was garbage (allocation sampling).
+        const bucket = entry.buckets.get(k)?.get(v) ?? NONE;
+        for (let i = 0; i < bucket.length; i++) {
+          const o = bucket[i]!;
           if (sameNamespace(o.namespace, namespace) && selects(selectorOf(o), labels)) matches.push(o);
+        }
       }
       if (matches.length > 1) {
         const keys = Object.keys(labels);

@@ -1,7 +1,8 @@
 // Hygiene: labels, namespaces, API versions, the shape of a manifest, the suppression annotation.
 import { isClusterScoped, isList } from '@agentforge/schema/kubernetes';
+import type { Violation } from '../types.js';
 import { documentRule, family, objectRule, tiered } from './_define.js';
-import { dict, list, show } from './_objects.js';
+import { dict, type K8sObject, list, show } from './_objects.js';
 
 /** The `app.kubernetes.io/*` labels every object should carry. */
 export const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'] as const;
@@ -17,12 +18,17 @@ const recommendedLabels = objectRule(
     tags: ['hygiene'],
   },
   (o, out) => {
+    // Checked in a loop first (no closure or array per object): the list of missing labels is
+    // made only for a finding.
+    let complete = true;
+    for (let i = 0; i < RECOMMENDED_LABELS.length; i++)
+      if (typeof o.labels[RECOMMENDED_LABELS[i]!] !== 'string') complete = false;
+    if (complete) return;
     const missing = RECOMMENDED_LABELS.filter((l) => typeof o.labels[l] !== 'string');
-    if (missing.length > 0)
-      out.push({
-        path: [...o.path, 'metadata', 'labels'],
-        message: `${show(o)} lacks the label${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      });
+    out.push({
+      path: [...o.path, 'metadata', 'labels'],
+      message: `${show(o)} lacks the label${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    });
   },
 );
 
@@ -65,25 +71,29 @@ const labelValues = objectRule(
   (o, out) => {
     // Run on every object: keys are walked in place and the path is built only for a finding
     // (entries arrays and a path per object were the largest survivors of a validation's
-    // young-generation collections, bench/manifests.bench.mjs).
-    const check = (labels: Record<string, unknown>, path: () => readonly (string | number)[]) => {
-      for (const key in labels) {
-        if (!Object.hasOwn(labels, key)) continue;
-        const value = labels[key];
-        if (typeof value !== 'string' || !LABEL_VALUE.test(value))
-          out.push({
-            path: [...path(), key],
-            message: `the label ${key} of ${show(o)} has an invalid value ${JSON.stringify(value)}`,
-          });
-      }
-    };
-    check(o.labels, () => [...o.path, 'metadata', 'labels']);
-    if (o.pod && o.kind !== 'Pod') {
-      const { labels, labelsPath } = o.pod;
-      check(labels, () => labelsPath);
-    }
+    // young-generation collections, bench/manifests.bench.mjs); no closure per object either.
+    checkLabelValues(o, o.labels, undefined, out);
+    if (o.pod && o.kind !== 'Pod') checkLabelValues(o, o.pod.labels, o.pod.labelsPath, out);
   },
 );
+
+/** Findings of k8s/label-values on `labels`, written at `path` (undefined: the object's own metadata.labels). */
+function checkLabelValues(
+  o: K8sObject,
+  labels: Record<string, unknown>,
+  path: readonly (string | number)[] | undefined,
+  out: Violation[],
+): void {
+  for (const key in labels) {
+    if (!Object.hasOwn(labels, key)) continue;
+    const value = labels[key];
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value))
+      out.push({
+        path: [...(path ?? [...o.path, 'metadata', 'labels']), key],
+        message: `the label ${key} of ${show(o)} has an invalid value ${JSON.stringify(value)}`,
+      });
+  }
+}
 
 const serviceType = objectRule(
   {

@@ -50,6 +50,30 @@ const startupProbe = containerRule(
   { init: false, batch: false },
 );
 
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+
+/** SameValueZero, as a Set compares (NaN equals NaN). */
+const same = (a: unknown, b: unknown) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+/**
+ * True when a probe's `port` names a port that `ports` (a container's) does not declare: a name
+ * no port has, or a number no port has when the container declares some.
+ */
+function undeclared(ports: unknown, port: unknown): boolean {
+  const items = list(ports);
+  let field: 'name' | 'containerPort';
+  if (typeof port === 'string') {
+    if (/^\d+$/.test(port)) return false;
+    field = 'name';
+  } else if (typeof port === 'number') {
+    if (items.length === 0) return false;
+    field = 'containerPort';
+  } else return false;
+  for (let i = 0; i < items.length; i++) if (same(dict(items[i])?.[field], port)) return false;
+  return true;
+}
+
 const probePort = containerRule(
   {
     id: 'k8s/probe-port',
@@ -60,17 +84,16 @@ const probePort = containerRule(
     tags: ['reliability', 'correctness'],
   },
   (c, o, out) => {
-    const ports = list(c.container.ports).map((p) => dict(p) ?? {});
-    const names = new Set(ports.map((p) => p.name).filter((n) => typeof n === 'string'));
-    const numbers = new Set(ports.map((p) => p.containerPort).filter((n) => typeof n === 'number'));
-    for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    // Ports are looked up for each probe port (a container declares a handful): no sets or
+    // arrays per container, which every container of every workload made.
+    for (let k = 0; k < PROBES.length; k++) {
+      const kind = PROBES[k]!;
       const probe = dict(c.container[kind]);
-      for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
-        const port = dict(probe?.[handler])?.port;
-        const missing =
-          (typeof port === 'string' && !/^\d+$/.test(port) && !names.has(port)) ||
-          (typeof port === 'number' && ports.length > 0 && !numbers.has(port));
-        if (missing)
+      if (!probe) continue;
+      for (let h = 0; h < HANDLERS.length; h++) {
+        const handler = HANDLERS[h]!;
+        const port = dict(probe[handler])?.port;
+        if (undeclared(c.container.ports, port))
           out.push({
             path: [...c.path, kind, handler, 'port'],
             message: `the ${kind} of ${where(c, o)} probes port ${JSON.stringify(port)}, which the container does not declare`,

@@ -347,6 +347,16 @@ const cases: Case[] = [
     pass: (d) => (container(d).readinessProbe.httpGet.port = 8080),
   },
   { rule: 'k8s/probe-port', fail: (d) => (container(d).livenessProbe = { tcpSocket: { port: 9090 } }) },
+  {
+    rule: 'k8s/probe-port',
+    fail: (d) => (container(d).startupProbe = { grpc: { port: 9090 }, failureThreshold: 30 }),
+    // A container that declares no ports: a probe by number is not checked against them.
+    pass: (d) => {
+      delete container(d).ports;
+      container(d).livenessProbe = { tcpSocket: { port: 9090 } };
+      container(d).readinessProbe = { httpGet: { path: '/readyz', port: 8080 } };
+    },
+  },
   { rule: 'k8s/cpu-limit', fail: (d) => delete container(d).resources.limits.cpu },
   { rule: 'k8s/cpu-request', fail: (d) => delete container(d).resources.requests.cpu },
   { rule: 'k8s/memory-limit', fail: (d) => delete container(d).resources.limits.memory },

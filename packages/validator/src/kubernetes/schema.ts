@@ -142,45 +142,38 @@ export function schemaFamily(options: SchemaOptions = {}): RuleFamily {
 
   // Per apiVersion, then kind: two lookups of strings that already carry their hash, instead of
   // building a key for each of thousands of objects (measured: the key cost more than the lookup).
-  const memo = <T>() => {
+  // `compute` is given once, not per object: a closure per object and rule was garbage.
+  const memo = <T>(compute: (o: K8sObject) => T) => {
     const byVersion = new Map<string, Map<string, T>>();
-    return (o: K8sObject, compute: () => T): T => {
+    return (o: K8sObject): T => {
       let byKind = byVersion.get(o.apiVersion);
       if (!byKind) {
         byKind = new Map();
         byVersion.set(o.apiVersion, byKind);
       }
       if (byKind.has(o.kind)) return byKind.get(o.kind) as T;
-      const value = compute();
+      const value = compute(o);
       byKind.set(o.kind, value);
       return value;
     };
   };
-  const validators = memo<SchemaValidator | undefined>();
-  const validatorOf = (o: K8sObject): SchemaValidator | undefined =>
-    validators(o, () =>
-      isBuiltInGroup(splitApiVersion(o.apiVersion).group)
-        ? builtInValidator(o.apiVersion, o.kind)
-        : locatedValidator(locations, o.apiVersion, o.kind),
-    );
-  const unknownVerdicts = memo<string | undefined>();
+  const validatorOf = memo<SchemaValidator | undefined>((o) =>
+    isBuiltInGroup(splitApiVersion(o.apiVersion).group)
+      ? builtInValidator(o.apiVersion, o.kind)
+      : locatedValidator(locations, o.apiVersion, o.kind),
+  );
   /** Why the target version does not serve the kind, or undefined when it does (or it is not built in). */
-  const unknownBecause = (o: K8sObject): string | undefined =>
-    unknownVerdicts(o, () => {
-      // Removed API versions are k8s/deprecated-api's finding, with the replacement to use.
-      if (
-        !isBuiltInGroup(splitApiVersion(o.apiVersion).group) ||
-        DEPRECATED_APIS[`${o.apiVersion} ${o.kind}`]
-      )
-        return undefined;
-      if (!builtInValidator(o.apiVersion, o.kind))
-        return `Kubernetes has no kind ${o.kind} in ${o.apiVersion}`;
-      const since = introducedIn(o.apiVersion, o.kind);
-      const sinceVersion = since ? parseKubernetesVersion(since) : undefined;
-      return sinceVersion && before(target, sinceVersion)
-        ? `Kubernetes ${shown} does not serve ${o.apiVersion} ${o.kind} (added in ${since})`
-        : undefined;
-    });
+  const unknownBecause = memo<string | undefined>((o) => {
+    // Removed API versions are k8s/deprecated-api's finding, with the replacement to use.
+    if (!isBuiltInGroup(splitApiVersion(o.apiVersion).group) || DEPRECATED_APIS[`${o.apiVersion} ${o.kind}`])
+      return undefined;
+    if (!builtInValidator(o.apiVersion, o.kind)) return `Kubernetes has no kind ${o.kind} in ${o.apiVersion}`;
+    const since = introducedIn(o.apiVersion, o.kind);
+    const sinceVersion = since ? parseKubernetesVersion(since) : undefined;
+    return sinceVersion && before(target, sinceVersion)
+      ? `Kubernetes ${shown} does not serve ${o.apiVersion} ${o.kind} (added in ${since})`
+      : undefined;
+  });
 
   const schema = objectRule(
     {
