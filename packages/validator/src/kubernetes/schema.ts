@@ -218,9 +218,17 @@ export function schemaFamily(options: SchemaOptions = {}): RuleFamily {
     },
     (index, out) => {
       const seen = new Set<string>();
+      // Built-in or not, per apiVersion: no key string per object of the set, only per custom resource.
+      const builtIn = new Map<string, boolean>();
       for (const o of index.all) {
+        let isBuiltIn = builtIn.get(o.apiVersion);
+        if (isBuiltIn === undefined) {
+          isBuiltIn = isBuiltInGroup(splitApiVersion(o.apiVersion).group);
+          builtIn.set(o.apiVersion, isBuiltIn);
+        }
+        if (isBuiltIn) continue;
         const key = `${o.apiVersion} ${o.kind}`;
-        if (seen.has(key) || isBuiltInGroup(splitApiVersion(o.apiVersion).group)) continue;
+        if (seen.has(key)) continue;
         seen.add(key);
         if (!locatedValidator(locations, o.apiVersion, o.kind))
           out.push(
