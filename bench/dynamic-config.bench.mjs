@@ -167,8 +167,10 @@ async function latency(name, { setup, burst = 1 }) {
   return summarise(name, managerMs, rawMs);
 }
 
-// The writer of one pod's volume, in its own thread: once ready (its module loaded, and warmed
-// up on a scratch volume nobody watches, so that the first timed swap is not a cold one) it
+// The writer of one pod's volume, in its own thread. Once ready (its module loaded, and warmed up
+// by 30 swaps of a scratch volume nobody watches, until V8 has optimised it as the kubelet's code
+// is compiled: with 3, the writers' own tier-up fell on the fifth timed round, whose four samples
+// were the run's slowest, 106-115 ms, in 3 runs out of 3), it
 // waits on `signal[0]` for an update number (-1 ends it), notes when its swap starts in
 // `started[index]` (epoch ms, comparable across threads), projects the volume as the kubelet
 // does, and counts itself in `signal[1]`.
@@ -178,7 +180,7 @@ const { volume, scratch, production, kubelet, index } = workerData;
 const signal = new Int32Array(workerData.signal);
 const started = new Float64Array(workerData.started);
 import(kubelet).then(({ projectVolume }) => {
-  for (let i = 0; i < 3; i++) projectVolume(scratch, { 'environment.yaml': production });
+  for (let i = 0; i < 30; i++) projectVolume(scratch, { 'environment.yaml': production });
   parentPort.postMessage('ready');
   let seen = 0;
   for (;;) {

@@ -323,37 +323,32 @@ class FileSource implements ConfigSource {
    * quiet time runs: the YAML parse with its locator and the schema check are most of the work
    * of a reload (several ms each on the production document).
    *
-   * File events are stamped when they are dispatched, and the quiet time of a change starts at
-   * its stamp, so this work must not hold back the events of files changing at the same time
-   * (issue 16: 4 pods' volumes swapped together; one file's parse and check in a row held the
-   * others' events back by up to ~13 ms, and their reports that much past the debounce). The
-   * parse starts a quarter of the debounce (at most 25 ms) after the read, once such events
-   * have landed, and the check waits for the I/O pending after it (setImmediate runs after the
-   * loop's poll phase). Only a cache: a report before the steps are done parses and validates
-   * for itself.
+   * Each step waits for the I/O already pending (setImmediate runs after the loop's poll
+   * phase): file events are stamped when they are dispatched, and the quiet time of a change
+   * starts at its stamp. With several files changing at once (issue 16: 4 pods' volumes
+   * swapped together), one file's parse and check in a row held the others' events back by
+   * up to ~13 ms, and their reports that much past the debounce. Only a cache: a report
+   * before the steps are done parses and validates for itself.
    */
   private parseAhead(result: ReadResult): void {
     if (result.kind !== 'content' || result.hash === this.lastHash) return;
     this.ahead = result.hash;
-    setTimeout(
-      () => {
-        if (this.closed || this.ahead !== result.hash || result.hash === this.lastHash) return;
-        if (this.parsed?.hash !== result.hash) {
-          try {
-            this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
-          } catch {
-            // Not ours to report here: the report parses again and throws it.
-            return;
-          }
+    setImmediate(() => {
+      if (this.closed || this.ahead !== result.hash || result.hash === this.lastHash) return;
+      if (this.parsed?.hash !== result.hash) {
+        try {
+          this.parsed = { hash: result.hash, update: this.parse(result.files, result.hash) };
+        } catch {
+          // Not ours to report here: the report parses again and throws it.
+          return;
         }
-        const { update } = this.parsed;
-        setImmediate(() => {
-          if (this.closed || this.ahead !== result.hash || this.parsed?.update !== update) return;
-          this.prepare?.(update);
-        });
-      },
-      Math.min(this.debounceMs / 4, 25),
-    ).unref();
+      }
+      const { update } = this.parsed;
+      setImmediate(() => {
+        if (this.closed || this.ahead !== result.hash || this.parsed?.update !== update) return;
+        this.prepare?.(update);
+      });
+    });
   }
 
   /** Reports an outcome whose quiet time is over. */
