@@ -282,6 +282,12 @@ function referenced(ref: unknown, field = 'name'): string | undefined {
   return r && name && r.optional !== true ? name : undefined;
 }
 
+/** The two kinds a pod spec refers to by name, with the field naming each in every place it may. */
+const REFERENCE_KINDS = [
+  { kind: 'ConfigMap', envFrom: 'configMapRef', env: 'configMapKeyRef', source: 'configMap' },
+  { kind: 'Secret', envFrom: 'secretRef', env: 'secretKeyRef', source: 'secret' },
+] as const;
+
 /** Names a pod spec refers to, as ConfigMaps and Secrets, with where each reference is written. */
 export function referencesOf(
   o: K8sObject,
@@ -290,7 +296,8 @@ export function referencesOf(
   if (!pod) return [];
   const out: Array<{ kind: 'ConfigMap' | 'Secret'; name: string; path: readonly (string | number)[] }> = [];
   // A path is made for each reference found, not for each entry looked at: the rules ask for
-  // every workload's references, and a path per env var was most of their garbage.
+  // every workload's references, and a path per env var was most of their garbage. Loops are
+  // indexed (an iterator per entry was garbage too where this runs unoptimised).
   for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
     const containers = list(pod.spec[field]);
     for (let i = 0; i < containers.length; i++) {
@@ -298,39 +305,22 @@ export function referencesOf(
       const envFrom = list(container?.envFrom);
       for (let k = 0; k < envFrom.length; k++) {
         const e = dict(envFrom[k]);
-        let name = referenced(e?.configMapRef);
-        if (name)
-          out.push({
-            kind: 'ConfigMap',
-            name,
-            path: [...pod.path, field, i, 'envFrom', k, 'configMapRef', 'name'],
-          });
-        name = referenced(e?.secretRef);
-        if (name)
-          out.push({
-            kind: 'Secret',
-            name,
-            path: [...pod.path, field, i, 'envFrom', k, 'secretRef', 'name'],
-          });
+        for (let r = 0; r < REFERENCE_KINDS.length; r++) {
+          const { kind, envFrom: ref } = REFERENCE_KINDS[r]!;
+          const name = referenced(e?.[ref]);
+          if (name) out.push({ kind, name, path: [...pod.path, field, i, 'envFrom', k, ref, 'name'] });
+        }
       }
       const env = list(container?.env);
       for (let k = 0; k < env.length; k++) {
         const from = dict(dict(env[k])?.valueFrom);
         if (!from) continue;
-        let name = referenced(from.configMapKeyRef);
-        if (name)
-          out.push({
-            kind: 'ConfigMap',
-            name,
-            path: [...pod.path, field, i, 'env', k, 'valueFrom', 'configMapKeyRef', 'name'],
-          });
-        name = referenced(from.secretKeyRef);
-        if (name)
-          out.push({
-            kind: 'Secret',
-            name,
-            path: [...pod.path, field, i, 'env', k, 'valueFrom', 'secretKeyRef', 'name'],
-          });
+        for (let r = 0; r < REFERENCE_KINDS.length; r++) {
+          const { kind, env: ref } = REFERENCE_KINDS[r]!;
+          const name = referenced(from[ref]);
+          if (name)
+            out.push({ kind, name, path: [...pod.path, field, i, 'env', k, 'valueFrom', ref, 'name'] });
+        }
       }
     }
   }
@@ -344,20 +334,12 @@ export function referencesOf(
     const sources = list(dict(volume?.projected)?.sources);
     for (let k = 0; k < sources.length; k++) {
       const source = dict(sources[k]);
-      name = referenced(source?.configMap);
-      if (name)
-        out.push({
-          kind: 'ConfigMap',
-          name,
-          path: [...pod.path, 'volumes', i, 'projected', 'sources', k, 'configMap', 'name'],
-        });
-      name = referenced(source?.secret);
-      if (name)
-        out.push({
-          kind: 'Secret',
-          name,
-          path: [...pod.path, 'volumes', i, 'projected', 'sources', k, 'secret', 'name'],
-        });
+      for (let r = 0; r < REFERENCE_KINDS.length; r++) {
+        const { kind, source: ref } = REFERENCE_KINDS[r]!;
+        name = referenced(source?.[ref]);
+        if (name)
+          out.push({ kind, name, path: [...pod.path, 'volumes', i, 'projected', 'sources', k, ref, 'name'] });
+      }
     }
   }
   return out;
