@@ -362,13 +362,12 @@ class BulkLocator extends OffsetLocator {
 const BAIL = -1;
 /** Keys js-yaml reads as the string they spell: no implicit type (number, bool, null, date) matches them. */
 const PLAIN_KEY = /^[A-Za-z_][\w./-]*$/;
-const KEYWORD = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
 const KEYWORDS = ['true', 'false', 'null', 'y', 'n', 'yes', 'no', 'on', 'off'];
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** A character of PLAIN_KEY after its first: a word character, `.`, `/` or `-`. */
 const isKeyChar = (c: number) =>
   isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45;
-/** KEYWORD on `text` from `offset`, `length` characters of PLAIN_KEY (ASCII: `| 0x20` lowers letters only). */
+/** Whether `length` characters of PLAIN_KEY from `offset` spell a YAML 1.1 keyword, in any case (ASCII: `| 0x20` lowers letters only). */
 function isKeyword(text: string, offset: number, length: number): boolean {
   if (length > 5) return false;
   // Indexed: for-of made an iterator result per word where this runs unoptimised.
@@ -544,7 +543,7 @@ function keyOf(content: string): { key: string; rest: string } | typeof BAIL {
   const after = content.charCodeAt(colon + 1);
   if (!(Number.isNaN(after) || after === 32 || after === 9)) return BAIL;
   const key = content.slice(0, colon);
-  if (!PLAIN_KEY.test(key) || KEYWORD.test(key)) return BAIL;
+  if (!PLAIN_KEY.test(key) || isKeyword(key, 0, key.length)) return BAIL;
   return { key, rest: content.slice(colon + 1) };
 }
 
